@@ -1,0 +1,51 @@
+/* check.h — the checker: every rule the official template implies (勾稽关系).
+ *
+ * Works on the parsed data document (cJSON tree) of either edition: value types, table B's
+ * corner rule, sum rules and row totals, table C's group totals, the signature date, and,
+ * when last year's report is given, the cross-year rules.  Each finding names its rule, the
+ * values involved and their JSON paths.  Findings are owned by nb_findings and freed with
+ * nb_findings_free.  Knows nothing of layout or PDF.
+ */
+#ifndef NB_CHECK_H
+#define NB_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "status.h"
+
+typedef struct cJSON cJSON;
+
+typedef enum nb_severity { NB_SEV_WARNING, NB_SEV_ERROR } nb_severity;
+
+typedef struct nb_finding {
+    nb_severity severity;
+    char *rule;    /* stable rule id, e.g. "B.corner", "B.row_total", "C.group_total",
+                      "type.count", "date.after_period", "year.carry_over" */
+    char *message; /* one line, e.g. "表三 自然人列: 一(12) + 二(3) ≠ （七）总计(13) + 四(1)" */
+    char **paths;  /* JSON paths of the values involved */
+    double *values; /* their values (NaN where not a number) */
+    size_t npaths;
+} nb_finding;
+
+typedef struct nb_findings {
+    nb_finding *items;
+    size_t count, cap;
+} nb_findings;
+
+/* Checks `data` (and, when non-NULL, `previous`, last year's report of the same body).
+ * Structural problems that make the data unusable (not an object, unknown edition,
+ * missing required field) fail with NB_ERR_DATA and a message naming the JSON path;
+ * everything else is a finding.  Returns NB_OK when the check ran, whatever it found. */
+nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_status *st);
+
+size_t nb_findings_errors(const nb_findings *f);
+/* "error: <message>  [path, path]" per line; `file` prefixes each line when non-NULL. */
+void nb_findings_print(const nb_findings *f, const char *file, FILE *out);
+/* {"file":…, "findings":[{"severity":"error","rule":…,"message":…,"paths":[…],"values":[…]}],
+ *  "errors":N, "warnings":M} */
+void nb_findings_print_json(const nb_findings *f, const char *file, FILE *out);
+void nb_findings_free(nb_findings *f);
+
+#endif

@@ -1,0 +1,89 @@
+/* font.h — font faces and the font map: roles → fallback chains of faces.
+ *
+ * An nb_font is one face of one font file (a .ttc holds several), opened once with
+ * FreeType and HarfBuzz over a memory-mapped file.  An nb_fontset owns every face it has
+ * opened and the role chains read from a font map (fonts/fontmap.json, format in
+ * fonts/README.md); faces are opened lazily, the first time a role is asked for, and kept
+ * for the fontset's lifetime, so a batch run opens each font file once.  Faces are never
+ * freed on their own: nb_fontset_free frees them all.  Not thread-safe for loading; once
+ * nb_fontset_prepare has resolved the roles a render needs, concurrent read-only use
+ * (shaping with per-thread hb_buffers, reading metrics) is safe.
+ */
+#ifndef NB_FONT_H
+#define NB_FONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+typedef struct hb_font_t hb_font_t;
+typedef struct hb_face_t hb_face_t;
+
+typedef struct nb_font {
+    char *path;            /* file it came from */
+    unsigned face_index;   /* index within a .ttc, else 0 */
+    char *family;          /* typographic family (name ID 16, else 1) */
+    char *postscript_name; /* name ID 6, e.g. "FandolFang-Regular" */
+    unsigned units_per_em;
+    bool is_cff;          /* CFF outlines (CFF table) rather than glyf */
+    bool is_cid_keyed;    /* CFF with a CID-keyed charset (ROS) */
+    unsigned num_glyphs;
+    /* Metrics in font units, for the PDF FontDescriptor. */
+    int ascender, descender, cap_height, bbox[4], italic_angle, stem_v;
+    hb_face_t *hb_face; /* owned */
+    hb_font_t *hb_font; /* owned; scale = units_per_em */
+    void *impl;         /* private: FreeType face, mapping, subset plan cache */
+    unsigned id;        /* stable index inside its fontset, 0-based */
+} nb_font;
+
+typedef struct nb_fontset nb_fontset;
+
+/* A fallback chain: the faces to try, in order, for one role. Owned by the fontset. */
+typedef struct nb_font_chain {
+    const char *role;
+    nb_font **fonts;
+    size_t count;
+} nb_font_chain;
+
+nb_fontset *nb_fontset_new(void);
+void nb_fontset_free(nb_fontset *fs);
+
+/* Reads the font map.  Relative paths in it are taken relative to the map's folder. */
+nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st);
+
+/* Overrides a role's chain with one file or family name given by the user (e.g. on the
+ * command line: --font body=/path/仿宋_GB2312.ttf).  The rest of the chain stays. */
+nb_code nb_fontset_override(nb_fontset *fs, const char *role, const char *file_or_family,
+                            nb_status *st);
+
+/* The chain for a role, opening its faces on first use.  Fails with NB_ERR_FONT naming the
+ * role and every candidate tried when none of the role's primary candidates can be opened.
+ * The pointer stays valid for the fontset's lifetime. */
+nb_code nb_fontset_chain(nb_fontset *fs, const char *role, const nb_font_chain **out,
+                         nb_status *st);
+
+/* Opens (or returns the already open) face of a file; face_name picks a .ttc face by
+ * PostScript or full name ("NotoSerifCJKsc-Bold"), NULL means index 0. */
+nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name, nb_font **out,
+                        nb_status *st);
+
+/* How many faces are open; nb_fontset_font(fs, id) returns the face with that id. */
+size_t nb_fontset_count(const nb_fontset *fs);
+nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id);
+
+/* Whether the face maps the code point to a glyph other than .notdef. */
+bool nb_font_has_char(const nb_font *f, uint32_t cp);
+
+/* For CID-keyed CFF faces: the CID of a glyph id in the face, else the glyph id itself. */
+unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid);
+
+/* The face's raw bytes (memory-mapped), for subsetting. */
+const unsigned char *nb_font_data(const nb_font *f, size_t *len);
+
+/* The face prepared once with hb_subset_preprocess, for many fast subsets (batch runs).
+ * Created on first call, owned by the font; NULL only when out of memory. */
+hb_face_t *nb_font_subset_source(nb_font *f);
+
+#endif

@@ -1,0 +1,57 @@
+/* pdf_write.h — an nb_layout → PDF bytes, through libharu's object layer.
+ *
+ * Knows nothing of reports: it draws text boxes with Type0/Identity-H fonts (one per face
+ * used, subset with hb-subset, CFF as FontFile3/CIDFontType0C, TrueType as FontFile2),
+ * rules in DeviceGray black, the outline, the Info dictionary and, unless turned off,
+ * what PDF/A-1b asks for (XMP, OutputIntent with an ICC profile, CIDSet, trailer ID).
+ * Output is deterministic: the same layout, fonts and options give the same bytes.
+ * The result is written to memory; nb_pdf_write_file writes it safely (temporary file
+ * beside the target, fsync, rename; the target is untouched on any failure).
+ */
+#ifndef NB_PDF_WRITE_H
+#define NB_PDF_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "box.h"
+#include "font.h"
+#include "status.h"
+
+typedef struct nb_pdf_meta {
+    const char *title;    /* UTF-8 */
+    const char *author;   /* UTF-8: the issuing body */
+    const char *subject;  /* UTF-8 */
+    const char *keywords; /* UTF-8, may be NULL */
+    const char *creator;  /* UTF-8: "nianbao <version>" */
+    time_t date;          /* CreationDate = ModDate (UTC); from the data or SOURCE_DATE_EPOCH */
+} nb_pdf_meta;
+
+typedef struct nb_pdf_opts {
+    bool pdfa;          /* PDF/A-1b (default true) */
+    bool compress;      /* Flate streams (default true) */
+    bool show_outline;  /* open with the outline panel */
+} nb_pdf_opts;
+
+typedef struct nb_pdf_bytes {
+    unsigned char *data; /* owned; free with nb_pdf_bytes_free */
+    size_t len;
+} nb_pdf_bytes;
+
+/* Optional per-stage timing (milliseconds), filled when non-NULL. */
+typedef struct nb_pdf_timing {
+    double subset_ms, write_ms;
+} nb_pdf_timing;
+
+nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_pdf_opts *opts,
+                     nb_pdf_bytes *out, nb_pdf_timing *timing, nb_status *st);
+void nb_pdf_bytes_free(nb_pdf_bytes *b);
+
+/* Writes bytes to `path` atomically ("-" = standard output).  Refuses (NB_ERR_IO) when
+ * `path` is one of the `protected_paths` (the inputs), compared by device and inode. */
+nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
+                             const char *const *protected_paths, size_t nprotected,
+                             nb_status *st);
+
+#endif

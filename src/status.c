@@ -1,0 +1,58 @@
+#include "status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+nb_code nb_vfail(nb_status *st, nb_code code, const char *fmt, va_list ap)
+{
+    if (st == NULL || st->code != NB_OK) return code;
+    st->code = code;
+    vsnprintf(st->msg, sizeof st->msg, fmt, ap);
+    return code;
+}
+
+nb_code nb_fail(nb_status *st, nb_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nb_vfail(st, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void nb_status_prefix(nb_status *st, const char *fmt, ...)
+{
+    if (st == NULL || st->code == NB_OK) return;
+    char prefix[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    char joined[NB_STATUS_MSG_MAX];
+    snprintf(joined, sizeof joined, "%s: %s", prefix, st->msg);
+    memcpy(st->msg, joined, sizeof st->msg);
+}
+
+void nb_status_clear(nb_status *st)
+{
+    st->code = NB_OK;
+    st->msg[0] = '\0';
+}
+
+const char *nb_code_name(nb_code code)
+{
+    switch (code) {
+    case NB_OK: return "ok";
+    case NB_ERR_IO: return "io";
+    case NB_ERR_JSON: return "json";
+    case NB_ERR_DATA: return "data";
+    case NB_ERR_LAYOUT: return "layout";
+    case NB_ERR_FONT: return "font";
+    case NB_ERR_PDF: return "pdf";
+    case NB_ERR_CHECK: return "check";
+    case NB_ERR_LIMIT: return "limit";
+    case NB_ERR_NOMEM: return "memory";
+    case NB_ERR_USAGE: return "usage";
+    }
+    return "unknown";
+}

@@ -1,0 +1,51 @@
+/* status.h — how every nianbao function reports failure.
+ *
+ * A function that can fail takes an `nb_status *` as its last argument and returns an
+ * nb_code.  On failure it fills the status with a code and a one-line, human message that
+ * already names the file, JSON path or line, and what was expected.  The first failure
+ * wins: later nb_fail calls on a failed status keep the original message, so callers may
+ * add context only through nb_status_prefix.  A status is a plain value; nothing to free.
+ */
+#ifndef NB_STATUS_H
+#define NB_STATUS_H
+
+#include <stdarg.h>
+
+typedef enum nb_code {
+    NB_OK = 0,
+    NB_ERR_IO,      /* a file could not be read or written */
+    NB_ERR_JSON,    /* a JSON document is malformed (syntax, encoding) */
+    NB_ERR_DATA,    /* a data file is well-formed JSON but not a valid report */
+    NB_ERR_LAYOUT,  /* a layout file is invalid */
+    NB_ERR_FONT,    /* a font is missing, unreadable or lacks glyphs */
+    NB_ERR_PDF,     /* the PDF writer failed */
+    NB_ERR_CHECK,   /* the checker found errors (render refuses without --force) */
+    NB_ERR_LIMIT,   /* an input exceeds a documented limit */
+    NB_ERR_NOMEM,   /* out of memory */
+    NB_ERR_USAGE,   /* bad command-line use */
+} nb_code;
+
+#define NB_STATUS_MSG_MAX 1024
+
+typedef struct nb_status {
+    nb_code code;
+    char msg[NB_STATUS_MSG_MAX];
+} nb_status;
+
+#define NB_STATUS_INIT {NB_OK, {0}}
+
+/* Records a failure (unless one is already recorded) and returns `code`. */
+nb_code nb_fail(nb_status *st, nb_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+nb_code nb_vfail(nb_status *st, nb_code code, const char *fmt, va_list ap);
+
+/* Puts "prefix: " before the recorded message (e.g. the data file's name). */
+void nb_status_prefix(nb_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Resets to NB_OK. */
+void nb_status_clear(nb_status *st);
+
+/* A short English name for a code ("font", "json", ...). */
+const char *nb_code_name(nb_code code);
+
+#endif
