@@ -75,7 +75,8 @@ nb_code nb_layout_add_outline(nb_layout *l, int level, const char *title, size_t
 /* Writes the debug dump used by golden-file tests: one line per page, text box and rule,
  * positions rounded to 0.01 pt, e.g.
  *   page 1 595.28x841.89
- *   text 79.37 136.92 16.00 FandolFang-Regular "本报告依据…"
+ *   text X0 BASELINE XLAST SIZE FONT "TEXT"   (x of first and last glyph)
+ *   text 79.37 136.92 505.77 16.00 FandolFang-Regular "本报告依据…"
  *   rule 79.37 300.00 521.57 300.00 0.50
  */
 void nb_layout_dump(const nb_layout *l, FILE *out);
