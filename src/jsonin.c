@@ -1,0 +1,233 @@
+#include "jsonin.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+size_t nb_utf8_decode(const char *str, size_t len, unsigned *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (len == 0) return 0;
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    unsigned min;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2, c &= 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, c &= 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, c &= 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return n;
+}
+
+bool nb_utf8_valid(const char *s, size_t len, size_t *bad_offset)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        unsigned cp;
+        size_t n = nb_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            if (bad_offset) *bad_offset = i;
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+static void line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+    size_t l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            c++; /* count characters, not bytes */
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+/* Nesting depth, counted over brackets outside strings; stops early past the limit. */
+static bool depth_ok(const char *t, size_t len, size_t *where)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        if (in_str) {
+            if (c == '\\') i++;
+            else if (c == '"') in_str = false;
+            continue;
+        }
+        if (c == '"') in_str = true;
+        else if (c == '{' || c == '[') {
+            if (++depth > NB_JSON_MAX_DEPTH) {
+                *where = i;
+                return false;
+            }
+        } else if (c == '}' || c == ']') depth--;
+    }
+    return true;
+}
+
+nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_doc *out,
+                      nb_status *st)
+{
+    memset(out, 0, sizeof *out);
+    if (len > NB_JSON_MAX_FILE)
+        return nb_fail(st, NB_ERR_LIMIT, "%s: file is %zu bytes, more than the limit of %d", name,
+                       len, NB_JSON_MAX_FILE);
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        return nb_fail(st, NB_ERR_JSON,
+                       "%s: starts with a byte-order mark (U+FEFF); save it as UTF-8 without BOM",
+                       name);
+    size_t bad;
+    if (!nb_utf8_valid(text, len, &bad)) {
+        size_t line, col;
+        line_col(text, bad, &line, &col);
+        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X at offset %zu)",
+                       name, line, col, (unsigned char)text[bad], bad);
+    }
+    if (memchr(text, '\0', len) != NULL) {
+        size_t off = (size_t)((const char *)memchr(text, '\0', len) - text), line, col;
+        line_col(text, off, &line, &col);
+        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: NUL byte in the file", name, line, col);
+    }
+    size_t deep;
+    if (!depth_ok(text, len, &deep)) {
+        size_t line, col;
+        line_col(text, deep, &line, &col);
+        return nb_fail(st, NB_ERR_LIMIT, "%s:%zu:%zu: nested more than %d levels deep", name,
+                       line, col, NB_JSON_MAX_DEPTH);
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (root == NULL) {
+        size_t off = end ? (size_t)(end - text) : 0;
+        if (off > len) off = len;
+        size_t line, col;
+        line_col(text, off, &line, &col);
+        char near[24] = {0};
+        size_t k = 0;
+        for (size_t i = off; i < len && k < 12 && text[i] != '\n'; i++) near[k++] = text[i];
+        if (off >= len)
+            return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: unexpected end of file",
+                           name, line, col);
+        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error near '%s'", name, line, col,
+                       near);
+    }
+    /* Anything but white space after the value is an error too. */
+    size_t off = (size_t)(end - text);
+    while (off < len && strchr(" \t\r\n", text[off])) off++;
+    if (off < len) {
+        size_t line, col;
+        line_col(text, off, &line, &col);
+        cJSON_Delete(root);
+        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: text after the document",
+                       name, line, col);
+    }
+    out->root = root;
+    out->path = strdup(name);
+    if (out->path == NULL) {
+        cJSON_Delete(root);
+        out->root = NULL;
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    return NB_OK;
+}
+
+nb_code nb_json_load(const char *path, nb_json_doc *out, nb_status *st)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return nb_fail(st, NB_ERR_IO, "%s: cannot open: %s", path,
+                       errno == ENOENT ? "no such file" : strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return nb_fail(st, NB_ERR_IO, "%s: not a regular file", path);
+    }
+    if (sb.st_size > NB_JSON_MAX_FILE) {
+        fclose(f);
+        return nb_fail(st, NB_ERR_LIMIT, "%s: file is %lld bytes, more than the limit of %d",
+                       path, (long long)sb.st_size, NB_JSON_MAX_FILE);
+    }
+    size_t cap = (size_t)sb.st_size + 1, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        fclose(f);
+        return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory", path);
+    }
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += n;
+        if (len == cap) break;
+    }
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        return nb_fail(st, NB_ERR_IO, "%s: read error", path);
+    }
+    nb_code rc = nb_json_parse(path, buf, len, out, st);
+    free(buf);
+    return rc;
+}
+
+void nb_json_free(nb_json_doc *doc)
+{
+    if (doc == NULL) return;
+    cJSON_Delete(doc->root);
+    free(doc->path);
+    doc->root = NULL;
+    doc->path = NULL;
+}
+
+const cJSON *nb_json_at(const cJSON *root, const char *path)
+{
+    const cJSON *cur = root;
+    const char *p = path;
+    char key[256];
+    while (cur != NULL && *p) {
+        if (*p == '.') p++;
+        if (*p == '[') {
+            char *endp;
+            long idx = strtol(p + 1, &endp, 10);
+            if (*endp != ']' || !cJSON_IsArray(cur)) return NULL;
+            cur = cJSON_GetArrayItem(cur, (int)idx);
+            p = endp + 1;
+            continue;
+        }
+        size_t k = 0;
+        while (*p && *p != '.' && *p != '[' && k + 1 < sizeof key) key[k++] = *p++;
+        key[k] = '\0';
+        if (!cJSON_IsObject(cur)) return NULL;
+        cur = cJSON_GetObjectItemCaseSensitive(cur, key);
+    }
+    return cur;
+}

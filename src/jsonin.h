@@ -1,0 +1,44 @@
+/* jsonin.h — reading the JSON documents a user gives (data, layout, font map) safely.
+ *
+ * nb_json_load reads a whole file within the documented limits (16 MiB a file, 64 levels of
+ * nesting), rejects a byte-order mark and invalid UTF-8 (with line and column), parses it
+ * with cJSON and reports a syntax error with line and column.  Path helpers look values up
+ * by dotted paths ("applications.new.natural", "sections.overview[2]") and format them
+ * for messages as "$.a.b".  An nb_json_doc owns its text and tree; free with nb_json_free.
+ */
+#ifndef NB_JSONIN_H
+#define NB_JSONIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+typedef struct cJSON cJSON;
+
+enum {
+    NB_JSON_MAX_FILE = 16 * 1024 * 1024, /* bytes */
+    NB_JSON_MAX_DEPTH = 64,
+};
+
+typedef struct nb_json_doc {
+    char *path; /* as given (for messages); owned */
+    cJSON *root; /* owned */
+} nb_json_doc;
+
+/* Reads and parses `path`.  Errors (NB_ERR_IO, NB_ERR_JSON, NB_ERR_LIMIT) name the file. */
+nb_code nb_json_load(const char *path, nb_json_doc *out, nb_status *st);
+/* Parses text already in memory; `name` is used in messages. */
+nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_doc *out,
+                      nb_status *st);
+void nb_json_free(nb_json_doc *doc);
+
+/* Looks up a dotted path ("a.b[3].c"); NULL when any step is missing. */
+const cJSON *nb_json_at(const cJSON *root, const char *path);
+
+/* Whether `utf8` is valid UTF-8; on failure *bad_offset is the first bad byte. */
+bool nb_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* Decodes one code point at s (len bytes left); returns bytes used (0 when invalid). */
+size_t nb_utf8_decode(const char *s, size_t len, unsigned *cp);
+
+#endif
