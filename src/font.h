@@ -27,8 +27,8 @@ typedef struct nb_font {
     char *family;          /* typographic family (name ID 16, else 1) */
     char *postscript_name; /* name ID 6, e.g. "FandolFang-Regular" */
     unsigned units_per_em;
-    bool is_cff;          /* CFF outlines (CFF table) rather than glyf */
-    bool is_cid_keyed;    /* CFF with a CID-keyed charset (ROS) */
+    bool is_cff;       /* CFF outlines (CFF table) rather than glyf */
+    bool is_cid_keyed; /* CFF with a CID-keyed charset (ROS) */
     unsigned num_glyphs;
     /* Metrics in font units, for the PDF FontDescriptor. */
     int ascender, descender, cap_height, bbox[4], italic_angle, stem_v;
@@ -69,6 +69,14 @@ nb_code nb_fontset_chain(nb_fontset *fs, const char *role, const nb_font_chain *
 nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name, nb_font **out,
                         nb_status *st);
 
+/* Resolves the chains of the given roles now (all roles of the map when roles == NULL), so
+ * that later use is read-only.  Fails like nb_fontset_chain. */
+nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, nb_status *st);
+
+/* The roles known to the fontset (from the map and overrides), for listings. */
+size_t nb_fontset_role_count(const nb_fontset *fs);
+const char *nb_fontset_role_name(const nb_fontset *fs, size_t i);
+
 /* How many faces are open; nb_fontset_font(fs, id) returns the face with that id. */
 size_t nb_fontset_count(const nb_fontset *fs);
 nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id);
@@ -79,7 +87,8 @@ bool nb_font_has_char(const nb_font *f, uint32_t cp);
 /* For CID-keyed CFF faces: the CID of a glyph id in the face, else the glyph id itself. */
 unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid);
 
-/* The face's raw bytes (memory-mapped), for subsetting. */
+/* The face's raw bytes (memory-mapped), for subsetting: the whole file, so for a .ttc the
+ * whole collection (face_index picks the face). */
 const unsigned char *nb_font_data(const nb_font *f, size_t *len);
 
 /* The face prepared once with hb_subset_preprocess, for many fast subsets (batch runs).

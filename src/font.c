@@ -1,0 +1,1032 @@
+/* font.c — font files, faces and the font map (see font.h for the contract).
+ *
+ * Each font file is memory-mapped once (keyed by its realpath) and validated: signature,
+ * table directory inside the file, cmap/head/maxp and outlines present.  Each face
+ * (file + index) is opened once, with HarfBuzz (hb_blob over the mapping, hb_face, hb_font at
+ * scale = upem) and FreeType (FT_New_Memory_Face over the same bytes, for metrics and CIDs).
+ * The fontset owns every file, face and role chain; nb_fontset_free releases them all.
+ * Family lookups go through a fontconfig configuration private to the fontset, with the
+ * map's "dirs" added as application fonts; what fontconfig returns is checked against the
+ * face's own name table before it is accepted.
+ */
+#include "font.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_CID_H
+#include FT_TRUETYPE_TABLES_H
+#include <harfbuzz/hb-ot.h>
+#include <harfbuzz/hb-subset.h>
+#include <harfbuzz/hb.h>
+
+/* ---- internal types ---------------------------------------------------------------- */
+
+typedef struct nb_file {
+    char *realpath;
+    unsigned char *data;
+    size_t size;
+    hb_blob_t *blob;
+    unsigned num_faces;
+} nb_file;
+
+typedef struct font_impl {
+    FT_Face ft;
+    nb_file *file;
+    hb_face_t *subset_src;
+    uint16_t *cids; /* CID of each gid, only for CID-keyed CFF faces */
+} font_impl;
+
+typedef struct font_entry {
+    char *file;   /* absolute or relative to cwd, already joined with the map's folder */
+    char *face;   /* PostScript or full name inside a .ttc */
+    char *family; /* fontconfig family */
+    char *style;  /* fontconfig style, e.g. "Bold" */
+    int weight;   /* OpenType weight class, 0 = any */
+} font_entry;
+
+typedef struct role {
+    char *name;
+    font_entry *cands;
+    size_t ncands;
+    font_entry *falls;
+    size_t nfalls;
+    nb_font **overrides; /* newest first; each goes before the rest of the chain */
+    size_t noverrides;
+    bool resolved;
+    nb_font_chain chain;
+} role;
+
+struct nb_fontset {
+    FT_Library ft;
+    nb_file **files;
+    size_t nfiles;
+    nb_font **fonts;
+    size_t nfonts;
+    role **roles;
+    size_t nroles;
+    char **dirs;
+    size_t ndirs;
+    FcConfig *fc;
+};
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+static char *dupstr(const char *s)
+{
+    if (s == NULL) return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+static bool grow(void **arr, size_t count, size_t elem)
+{
+    /* grows to the next power of two when count reaches one */
+    if (count != 0 && (count & (count - 1)) != 0) return true;
+    size_t cap = count ? count * 2 : 4;
+    void *p = realloc(*arr, cap * elem);
+    if (!p) return false;
+    *arr = p;
+    return true;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint16_t be16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Case-insensitive comparison that ignores spaces, '-' and '_' ("NotoSerifCJKsc-Bold"). */
+static bool name_eq(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ' || *a == '-' || *a == '_')
+            a++;
+        while (*b == ' ' || *b == '-' || *b == '_')
+            b++;
+        if (*a == '\0' || *b == '\0') return *a == *b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+        a++;
+        b++;
+    }
+}
+
+/* One name-table string (best match for English), malloc'd; NULL when absent. */
+static char *ot_name(hb_face_t *face, hb_ot_name_id_t id)
+{
+    unsigned len = 0;
+    hb_language_t en = hb_language_from_string("en", -1);
+    len = hb_ot_name_get_utf8(face, id, en, NULL, NULL);
+    if (len == 0) return NULL;
+    unsigned size = len + 1;
+    char *s = malloc(size);
+    if (!s) return NULL;
+    hb_ot_name_get_utf8(face, id, en, &size, s);
+    return s;
+}
+
+/* Whether any entry of the name table with one of the ids (all languages) equals `want`. */
+static bool face_has_name(hb_face_t *face, const hb_ot_name_id_t *ids, size_t nids,
+                          const char *want)
+{
+    unsigned n = 0;
+    const hb_ot_name_entry_t *entries = hb_ot_name_list_names(face, &n);
+    char buf[512];
+    for (unsigned i = 0; i < n; i++) {
+        bool wanted = false;
+        for (size_t k = 0; k < nids; k++)
+            if (entries[i].name_id == ids[k]) wanted = true;
+        if (!wanted) continue;
+        unsigned size = sizeof buf;
+        hb_ot_name_get_utf8(face, entries[i].name_id, entries[i].language, &size, buf);
+        if (name_eq(buf, want)) return true;
+    }
+    return false;
+}
+
+/* ---- files --------------------------------------------------------------------------- */
+
+static bool tag_ok(uint32_t tag)
+{
+    return tag == 0x00010000u || tag == 0x4F54544Fu /* OTTO */ || tag == 0x74727565u /* true */;
+}
+
+/* Checks one sfnt header at `off`: the table directory and every table lie inside the file. */
+static nb_code check_sfnt(const nb_file *f, const char *path, size_t off, unsigned face,
+                          nb_status *st)
+{
+    if (off > f->size || f->size - off < 12)
+        return nb_fail(st, NB_ERR_FONT, "font file %s: truncated (face %u header past the end)",
+                       path, face);
+    const unsigned char *h = f->data + off;
+    if (!tag_ok(be32(h)))
+        return nb_fail(st, NB_ERR_FONT, "font file %s: face %u has no TrueType/OpenType header",
+                       path, face);
+    unsigned ntables = be16(h + 4);
+    if ((uint64_t)off + 12 + 16ull * ntables > f->size)
+        return nb_fail(st, NB_ERR_FONT, "font file %s: truncated (table directory of face %u)",
+                       path, face);
+    bool cmap = false, head = false, maxp = false, outlines = false;
+    for (unsigned i = 0; i < ntables; i++) {
+        const unsigned char *r = h + 12 + 16 * i;
+        uint32_t tag = be32(r), toff = be32(r + 8), tlen = be32(r + 12);
+        char t[5] = {(char)(tag >> 24), (char)(tag >> 16), (char)(tag >> 8), (char)tag, 0};
+        if ((uint64_t)toff + tlen > f->size)
+            return nb_fail(st, NB_ERR_FONT,
+                           "font file %s: truncated or corrupt (table '%s' ends at byte %llu, "
+                           "the file has %zu bytes)",
+                           path, t, (unsigned long long)toff + tlen, f->size);
+        if (tag == 0x636D6170u) cmap = true;
+        if (tag == 0x68656164u) head = true;
+        if (tag == 0x6D617870u) maxp = true;
+        if (tag == 0x676C7966u || tag == 0x43464620u || tag == 0x43464632u) outlines = true;
+    }
+    if (!cmap)
+        return nb_fail(st, NB_ERR_FONT, "font file %s: face %u has no 'cmap' table", path, face);
+    if (!head || !maxp)
+        return nb_fail(st, NB_ERR_FONT, "font file %s: face %u lacks the 'head' or 'maxp' table",
+                       path, face);
+    if (!outlines)
+        return nb_fail(st, NB_ERR_FONT,
+                       "font file %s: face %u has no outlines (no 'glyf' or 'CFF ' table)", path,
+                       face);
+    return NB_OK;
+}
+
+static void file_free(nb_file *f)
+{
+    if (!f) return;
+    if (f->blob) hb_blob_destroy(f->blob);
+    if (f->data) munmap(f->data, f->size);
+    free(f->realpath);
+    free(f);
+}
+
+static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_status *st)
+{
+    char real[PATH_MAX];
+    if (realpath(path, real) == NULL) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return nb_fail(st, NB_ERR_FONT, "font file not found: %s", path);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: %s", path, strerror(errno));
+    }
+    for (size_t i = 0; i < fs->nfiles; i++)
+        if (strcmp(fs->files[i]->realpath, real) == 0) {
+            *out = fs->files[i];
+            return NB_OK;
+        }
+
+    int fd = open(real, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nb_fail(st, NB_ERR_FONT, "font file %s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: not a regular file", path);
+    }
+    if (sb.st_size < 12) {
+        close(fd);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: not a font (only %lld bytes)", path,
+                       (long long)sb.st_size);
+    }
+    nb_file *f = calloc(1, sizeof *f);
+    if (!f) {
+        close(fd);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+    }
+    f->size = (size_t)sb.st_size;
+    void *m = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (m == MAP_FAILED) {
+        free(f);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: cannot map it (%s)", path, strerror(e));
+    }
+    f->data = m;
+    f->realpath = dupstr(real);
+    if (!f->realpath || !grow((void **)&fs->files, fs->nfiles, sizeof *fs->files)) {
+        file_free(f);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+    }
+
+    nb_code rc = NB_OK;
+    uint32_t tag = be32(f->data);
+    if (tag == 0x74746366u /* ttcf */) {
+        uint32_t n = be32(f->data + 8);
+        if (n == 0 || n > 65535 || 12 + 4ull * n > f->size) {
+            rc = nb_fail(st, NB_ERR_FONT, "font file %s: corrupt collection header", path);
+        } else {
+            f->num_faces = n;
+            for (uint32_t i = 0; i < n && rc == NB_OK; i++)
+                rc = check_sfnt(f, path, be32(f->data + 12 + 4 * i), i, st);
+        }
+    } else if (tag_ok(tag)) {
+        f->num_faces = 1;
+        rc = check_sfnt(f, path, 0, 0, st);
+    } else {
+        rc = nb_fail(st, NB_ERR_FONT, "font file %s: not a font (no TrueType/OpenType signature)",
+                     path);
+    }
+    if (rc != NB_OK) {
+        file_free(f);
+        return rc;
+    }
+    f->blob = hb_blob_create((const char *)f->data, (unsigned)f->size, HB_MEMORY_MODE_READONLY,
+                             NULL, NULL);
+    fs->files[fs->nfiles++] = f;
+    *out = f;
+    return NB_OK;
+}
+
+/* ---- faces --------------------------------------------------------------------------- */
+
+static void font_free(nb_font *f)
+{
+    if (!f) return;
+    font_impl *im = f->impl;
+    if (im) {
+        if (im->ft) FT_Done_Face(im->ft);
+        if (im->subset_src) hb_face_destroy(im->subset_src);
+        free(im->cids);
+        free(im);
+    }
+    if (f->hb_font) hb_font_destroy(f->hb_font);
+    if (f->hb_face) hb_face_destroy(f->hb_face);
+    free(f->path);
+    free(f->family);
+    free(f->postscript_name);
+    free(f);
+}
+
+static void fill_metrics(nb_font *f, FT_Face ft)
+{
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+    TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
+    if (os2 && os2->version != 0xFFFFu && os2->sTypoAscender > 0) {
+        f->ascender = os2->sTypoAscender;
+        f->descender = os2->sTypoDescender;
+    } else {
+        f->ascender = ft->ascender;
+        f->descender = ft->descender;
+    }
+    if (f->descender > 0) f->descender = -f->descender; /* FandolSong's hhea has +200 */
+    f->bbox[0] = (int)ft->bbox.xMin;
+    f->bbox[1] = (int)ft->bbox.yMin;
+    f->bbox[2] = (int)ft->bbox.xMax;
+    f->bbox[3] = (int)ft->bbox.yMax;
+    f->cap_height = 0;
+    if (os2 && os2->version != 0xFFFFu && os2->version >= 2 && os2->sCapHeight > 0)
+        f->cap_height = os2->sCapHeight;
+    if (f->cap_height == 0) {
+        FT_UInt g = FT_Get_Char_Index(ft, 'H');
+        if (g && FT_Load_Glyph(ft, g, FT_LOAD_NO_SCALE) == 0)
+            f->cap_height = (int)(ft->glyph->metrics.horiBearingY);
+    }
+    if (f->cap_height <= 0) f->cap_height = f->ascender * 7 / 10;
+    f->italic_angle = post ? (int)(post->italicAngle / 65536) : 0;
+    /* No reliable stem width in the font: estimate from the weight class (a common
+     * heuristic); PDF viewers use it only for faux rendering. */
+    double w = (os2 && os2->version != 0xFFFFu && os2->usWeightClass) ? os2->usWeightClass : 400;
+    f->stem_v = (int)(50 + (w / 65) * (w / 65) + 0.5);
+}
+
+static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
+                          nb_font **out, nb_status *st)
+{
+    for (size_t i = 0; i < fs->nfonts; i++) {
+        nb_font *f = fs->fonts[i];
+        if (((font_impl *)f->impl)->file == file && f->face_index == index) {
+            *out = f;
+            return NB_OK;
+        }
+    }
+    if (index >= file->num_faces)
+        return nb_fail(st, NB_ERR_FONT, "font file %s: has no face %u (it has %u)", path, index,
+                       file->num_faces);
+    if (fs->nfonts >= 65535) return nb_fail(st, NB_ERR_LIMIT, "more than 65535 font faces open");
+
+    nb_font *f = calloc(1, sizeof *f);
+    font_impl *im = calloc(1, sizeof *im);
+    if (!f || !im) {
+        free(f);
+        free(im);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+    }
+    f->impl = im;
+    im->file = file;
+    f->face_index = index;
+    f->path = dupstr(file->realpath);
+
+    FT_Error fe =
+        FT_New_Memory_Face(fs->ft, file->data, (FT_Long)file->size, (FT_Long)index, &im->ft);
+    if (fe) {
+        im->ft = NULL;
+        font_free(f);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: FreeType cannot read face %u (error 0x%02x)",
+                       path, index, (unsigned)fe);
+    }
+    if (FT_Select_Charmap(im->ft, FT_ENCODING_UNICODE) != 0) {
+        font_free(f);
+        return nb_fail(st, NB_ERR_FONT, "font file %s: face %u has no Unicode character map", path,
+                       index);
+    }
+    f->hb_face = hb_face_create(file->blob, index);
+    f->units_per_em = hb_face_get_upem(f->hb_face);
+    f->num_glyphs = hb_face_get_glyph_count(f->hb_face);
+    if (f->units_per_em < 16 || f->units_per_em > 16384 || f->num_glyphs == 0 ||
+        im->ft->num_glyphs <= 0) {
+        unsigned upem = f->units_per_em, ng = f->num_glyphs;
+        font_free(f);
+        return nb_fail(st, NB_ERR_FONT,
+                       "font file %s: face %u is corrupt (units per em %u, %u glyphs)", path, index,
+                       upem, ng);
+    }
+    f->hb_font = hb_font_create(f->hb_face);
+    hb_font_set_scale(f->hb_font, (int)f->units_per_em, (int)f->units_per_em);
+
+    hb_blob_t *cff = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
+    f->is_cff = hb_blob_get_length(cff) > 0;
+    hb_blob_destroy(cff);
+    FT_Bool cid_keyed = 0;
+    if (f->is_cff && FT_Get_CID_Is_Internally_CID_Keyed(im->ft, &cid_keyed) == 0 && cid_keyed) {
+        f->is_cid_keyed = true;
+        im->cids = malloc(sizeof *im->cids * f->num_glyphs);
+        if (!im->cids) {
+            font_free(f);
+            return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+        }
+        for (unsigned g = 0; g < f->num_glyphs; g++) {
+            FT_UInt cid = g;
+            if (FT_Get_CID_From_Glyph_Index(im->ft, g, &cid) != 0) cid = g;
+            im->cids[g] = (uint16_t)cid;
+        }
+    }
+
+    f->family = ot_name(f->hb_face, 16);
+    if (!f->family) f->family = ot_name(f->hb_face, 1);
+    if (!f->family && im->ft->family_name) f->family = dupstr(im->ft->family_name);
+    f->postscript_name = ot_name(f->hb_face, 6);
+    if (!f->postscript_name) {
+        const char *ps = FT_Get_Postscript_Name(im->ft);
+        f->postscript_name = dupstr(ps ? ps : "Unnamed");
+    }
+    if (!f->family) f->family = dupstr(f->postscript_name);
+    fill_metrics(f, im->ft);
+
+    if (!f->path || !f->family || !f->postscript_name ||
+        !grow((void **)&fs->fonts, fs->nfonts, sizeof *fs->fonts)) {
+        font_free(f);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+    }
+    f->id = (unsigned)fs->nfonts;
+    fs->fonts[fs->nfonts++] = f;
+    *out = f;
+    return NB_OK;
+}
+
+nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name, nb_font **out,
+                        nb_status *st)
+{
+    nb_file *file;
+    nb_code rc = file_get(fs, path, &file, st);
+    if (rc != NB_OK) return rc;
+    unsigned index = 0;
+    if (face_name && *face_name) {
+        static const hb_ot_name_id_t ids[] = {6, 4};
+        bool found = false;
+        char names[600] = "";
+        for (unsigned i = 0; i < file->num_faces && !found; i++) {
+            hb_face_t *face = hb_face_create(file->blob, i);
+            if (face_has_name(face, ids, 2, face_name)) {
+                index = i;
+                found = true;
+            } else if (strlen(names) < 400) {
+                char *ps = ot_name(face, 6);
+                size_t l = strlen(names);
+                snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", ps ? ps : "?");
+                free(ps);
+            }
+            hb_face_destroy(face);
+        }
+        if (!found)
+            return nb_fail(st, NB_ERR_FONT, "font file %s: no face named '%s' (it has: %s)", path,
+                           face_name, names);
+    }
+    return open_index(fs, file, path, index, out, st);
+}
+
+size_t nb_fontset_count(const nb_fontset *fs)
+{
+    return fs->nfonts;
+}
+
+nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id)
+{
+    return id < fs->nfonts ? fs->fonts[id] : NULL;
+}
+
+bool nb_font_has_char(const nb_font *f, uint32_t cp)
+{
+    hb_codepoint_t g = 0;
+    return hb_font_get_nominal_glyph(f->hb_font, cp, &g) && g != 0;
+}
+
+unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid)
+{
+    const font_impl *im = f->impl;
+    if (im->cids && gid < f->num_glyphs) return im->cids[gid];
+    return gid;
+}
+
+const unsigned char *nb_font_data(const nb_font *f, size_t *len)
+{
+    const font_impl *im = f->impl;
+    if (len) *len = im->file->size;
+    return im->file->data;
+}
+
+hb_face_t *nb_font_subset_source(nb_font *f)
+{
+    font_impl *im = f->impl;
+    if (!im->subset_src) {
+        hb_face_t *p = hb_subset_preprocess(f->hb_face);
+        if (p == hb_face_get_empty()) return NULL;
+        im->subset_src = p;
+    }
+    return im->subset_src;
+}
+
+/* ---- fontset ------------------------------------------------------------------------- */
+
+nb_fontset *nb_fontset_new(void)
+{
+    nb_fontset *fs = calloc(1, sizeof *fs);
+    if (!fs) return NULL;
+    if (FT_Init_FreeType(&fs->ft) != 0) {
+        free(fs);
+        return NULL;
+    }
+    return fs;
+}
+
+static void entry_free(font_entry *e)
+{
+    free(e->file);
+    free(e->face);
+    free(e->family);
+    free(e->style);
+}
+
+static void role_clear_entries(role *r)
+{
+    for (size_t i = 0; i < r->ncands; i++)
+        entry_free(&r->cands[i]);
+    for (size_t i = 0; i < r->nfalls; i++)
+        entry_free(&r->falls[i]);
+    free(r->cands);
+    free(r->falls);
+    r->cands = r->falls = NULL;
+    r->ncands = r->nfalls = 0;
+}
+
+void nb_fontset_free(nb_fontset *fs)
+{
+    if (!fs) return;
+    for (size_t i = 0; i < fs->nroles; i++) {
+        role *r = fs->roles[i];
+        role_clear_entries(r);
+        free(r->overrides);
+        free(r->chain.fonts);
+        free(r->name);
+        free(r);
+    }
+    free(fs->roles);
+    for (size_t i = 0; i < fs->nfonts; i++)
+        font_free(fs->fonts[i]);
+    free(fs->fonts);
+    for (size_t i = 0; i < fs->nfiles; i++)
+        file_free(fs->files[i]);
+    free(fs->files);
+    for (size_t i = 0; i < fs->ndirs; i++)
+        free(fs->dirs[i]);
+    free(fs->dirs);
+    if (fs->fc) FcConfigDestroy(fs->fc);
+    FT_Done_FreeType(fs->ft);
+    free(fs);
+}
+
+static role *role_find(nb_fontset *fs, const char *name)
+{
+    for (size_t i = 0; i < fs->nroles; i++)
+        if (strcmp(fs->roles[i]->name, name) == 0) return fs->roles[i];
+    return NULL;
+}
+
+static role *role_get(nb_fontset *fs, const char *name)
+{
+    role *r = role_find(fs, name);
+    if (r) return r;
+    r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->name = dupstr(name);
+    if (!r->name || !grow((void **)&fs->roles, fs->nroles, sizeof *fs->roles)) {
+        free(r->name);
+        free(r);
+        return NULL;
+    }
+    r->chain.role = r->name;
+    fs->roles[fs->nroles++] = r;
+    return r;
+}
+
+/* ---- fontconfig ---------------------------------------------------------------------- */
+
+static bool fc_ready(nb_fontset *fs)
+{
+    if (fs->fc) return true;
+    fs->fc = FcInitLoadConfigAndFonts();
+    if (!fs->fc) return false;
+    for (size_t i = 0; i < fs->ndirs; i++)
+        FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)fs->dirs[i]);
+    return true;
+}
+
+static bool fc_has_string(FcPattern *p, const char *object, const char *want)
+{
+    FcChar8 *s;
+    for (int i = 0; FcPatternGetString(p, object, i, &s) == FcResultMatch; i++)
+        if (name_eq((const char *)s, want)) return true;
+    return false;
+}
+
+static bool fc_is_regular(FcPattern *p)
+{
+    static const char *const names[] = {"Regular", "Book", "Normal", "Roman", "Medium"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (fc_has_string(p, FC_STYLE, names[i])) return true;
+    return false;
+}
+
+/* Resolves a family entry; on failure returns false with `why` filled. */
+static bool resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
+                           size_t whylen)
+{
+    if (!fc_ready(fs)) {
+        snprintf(why, whylen, "fontconfig could not be initialised");
+        return false;
+    }
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)e->family);
+    if (e->style) FcPatternAddString(pat, FC_STYLE, (const FcChar8 *)e->style);
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_STYLE, FC_WEIGHT, FC_SLANT,
+                                       FC_FONTFORMAT, (char *)NULL);
+    FcFontSet *set = FcFontList(fs->fc, pat, os);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+
+    FcPattern *best = NULL;
+    long best_score = 0;
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcPattern *p = set->fonts[i];
+        FcChar8 *file;
+        int index = 0, weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
+        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch) continue;
+        FcPatternGetInteger(p, FC_INDEX, 0, &index);
+        if (index < 0 || (index >> 16) != 0) continue; /* named instances of variable fonts */
+        if (!fc_has_string(p, FC_FAMILY, e->family)) continue;
+        if (e->style && !fc_has_string(p, FC_STYLE, e->style)) continue;
+        FcPatternGetInteger(p, FC_WEIGHT, 0, &weight);
+        FcPatternGetInteger(p, FC_SLANT, 0, &slant);
+        if (e->weight) {
+            int want = (int)FcWeightFromOpenType(e->weight);
+            if (weight != want) continue;
+        }
+        long score = (slant != FC_SLANT_ROMAN ? 100000 : 0) + labs((long)weight - 80);
+        if (!e->style && !fc_is_regular(p)) score += 1000;
+        if (!best || score < best_score) {
+            best = p;
+            best_score = score;
+        } else if (score == best_score) {
+            /* deterministic tie-break: file name, then index */
+            FcChar8 *bf;
+            int bi = 0;
+            FcPatternGetString(best, FC_FILE, 0, &bf);
+            FcPatternGetInteger(best, FC_INDEX, 0, &bi);
+            int c = strcmp((const char *)file, (const char *)bf);
+            if (c < 0 || (c == 0 && index < bi)) best = p;
+        }
+    }
+    bool ok = false;
+    if (!best) {
+        snprintf(why, whylen, "fontconfig has no such font");
+    } else {
+        FcChar8 *file;
+        int index = 0;
+        FcPatternGetString(best, FC_FILE, 0, &file);
+        FcPatternGetInteger(best, FC_INDEX, 0, &index);
+        nb_status st = NB_STATUS_INIT;
+        nb_file *nf;
+        nb_font *f = NULL;
+        if (file_get(fs, (const char *)file, &nf, &st) == NB_OK &&
+            open_index(fs, nf, (const char *)file, (unsigned)index, &f, &st) == NB_OK) {
+            /* check the face really calls itself so: name IDs 1, 16 (and 21, WWS) */
+            static const hb_ot_name_id_t fam_ids[] = {1, 16, 21};
+            if (face_has_name(f->hb_face, fam_ids, 3, e->family)) {
+                *out = f;
+                ok = true;
+            } else {
+                snprintf(why, whylen, "fontconfig gave %s (face %d), whose family is '%s'",
+                         (const char *)file, index, f->family);
+            }
+        } else {
+            snprintf(why, whylen, "%s", st.msg);
+        }
+    }
+    if (set) FcFontSetDestroy(set);
+    return ok;
+}
+
+static bool resolve_entry(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
+                          size_t whylen)
+{
+    if (e->file) {
+        nb_status st = NB_STATUS_INIT;
+        if (nb_fontset_open(fs, e->file, e->face, out, &st) == NB_OK) return true;
+        snprintf(why, whylen, "%s", st.msg);
+        return false;
+    }
+    return resolve_family(fs, e, out, why, whylen);
+}
+
+static void describe_entry(const font_entry *e, char *buf, size_t n)
+{
+    if (e->file)
+        snprintf(buf, n, "file %s%s%s", e->file, e->face ? " face " : "", e->face ? e->face : "");
+    else
+        snprintf(buf, n, "family '%s'%s%s", e->family, e->style ? " style " : "",
+                 e->style ? e->style : "");
+}
+
+static bool chain_add(role *r, nb_font *f)
+{
+    for (size_t i = 0; i < r->chain.count; i++)
+        if (r->chain.fonts[i] == f) return true;
+    if (!grow((void **)&r->chain.fonts, r->chain.count, sizeof *r->chain.fonts)) return false;
+    r->chain.fonts[r->chain.count++] = f;
+    return true;
+}
+
+static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
+{
+    if (r->resolved) return NB_OK;
+    r->chain.count = 0;
+    for (size_t i = 0; i < r->noverrides; i++)
+        if (!chain_add(r, r->overrides[i])) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    char msg[NB_STATUS_MSG_MAX];
+    size_t ml = (size_t)snprintf(msg, sizeof msg, "no font for role '%s': tried", r->name);
+    bool primary = r->chain.count > 0;
+    char why[400], desc[400];
+    for (size_t i = 0; i < r->ncands && !primary; i++) {
+        nb_font *f;
+        if (resolve_entry(fs, &r->cands[i], &f, why, sizeof why)) {
+            if (!chain_add(r, f)) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            primary = true;
+        } else if (ml < sizeof msg) {
+            describe_entry(&r->cands[i], desc, sizeof desc);
+            ml +=
+                (size_t)snprintf(msg + ml, sizeof msg - ml, "%s %s (%s)", i ? ";" : "", desc, why);
+        }
+    }
+    if (!primary) {
+        if (r->ncands == 0)
+            return nb_fail(st, NB_ERR_FONT, "no font for role '%s': it has no candidates", r->name);
+        return nb_fail(st, NB_ERR_FONT, "%s", msg);
+    }
+    for (size_t i = 0; i < r->nfalls; i++) {
+        nb_font *f;
+        if (resolve_entry(fs, &r->falls[i], &f, why, sizeof why) && !chain_add(r, f))
+            return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    r->resolved = true;
+    return NB_OK;
+}
+
+nb_code nb_fontset_chain(nb_fontset *fs, const char *role_name, const nb_font_chain **out,
+                         nb_status *st)
+{
+    role *r = role_find(fs, role_name);
+    if (!r)
+        return nb_fail(st, NB_ERR_FONT, "no font for role '%s': the font map has no such role",
+                       role_name);
+    nb_code rc = role_resolve(fs, r, st);
+    if (rc != NB_OK) return rc;
+    *out = &r->chain;
+    return NB_OK;
+}
+
+nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, nb_status *st)
+{
+    if (!roles) {
+        for (size_t i = 0; i < fs->nroles; i++) {
+            nb_code rc = role_resolve(fs, fs->roles[i], st);
+            if (rc != NB_OK) return rc;
+        }
+        return NB_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const nb_font_chain *c;
+        nb_code rc = nb_fontset_chain(fs, roles[i], &c, st);
+        if (rc != NB_OK) return rc;
+    }
+    return NB_OK;
+}
+
+size_t nb_fontset_role_count(const nb_fontset *fs)
+{
+    return fs->nroles;
+}
+
+const char *nb_fontset_role_name(const nb_fontset *fs, size_t i)
+{
+    return i < fs->nroles ? fs->roles[i]->name : NULL;
+}
+
+static bool looks_like_path(const char *s)
+{
+    size_t n = strlen(s);
+    if (strchr(s, '/')) return true;
+    static const char *const ext[] = {".ttf", ".otf", ".ttc", ".otc", ".TTF", ".OTF", ".TTC"};
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
+        if (n >= 4 && strcmp(s + n - 4, ext[i]) == 0) return true;
+    return false;
+}
+
+nb_code nb_fontset_override(nb_fontset *fs, const char *role_name, const char *file_or_family,
+                            nb_status *st)
+{
+    nb_font *f = NULL;
+    if (looks_like_path(file_or_family)) {
+        nb_code rc = nb_fontset_open(fs, file_or_family, NULL, &f, st);
+        if (rc != NB_OK) return rc;
+    } else {
+        font_entry e = {0};
+        e.family = (char *)file_or_family;
+        char why[400];
+        if (!resolve_family(fs, &e, &f, why, sizeof why))
+            return nb_fail(st, NB_ERR_FONT, "font for role '%s': family '%s' not found (%s)",
+                           role_name, file_or_family, why);
+    }
+    role *r = role_get(fs, role_name);
+    if (!r || !grow((void **)&r->overrides, r->noverrides, sizeof *r->overrides))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    memmove(r->overrides + 1, r->overrides, r->noverrides * sizeof *r->overrides);
+    r->overrides[0] = f;
+    r->noverrides++;
+    if (r->resolved) {
+        /* put the new face first and keep the rest of the chain */
+        if (!chain_add(r, f)) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        size_t at = 0;
+        while (r->chain.fonts[at] != f)
+            at++;
+        memmove(r->chain.fonts + 1, r->chain.fonts, at * sizeof *r->chain.fonts);
+        r->chain.fonts[0] = f;
+    }
+    return NB_OK;
+}
+
+/* ---- font map ------------------------------------------------------------------------ */
+
+static char *join_path(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir || !*dir) return dupstr(rel);
+    size_t a = strlen(dir), b = strlen(rel);
+    char *s = malloc(a + b + 2);
+    if (!s) return NULL;
+    memcpy(s, dir, a);
+    s[a] = '/';
+    memcpy(s + a + 1, rel, b + 1);
+    return s;
+}
+
+static nb_code parse_entries(const char *map, const char *dir, const char *rname, const char *key,
+                             const cJSON *arr, font_entry **out, size_t *nout, nb_status *st)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!arr) return NB_OK;
+    if (!cJSON_IsArray(arr))
+        return nb_fail(st, NB_ERR_FONT, "%s: roles.%s.%s: expected an array", map, rname, key);
+    int n = cJSON_GetArraySize(arr);
+    font_entry *v = calloc((size_t)n + 1, sizeof *v);
+    if (!v) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    *out = v;
+    for (int i = 0; i < n; i++) {
+        const cJSON *it = cJSON_GetArrayItem(arr, i);
+        const cJSON *file = cJSON_GetObjectItemCaseSensitive(it, "file");
+        const cJSON *face = cJSON_GetObjectItemCaseSensitive(it, "face");
+        const cJSON *fam = cJSON_GetObjectItemCaseSensitive(it, "family");
+        const cJSON *style = cJSON_GetObjectItemCaseSensitive(it, "style");
+        const cJSON *weight = cJSON_GetObjectItemCaseSensitive(it, "weight");
+        if (!cJSON_IsObject(it) || (!cJSON_IsString(file) && !cJSON_IsString(fam)) || (file && fam))
+            return nb_fail(st, NB_ERR_FONT,
+                           "%s: roles.%s.%s[%d]: expected an object with a \"file\" or a "
+                           "\"family\" string",
+                           map, rname, key, i);
+        if ((face && !cJSON_IsString(face)) || (style && !cJSON_IsString(style)) ||
+            (weight &&
+             (!cJSON_IsNumber(weight) || weight->valuedouble < 1 || weight->valuedouble > 1000)))
+            return nb_fail(st, NB_ERR_FONT,
+                           "%s: roles.%s.%s[%d]: \"face\" and \"style\" must be strings, "
+                           "\"weight\" a number 1..1000",
+                           map, rname, key, i);
+        font_entry *e = &v[*nout];
+        (*nout)++;
+        if (file) e->file = join_path(dir, file->valuestring);
+        if (face) e->face = dupstr(face->valuestring);
+        if (fam) e->family = dupstr(fam->valuestring);
+        if (style) e->style = dupstr(style->valuestring);
+        if (weight) e->weight = (int)weight->valuedouble;
+        if ((file && !e->file) || (face && !e->face) || (fam && !e->family) || (style && !e->style))
+            return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    return NB_OK;
+}
+
+static nb_code read_all(const char *path, char **out, nb_status *st)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return nb_fail(st, NB_ERR_IO, "cannot read font map %s: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n - 1, fp);
+        n += got;
+        if (n + 1 < cap) break;
+        cap *= 2;
+        char *nb = realloc(buf, cap);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = nb;
+        }
+    }
+    bool err = ferror(fp);
+    fclose(fp);
+    if (!buf) return nb_fail(st, NB_ERR_NOMEM, "out of memory reading %s", path);
+    if (err) {
+        free(buf);
+        return nb_fail(st, NB_ERR_IO, "cannot read font map %s", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return NB_OK;
+}
+
+nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
+{
+    char *text;
+    nb_code rc = read_all(map_path, &text, st);
+    if (rc != NB_OK) return rc;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
+    if (!root) {
+        size_t off = end ? (size_t)(end - text) : 0;
+        free(text);
+        return nb_fail(st, NB_ERR_JSON, "%s: invalid JSON near byte %zu", map_path, off);
+    }
+    free(text);
+
+    char *dir = dupstr(map_path);
+    if (!dir) {
+        cJSON_Delete(root);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+
+    const cJSON *dirs = cJSON_GetObjectItemCaseSensitive(root, "dirs");
+    const cJSON *roles = cJSON_GetObjectItemCaseSensitive(root, "roles");
+    if (!cJSON_IsObject(root) || !cJSON_IsObject(roles)) {
+        rc = nb_fail(st, NB_ERR_FONT, "%s: expected an object with a \"roles\" object", map_path);
+        goto done;
+    }
+    if (dirs && !cJSON_IsArray(dirs)) {
+        rc = nb_fail(st, NB_ERR_FONT, "%s: dirs: expected an array of folder names", map_path);
+        goto done;
+    }
+    const cJSON *d;
+    int di = 0;
+    cJSON_ArrayForEach(d, dirs)
+    {
+        if (!cJSON_IsString(d)) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: dirs[%d]: expected a string", map_path, di);
+            goto done;
+        }
+        char *p = join_path(dir, d->valuestring);
+        if (!p || !grow((void **)&fs->dirs, fs->ndirs, sizeof *fs->dirs)) {
+            free(p);
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        fs->dirs[fs->ndirs++] = p;
+        if (fs->fc) FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)p);
+        di++;
+    }
+    const cJSON *rj;
+    cJSON_ArrayForEach(rj, roles)
+    {
+        if (!cJSON_IsObject(rj)) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: roles.%s: expected an object", map_path, rj->string);
+            goto done;
+        }
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(rj, "candidates");
+        const cJSON *fb = cJSON_GetObjectItemCaseSensitive(rj, "fallback");
+        if (!cJSON_IsArray(c) || cJSON_GetArraySize(c) == 0) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: roles.%s.candidates: expected a non-empty array",
+                         map_path, rj->string);
+            goto done;
+        }
+        role *r = role_get(fs, rj->string);
+        if (!r) {
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        role_clear_entries(r);
+        r->resolved = false;
+        rc = parse_entries(map_path, dir, rj->string, "candidates", c, &r->cands, &r->ncands, st);
+        if (rc == NB_OK)
+            rc =
+                parse_entries(map_path, dir, rj->string, "fallback", fb, &r->falls, &r->nfalls, st);
+        if (rc != NB_OK) goto done;
+    }
+done:
+    free(dir);
+    cJSON_Delete(root);
+    return rc;
+}

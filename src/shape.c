@@ -1,0 +1,277 @@
+/* shape.c — itemize UTF-8 by font coverage along a chain, shape runs with HarfBuzz.
+ *
+ * One pass over the text: each code point is given the first face of the chain that maps
+ * it (marks, variation selectors and joiners stay with their base's face); a run of equal
+ * faces is shaped as soon as it ends, with the whole text as context so that HarfBuzz's
+ * clusters are byte offsets into the text.  One hb_buffer per call; the output array grows
+ * by doubling.  Time and memory are linear in the text.  See shape.h for the contract.
+ */
+#include "shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <harfbuzz/hb.h>
+
+/* Decodes one UTF-8 sequence at s[i]; returns its length, 0 when malformed. */
+static size_t utf8_next(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
+{
+    unsigned char c = s[i];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        v = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        v = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len - i < n) return 0;
+    for (size_t k = 1; k < n; k++) {
+        unsigned char t = s[i + k];
+        if ((t & 0xC0) != 0x80) return 0;
+        v = v << 6 | (t & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return n;
+}
+
+/* Characters that belong to the preceding base character's face. */
+static bool joins_base(uint32_t cp)
+{
+    if (cp == 0x200D || cp == 0x200C) return true;   /* ZWJ, ZWNJ */
+    if (cp >= 0xFE00 && cp <= 0xFE0F) return true;   /* VS1..16 */
+    if (cp >= 0xE0100 && cp <= 0xE01EF) return true; /* VS17..256 */
+    if (cp >= 0x180B && cp <= 0x180F) return true;   /* Mongolian FVS */
+    if (cp >= 0x1F3FB && cp <= 0x1F3FF) return true; /* emoji modifiers */
+    if (cp >= 0xE0020 && cp <= 0xE007F) return true; /* tags */
+    return false;
+}
+
+static bool is_mark(uint32_t cp)
+{
+    if (cp < 0x300) return false;
+    hb_unicode_general_category_t gc =
+        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
+typedef struct shaper {
+    const nb_font_chain *chain;
+    const char *text;
+    size_t len;
+    hb_buffer_t *buf;
+    hb_language_t lang;
+    nb_glyph *glyphs;
+    size_t count, cap;
+} shaper;
+
+static bool reserve(shaper *sh, size_t more)
+{
+    if (sh->count + more <= sh->cap) return true;
+    size_t cap = sh->cap ? sh->cap : 64;
+    while (cap < sh->count + more)
+        cap *= 2;
+    nb_glyph *g = realloc(sh->glyphs, cap * sizeof *g);
+    if (!g) return false;
+    sh->glyphs = g;
+    sh->cap = cap;
+    return true;
+}
+
+/* Sets a narrow Western quote (or dash, ellipsis) in a full em. */
+static void widen(nb_glyph *g)
+{
+    if (g->advance >= 0.9f) return;
+    float extra = 1.0f - g->advance;
+    switch (g->cp) {
+    case 0x201C: /* “ */
+    case 0x2018: /* ‘ */
+        g->x_offset += extra;
+        break;
+    case 0x201D: /* ” */
+    case 0x2019: /* ’ */
+        break;
+    case 0x2014: /* — */
+    case 0x2026: /* … */
+        g->x_offset += extra / 2;
+        break;
+    default:
+        return;
+    }
+    g->advance = 1.0f;
+}
+
+static bool wants_full_em(uint32_t cp)
+{
+    return cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 || cp == 0x2014 ||
+           cp == 0x2026;
+}
+
+static nb_code shape_run(shaper *sh, size_t start, size_t end, size_t face, nb_status *st)
+{
+    const nb_font *f = sh->chain->fonts[face];
+    hb_buffer_t *buf = sh->buf;
+    hb_buffer_clear_contents(buf);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_language(buf, sh->lang);
+    hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_GRAPHEMES);
+    hb_buffer_flags_t flags = HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES;
+    if (start == 0) flags |= HB_BUFFER_FLAG_BOT;
+    if (end == sh->len) flags |= HB_BUFFER_FLAG_EOT;
+    hb_buffer_set_flags(buf, flags);
+    hb_buffer_add_utf8(buf, sh->text, (int)sh->len, (unsigned)start, (int)(end - start));
+    hb_buffer_guess_segment_properties(buf);
+    if (!hb_buffer_allocation_successful(buf))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory shaping %zu bytes of text", end - start);
+    hb_shape(f->hb_font, buf, NULL, 0);
+    if (!hb_buffer_allocation_successful(buf))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory shaping %zu bytes of text", end - start);
+
+    unsigned n = 0;
+    const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    if (!reserve(sh, n))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory shaping %zu bytes of text", end - start);
+    float em = 1.0f / (float)f->units_per_em;
+    const unsigned char *u = (const unsigned char *)sh->text;
+    for (unsigned i = 0; i < n; i++) {
+        nb_glyph *g = &sh->glyphs[sh->count + i];
+        uint32_t cl = info[i].cluster;
+        g->gid = info[i].codepoint;
+        g->font = (uint16_t)f->id;
+        g->cluster = cl;
+        g->advance = (float)pos[i].x_advance * em;
+        g->x_offset = (float)pos[i].x_offset * em;
+        g->y_offset = (float)pos[i].y_offset * em;
+        g->cp = 0;
+        utf8_next(u, sh->len, cl, &g->cp);
+        if (i > 0 && info[i - 1].cluster == cl) {
+            g->cluster_len = 0;
+            continue;
+        }
+        unsigned j = i + 1;
+        while (j < n && info[j].cluster == cl)
+            j++;
+        size_t next = j < n ? info[j].cluster : end;
+        g->cluster_len = (uint32_t)(next > cl ? next - cl : 0);
+        /* one glyph for one lone quote character: set it in a full em */
+        if (j == i + 1 && wants_full_em(g->cp) && g->cluster_len == 3) widen(g);
+    }
+    sh->count += n;
+    return NB_OK;
+}
+
+nb_code nb_shape(const nb_font_chain *chain, const char *utf8, size_t len,
+                 const nb_shape_opts *opts, nb_shaped *out, nb_status *st)
+{
+    static const nb_shape_opts defaults = {0};
+    if (!opts) opts = &defaults;
+    out->glyphs = NULL;
+    out->count = 0;
+    const char *role = chain && chain->role ? chain->role : "?";
+    if (!chain || chain->count == 0)
+        return nb_fail(st, NB_ERR_FONT, "no font of role %s: its chain is empty", role);
+    if (len > (size_t)INT32_MAX)
+        return nb_fail(st, NB_ERR_LIMIT, "text of %zu bytes is too long to shape (limit 2 GB)",
+                       len);
+    if (len == 0) return NB_OK;
+
+    shaper sh = {0};
+    sh.chain = chain;
+    sh.text = utf8;
+    sh.len = len;
+    sh.lang = hb_language_from_string(opts->language ? opts->language : "zh-Hans", -1);
+    sh.buf = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(sh.buf) || !reserve(&sh, len / 3 + 16)) {
+        hb_buffer_destroy(sh.buf);
+        free(sh.glyphs);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory shaping %zu bytes of text", len);
+    }
+
+    const unsigned char *u = (const unsigned char *)utf8;
+    nb_code rc = NB_OK;
+    size_t run_start = 0, run_face = 0, prev_face = 0;
+    bool have_run = false;
+    for (size_t i = 0; i < len && rc == NB_OK;) {
+        uint32_t cp;
+        size_t n = utf8_next(u, len, i, &cp);
+        if (n == 0) {
+            rc = nb_fail(st, NB_ERR_DATA, "invalid UTF-8 at byte offset %zu", i);
+            break;
+        }
+        size_t face = chain->count;
+        if (have_run &&
+            (joins_base(cp) || (is_mark(cp) && nb_font_has_char(chain->fonts[prev_face], cp)))) {
+            face = prev_face;
+        } else {
+            for (size_t k = 0; k < chain->count; k++)
+                if (nb_font_has_char(chain->fonts[k], cp)) {
+                    face = k;
+                    break;
+                }
+        }
+        if (face == chain->count) {
+            if (!opts->allow_missing) {
+                if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+                    rc = nb_fail(st, NB_ERR_FONT,
+                                 "no font of role %s has U+%04X (a control character; byte "
+                                 "offset %zu)",
+                                 role, (unsigned)cp, i);
+                else
+                    rc = nb_fail(st, NB_ERR_FONT,
+                                 "no font of role %s has U+%04X '%.*s' (byte offset %zu)", role,
+                                 (unsigned)cp, (int)n, utf8 + i, i);
+                break;
+            }
+            face = 0;
+            if (opts->notice) opts->notice(opts->notice_ctx, cp, i, NULL);
+        } else if (face > 0 && opts->notice) {
+            opts->notice(opts->notice_ctx, cp, i, chain->fonts[face]);
+        }
+        if (!have_run) {
+            have_run = true;
+            run_start = i;
+            run_face = face;
+        } else if (face != run_face) {
+            rc = shape_run(&sh, run_start, i, run_face, st);
+            run_start = i;
+            run_face = face;
+        }
+        prev_face = face;
+        i += n;
+    }
+    if (rc == NB_OK && have_run) rc = shape_run(&sh, run_start, len, run_face, st);
+    hb_buffer_destroy(sh.buf);
+    if (rc != NB_OK) {
+        free(sh.glyphs);
+        return rc;
+    }
+    out->glyphs = sh.glyphs;
+    out->count = sh.count;
+    return NB_OK;
+}
+
+void nb_shaped_free(nb_shaped *s)
+{
+    if (!s) return;
+    free(s->glyphs);
+    s->glyphs = NULL;
+    s->count = 0;
+}
