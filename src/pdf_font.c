@@ -1,0 +1,586 @@
+/* pdf_font.c — subset a face and build its Type0 / CIDFont objects (see pdf_font.h). */
+#include "pdf_font.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_CID_H
+#include <harfbuzz/hb-subset.h>
+#include <harfbuzz/hb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct glyph_use {
+    uint32_t text_off; /* into pf->text */
+    uint32_t text_len;
+    uint32_t code;
+    int32_t width;
+    uint8_t used, has_text;
+} glyph_use;
+
+struct nb_pdf_font {
+    const nb_font *font;
+    unsigned nglyphs;
+    glyph_use *g; /* indexed by the face's gid */
+    char *text;   /* the glyphs' UTF-8 texts, concatenated */
+    size_t text_len, text_cap;
+    size_t nused;
+    HPDF_Dict type0;
+    char basefont[160];
+    bool embedded;
+};
+
+/* ---- a small growable byte buffer ---------------------------------------------------- */
+
+typedef struct bbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} bbuf;
+
+static void bb_add(bbuf *b, const void *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void bb_str(bbuf *b, const char *s)
+{
+    bb_add(b, s, strlen(s));
+}
+
+static void bb_fmt(bbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bb_fmt(bbuf *b, const char *fmt, ...)
+{
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0) bb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* ---- recording use --------------------------------------------------------------------- */
+
+nb_pdf_font *nb_pdf_font_new(const nb_font *font)
+{
+    nb_pdf_font *pf = calloc(1, sizeof *pf);
+    if (!pf) return NULL;
+    pf->font = font;
+    pf->nglyphs = font->num_glyphs ? font->num_glyphs : 1;
+    pf->g = calloc(pf->nglyphs, sizeof *pf->g);
+    if (!pf->g) {
+        free(pf);
+        return NULL;
+    }
+    pf->g[0].used = 1; /* .notdef is always in the subset */
+    return pf;
+}
+
+void nb_pdf_font_free(nb_pdf_font *pf)
+{
+    if (!pf) return;
+    free(pf->g);
+    free(pf->text);
+    free(pf);
+}
+
+nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t len, nb_status *st)
+{
+    if (gid >= pf->nglyphs)
+        return nb_fail(st, NB_ERR_PDF, "%s: glyph %u is not in the font (it has %u glyphs)",
+                       pf->font->path ? pf->font->path : "font", (unsigned)gid, pf->nglyphs);
+    glyph_use *u = &pf->g[gid];
+    u->used = 1;
+    if (u->has_text || !text || len == 0) return NB_OK;
+    if (len > 1024) len = 1024; /* a ToUnicode entry holds at most 512 bytes of UTF-16 */
+    if (pf->text_len + len > pf->text_cap) {
+        size_t cap = pf->text_cap ? pf->text_cap * 2 : 4096;
+        while (cap < pf->text_len + len)
+            cap *= 2;
+        char *np = realloc(pf->text, cap);
+        if (!np) return nb_fail(st, NB_ERR_NOMEM, "out of memory recording glyph text");
+        pf->text = np;
+        pf->text_cap = cap;
+    }
+    memcpy(pf->text + pf->text_len, text, len);
+    u->text_off = (uint32_t)pf->text_len;
+    u->text_len = (uint32_t)len;
+    u->has_text = 1;
+    pf->text_len += len;
+    return NB_OK;
+}
+
+bool nb_pdf_font_glyph(const nb_pdf_font *pf, uint32_t gid, unsigned *code, int *width)
+{
+    if (!pf->embedded || gid >= pf->nglyphs || !pf->g[gid].used) return false;
+    *code = pf->g[gid].code;
+    *width = pf->g[gid].width;
+    return true;
+}
+
+HPDF_Dict nb_pdf_font_dict(const nb_pdf_font *pf)
+{
+    return pf->type0;
+}
+
+const char *nb_pdf_font_basefont(const nb_pdf_font *pf)
+{
+    return pf->basefont;
+}
+
+/* ---- helpers for embedding ------------------------------------------------------------- */
+
+/* Decodes one UTF-8 sequence; invalid input gives U+FFFD and consumes one byte. */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned char c = s[*i];
+    uint32_t cp;
+    size_t need;
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        cp = c & 0x1F, need = 1;
+    } else if ((c & 0xF0) == 0xE0) {
+        cp = c & 0x0F, need = 2;
+    } else if ((c & 0xF8) == 0xF0) {
+        cp = c & 0x07, need = 3;
+    } else {
+        (*i)++;
+        return 0xFFFD;
+    }
+    if (*i + need >= n) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        if ((s[*i + k] & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[*i + k] & 0x3F);
+    }
+    *i += need + 1;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+    return cp;
+}
+
+static void bb_utf16_hex(bbuf *b, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp = utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000;
+            bb_fmt(b, "%04X%04X", (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
+        } else {
+            bb_fmt(b, "%04X", (unsigned)cp);
+        }
+    }
+}
+
+static int scale1000(const nb_font *f, double v)
+{
+    double upem = f->units_per_em ? (double)f->units_per_em : 1000.0;
+    double r = v * 1000.0 / upem;
+    return (int)(r < 0 ? r - 0.5 : r + 0.5);
+}
+
+/* The name with characters a PDF name must not hold replaced. */
+static void sanitize_name(char *out, size_t cap, const char *name, unsigned id)
+{
+    size_t n = 0;
+    if (name) {
+        for (const char *p = name; *p && n + 1 < cap; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (c <= 32 || c >= 127 || strchr("()<>[]{}/%#", c)) c = '-';
+            out[n++] = (char)c;
+        }
+    }
+    out[n] = '\0';
+    if (n == 0) snprintf(out, cap, "Font%u", id);
+}
+
+typedef struct code_gid {
+    uint32_t code, gid;
+} code_gid;
+
+static int cmp_code(const void *a, const void *b)
+{
+    const code_gid *x = a, *y = b;
+    if (x->code != y->code) return x->code < y->code ? -1 : 1;
+    return x->gid < y->gid ? -1 : x->gid > y->gid;
+}
+
+static nb_code hpdf_fail(HPDF_Doc pdf, const nb_pdf_font *pf, nb_status *st, const char *what)
+{
+    return nb_fail(st, NB_ERR_PDF, "%s: cannot build %s (libharu error 0x%04lX)",
+                   pf->font->path ? pf->font->path : "font", what,
+                   (unsigned long)HPDF_GetError(pdf));
+}
+
+static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress)
+{
+    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (d) d->filter = compress ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
+    return d;
+}
+
+static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
+    return d;
+}
+
+/* ToUnicode CMap for the used glyphs, sorted by code. */
+static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n, bbuf *b)
+{
+    bb_str(b, "/CIDInit /ProcSet findresource begin\n"
+              "12 dict begin\n"
+              "begincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n"
+              "/CMapType 2 def\n"
+              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    size_t i = 0;
+    while (i < n) {
+        /* up to 100 entries a block */
+        size_t cnt = 0, j = i;
+        for (; j < n && cnt < 100; j++)
+            if (pf->g[cg[j].gid].has_text && (j == 0 || cg[j].code != cg[j - 1].code)) cnt++;
+        if (cnt > 0) {
+            bb_fmt(b, "%zu beginbfchar\n", cnt);
+            for (size_t k = i; k < j; k++) {
+                const glyph_use *u = &pf->g[cg[k].gid];
+                if (!u->has_text || (k > 0 && cg[k].code == cg[k - 1].code)) continue;
+                bb_fmt(b, "<%04X> <", (unsigned)cg[k].code);
+                bb_utf16_hex(b, pf->text + u->text_off, u->text_len);
+                bb_str(b, ">\n");
+            }
+            bb_str(b, "endbfchar\n");
+        }
+        i = j;
+    }
+    bb_str(b, "endcmap\n"
+              "CMapName currentdict /CMap defineresource pop\n"
+              "end\n"
+              "end\n");
+}
+
+/* /W: runs of consecutive codes whose width differs from /DW 1000. */
+static HPDF_STATUS build_widths(HPDF_Doc pdf, const nb_pdf_font *pf, const code_gid *cg, size_t n,
+                                HPDF_Array w)
+{
+    HPDF_STATUS ret = HPDF_OK;
+    size_t i = 0;
+    while (i < n && ret == HPDF_OK) {
+        int wi = pf->g[cg[i].gid].width;
+        if (wi == 1000 || (i > 0 && cg[i].code == cg[i - 1].code)) {
+            i++;
+            continue;
+        }
+        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
+        if (!run) return HPDF_FAILD_TO_ALLOC_MEM;
+        ret = HPDF_Array_AddNumber(w, (HPDF_INT32)cg[i].code);
+        if (ret == HPDF_OK) ret = HPDF_Array_Add(w, run);
+        if (ret != HPDF_OK) return ret;
+        uint32_t expect = cg[i].code;
+        while (i < n && cg[i].code == expect && pf->g[cg[i].gid].width != 1000 && ret == HPDF_OK) {
+            ret = HPDF_Array_AddNumber(run, pf->g[cg[i].gid].width);
+            expect++;
+            i++;
+            while (i < n && cg[i].code == cg[i - 1].code)
+                i++; /* duplicates */
+        }
+    }
+    return ret;
+}
+
+/* ---- embedding --------------------------------------------------------------------------- */
+
+nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
+                          HPDF_MD5_CTX *md5, nb_status *st)
+{
+    const nb_font *f = pf->font;
+    const char *fname = f->path ? f->path : "font";
+    nb_code rc = NB_OK;
+    hb_subset_input_t *input = NULL;
+    hb_subset_plan_t *plan = NULL;
+    hb_face_t *sub = NULL;
+    hb_blob_t *blob = NULL, *cff = NULL;
+    FT_Library ftlib = NULL;
+    FT_Face ftface = NULL;
+    code_gid *cg = NULL;
+    unsigned char *cidset = NULL;
+    bbuf cmap = {0};
+
+    if (pf->embedded) return NB_OK;
+
+    /* 1. Subset. */
+    hb_face_t *source = nb_font_subset_source((nb_font *)f); /* creates the font's cache */
+    if (!source) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "%s: cannot prepare the face for subsetting", fname);
+        goto done;
+    }
+    input = hb_subset_input_create_or_fail();
+    if (!input) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "%s: out of memory creating the subset input", fname);
+        goto done;
+    }
+    hb_set_t *gset = hb_subset_input_glyph_set(input);
+    pf->nused = 0;
+    for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
+        if (!pf->g[gid].used) continue;
+        hb_set_add(gset, gid);
+        pf->nused++;
+    }
+    static const hb_tag_t drop[] = {
+        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+        HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
+        HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('v', 'h', 'e', 'a'),
+        HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
+    };
+    hb_set_t *dset = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+        hb_set_add(dset, drop[i]);
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+
+    plan = hb_subset_plan_create_or_fail(source, input);
+    if (!plan) {
+        rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset cannot plan the subset", fname);
+        goto done;
+    }
+    const hb_map_t *old2new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    sub = hb_subset_plan_execute_or_fail(plan);
+    if (!sub) {
+        rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset failed to subset the face", fname);
+        goto done;
+    }
+    blob = hb_face_reference_blob(sub);
+    unsigned blen = 0;
+    const char *bdata = hb_blob_get_data(blob, &blen);
+    if (!bdata || blen == 0) {
+        rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset produced an empty font", fname);
+        goto done;
+    }
+    const char *prog = bdata;
+    unsigned plen = blen;
+    if (f->is_cff) {
+        cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+        prog = hb_blob_get_data(cff, &plen);
+        if (!prog || plen == 0) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: the subset has no CFF table", fname);
+            goto done;
+        }
+    }
+    unsigned sub_glyphs = hb_face_get_glyph_count(sub);
+
+    /* 2. Codes and widths. */
+    bool cid_keyed = f->is_cff && f->is_cid_keyed;
+    if (cid_keyed) {
+        if (FT_Init_FreeType(&ftlib) != 0 ||
+            FT_New_Memory_Face(ftlib, (const FT_Byte *)bdata, (FT_Long)blen, 0, &ftface) != 0) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: FreeType cannot open the subset font", fname);
+            goto done;
+        }
+    }
+    cg = calloc(pf->nused ? pf->nused : 1, sizeof *cg);
+    if (!cg) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
+        goto done;
+    }
+    size_t n = 0;
+    for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
+        glyph_use *u = &pf->g[gid];
+        if (!u->used) continue;
+        hb_codepoint_t ng = hb_map_get(old2new, gid);
+        if (ng == HB_MAP_VALUE_INVALID) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: glyph %u was dropped by the subsetter", fname, gid);
+            goto done;
+        }
+        uint32_t code = ng;
+        if (cid_keyed) {
+            FT_UInt cid = 0;
+            if (FT_Get_CID_From_Glyph_Index(ftface, ng, &cid) != 0) {
+                rc = nb_fail(st, NB_ERR_FONT, "%s: no CID for glyph %u in the subset", fname,
+                             (unsigned)ng);
+                goto done;
+            }
+            code = cid;
+        }
+        if (code > 0xFFFF) {
+            rc =
+                nb_fail(st, NB_ERR_FONT, "%s: code %u does not fit 2 bytes", fname, (unsigned)code);
+            goto done;
+        }
+        u->code = code;
+        u->width = scale1000(f, hb_font_get_glyph_h_advance(f->hb_font, gid));
+        cg[n].code = code;
+        cg[n].gid = gid;
+        n++;
+    }
+    qsort(cg, n, sizeof *cg, cmp_code);
+
+    /* 3. Subset tag from the glyph set: FNV-1a over the name and the sorted glyph ids. */
+    uint64_t h = 1469598103934665603ull;
+    const char *ps = f->postscript_name ? f->postscript_name : "";
+    for (const char *p = ps; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
+        if (!pf->g[gid].used) continue;
+        for (int k = 0; k < 4; k++)
+            h = (h ^ ((gid >> (8 * k)) & 0xFF)) * 1099511628211ull;
+    }
+    char tag[7];
+    for (int k = 0; k < 6; k++) {
+        tag[k] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '\0';
+    char clean[128];
+    sanitize_name(clean, sizeof clean, f->postscript_name, f->id);
+    snprintf(pf->basefont, sizeof pf->basefont, "%s+%s", tag, clean);
+
+    /* 4. ToUnicode. */
+    build_tounicode(pf, cg, n, &cmap);
+    if (cmap.oom) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory building ToUnicode for %s", fname);
+        goto done;
+    }
+    if (md5) {
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)prog, plen);
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)cmap.p, (HPDF_UINT32)cmap.len);
+    }
+
+    /* 5. Objects. */
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Dict file = new_stream(pdf, compress);
+    if (!file) goto hpdf_error;
+    if (f->is_cff) {
+        if (HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C") != HPDF_OK) goto hpdf_error;
+    } else if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen) != HPDF_OK) {
+        goto hpdf_error;
+    }
+    if (HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)prog, plen) != HPDF_OK) goto hpdf_error;
+
+    HPDF_Dict desc = new_indirect_dict(pdf);
+    if (!desc) goto hpdf_error;
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    if (!bbox) goto hpdf_error;
+    for (int k = 0; k < 4; k++)
+        if (HPDF_Array_AddNumber(bbox, scale1000(f, f->bbox[k])) != HPDF_OK) goto hpdf_error;
+    int cap = f->cap_height ? f->cap_height : f->ascender;
+    int stemv = f->stem_v ? scale1000(f, f->stem_v) : 80;
+    if (HPDF_Dict_AddName(desc, "Type", "FontDescriptor") != HPDF_OK ||
+        HPDF_Dict_AddName(desc, "FontName", pf->basefont) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "Flags", 4) != HPDF_OK ||
+        HPDF_Dict_Add(desc, "FontBBox", bbox) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "ItalicAngle", f->italic_angle) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "Ascent", scale1000(f, f->ascender)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "Descent", scale1000(f, f->descender)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "CapHeight", scale1000(f, cap)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "StemV", stemv) != HPDF_OK ||
+        HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", file) != HPDF_OK)
+        goto hpdf_error;
+
+    if (pdfa) {
+        /* One bit per CID the subset holds, CID 0 included, most significant bit first. */
+        uint32_t maxcid = 0;
+        uint32_t *cids = calloc(sub_glyphs ? sub_glyphs : 1, sizeof *cids);
+        if (!cids) {
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory building CIDSet for %s", fname);
+            goto done;
+        }
+        for (unsigned g = 0; g < sub_glyphs; g++) {
+            FT_UInt cid = g;
+            if (cid_keyed && FT_Get_CID_From_Glyph_Index(ftface, g, &cid) != 0) cid = 0;
+            cids[g] = cid;
+            if (cid > maxcid) maxcid = cid;
+        }
+        size_t nbytes = maxcid / 8 + 1;
+        cidset = calloc(nbytes, 1);
+        if (!cidset) {
+            free(cids);
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory building CIDSet for %s", fname);
+            goto done;
+        }
+        for (unsigned g = 0; g < sub_glyphs; g++)
+            cidset[cids[g] / 8] |= (unsigned char)(0x80u >> (cids[g] % 8));
+        free(cids);
+        HPDF_Dict cs = new_stream(pdf, compress);
+        if (!cs || HPDF_Stream_Write(cs->stream, cidset, (HPDF_UINT)nbytes) != HPDF_OK ||
+            HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK)
+            goto hpdf_error;
+    }
+
+    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
+    if (!sysinfo || HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL)) ||
+        HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL)) ||
+        HPDF_Dict_AddNumber(sysinfo, "Supplement", 0))
+        goto hpdf_error;
+
+    HPDF_Array w = HPDF_Array_New(mm);
+    if (!w || build_widths(pdf, pf, cg, n, w) != HPDF_OK) goto hpdf_error;
+
+    HPDF_Dict cid = new_indirect_dict(pdf);
+    if (!cid || HPDF_Dict_AddName(cid, "Type", "Font") != HPDF_OK ||
+        HPDF_Dict_AddName(cid, "Subtype", f->is_cff ? "CIDFontType0" : "CIDFontType2") != HPDF_OK ||
+        HPDF_Dict_AddName(cid, "BaseFont", pf->basefont) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "FontDescriptor", desc) != HPDF_OK ||
+        HPDF_Dict_AddNumber(cid, "DW", 1000) != HPDF_OK || HPDF_Dict_Add(cid, "W", w) != HPDF_OK)
+        goto hpdf_error;
+    if (!f->is_cff && HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity") != HPDF_OK) goto hpdf_error;
+
+    HPDF_Dict tu = new_stream(pdf, compress);
+    if (!tu ||
+        HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)cmap.p, (HPDF_UINT)cmap.len) != HPDF_OK)
+        goto hpdf_error;
+
+    HPDF_Array desc_fonts = HPDF_Array_New(mm);
+    if (!desc_fonts || HPDF_Array_Add(desc_fonts, cid) != HPDF_OK) goto hpdf_error;
+    HPDF_Dict t0 = new_indirect_dict(pdf);
+    if (!t0 || HPDF_Dict_AddName(t0, "Type", "Font") != HPDF_OK ||
+        HPDF_Dict_AddName(t0, "Subtype", "Type0") != HPDF_OK ||
+        HPDF_Dict_AddName(t0, "BaseFont", pf->basefont) != HPDF_OK ||
+        HPDF_Dict_AddName(t0, "Encoding", "Identity-H") != HPDF_OK ||
+        HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts) != HPDF_OK ||
+        HPDF_Dict_Add(t0, "ToUnicode", tu) != HPDF_OK)
+        goto hpdf_error;
+    pf->type0 = t0;
+    pf->embedded = true;
+    goto done;
+
+hpdf_error:
+    rc = hpdf_fail(pdf, pf, st, "the font objects");
+done:
+    free(cidset);
+    free(cg);
+    free(cmap.p);
+    if (ftface) FT_Done_Face(ftface);
+    if (ftlib) FT_Done_FreeType(ftlib);
+    hb_blob_destroy(cff);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    hb_subset_input_destroy(input);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/* pdf_font.h — one face's embedding in one PDF: a Type0 / Identity-H font with one
+ * descendant CIDFont and a font program subset by hb-subset.
+ *
+ * Use: nb_pdf_font_new, then nb_pdf_font_use for every glyph the pages draw (with the text
+ * it stands for), then nb_pdf_font_embed once (subsets, builds the objects in the libharu
+ * document), then nb_pdf_font_glyph for each glyph's 2-byte code and its /W width, and
+ * nb_pdf_font_dict for the Type0 dictionary to put in page resources.
+ *   TrueType: CIDFontType2, FontFile2, code = glyph id in the subset, CIDToGIDMap Identity.
+ *   CFF:      CIDFontType0, FontFile3/CIDFontType0C (the subset's bare CFF table); code =
+ *             the glyph id in the subset (name-keyed) or the glyph's CID read back from
+ *             the subset's charset with FreeType (CID-keyed: Fandol, Noto CJK).
+ * The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects belong
+ * to the libharu document.  The face is only read, except that its cached
+ * hb_subset_preprocess'd face (nb_font_subset_source) is created on first use.
+ */
+#ifndef NB_PDF_FONT_H
+#define NB_PDF_FONT_H
+
+#include <hpdf.h>
+#include <hpdf_encrypt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "font.h"
+#include "status.h"
+
+typedef struct nb_pdf_font nb_pdf_font;
+
+/* NULL when out of memory. */
+nb_pdf_font *nb_pdf_font_new(const nb_font *font);
+void nb_pdf_font_free(nb_pdf_font *pf);
+
+/* Records that glyph `gid` (of the unsubset face) is drawn, standing for `text[0..len)`
+ * (UTF-8; len 0 for the 2nd.. glyph of a cluster).  The first text given for a glyph is
+ * the one its ToUnicode entry gets.  NB_ERR_PDF when gid is not in the face. */
+nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t len, nb_status *st);
+
+/* Subsets the face to the used glyphs (and .notdef) and adds the font objects to `pdf`.
+ * Streams are Flate-compressed when `compress`; a CIDSet is written when `pdfa`.  Feeds
+ * the font program and ToUnicode bytes to `md5` when non-NULL. */
+nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
+                          HPDF_MD5_CTX *md5, nb_status *st);
+
+/* After embedding: the code to write for a used glyph and its width in 1/1000 em (as in
+ * /W).  False when the glyph was never recorded with nb_pdf_font_use. */
+bool nb_pdf_font_glyph(const nb_pdf_font *pf, uint32_t gid, unsigned *code, int *width);
+
+/* After embedding: the Type0 font dictionary (an indirect object of the document). */
+HPDF_Dict nb_pdf_font_dict(const nb_pdf_font *pf);
+
+/* After embedding: "ABCDEF+PostScriptName" as in BaseFont. */
+const char *nb_pdf_font_basefont(const nb_pdf_font *pf);
+
+#endif

@@ -1,0 +1,674 @@
+/* pdf_write.c — an nb_layout → PDF bytes with libharu's object layer (see pdf_write.h).
+ *
+ * Two passes over the layout: the first records every glyph each face draws (pdf_font.c
+ * subsets and embeds them, ordered by nb_font.id), the second writes the pages' content
+ * streams with the codes the subsets gave.  Page content, outline, Info, PDF/A pieces
+ * (pdfa.c) and the trailer ID (MD5 over what was written) follow; libharu serialises
+ * into memory.  Numbers are formatted by hand so the bytes do not depend on the locale.
+ */
+#include "pdf_write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hpdf.h>
+#include <hpdf_encrypt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pdf_font.h"
+#include "pdfa.h"
+
+#ifndef NIANBAO_VERSION
+#define NIANBAO_VERSION "0"
+#endif
+
+#define NB_PRODUCER "nianbao " NIANBAO_VERSION " (libharu)"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- libharu errors ------------------------------------------------------------------- */
+
+typedef struct hpdf_ctx {
+    nb_status hst; /* what libharu reported, first error wins */
+} hpdf_ctx;
+
+static void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
+{
+    hpdf_ctx *ctx = user_data;
+    nb_fail(&ctx->hst, NB_ERR_PDF, "libharu error 0x%04lX (detail %lu)", (unsigned long)error_no,
+            (unsigned long)detail_no);
+}
+
+static nb_code hfail(const hpdf_ctx *ctx, nb_status *st, const char *what)
+{
+    return nb_fail(st, NB_ERR_PDF, "PDF writer: cannot %s: %s", what,
+                   ctx->hst.code ? ctx->hst.msg : "libharu call failed");
+}
+
+/* ---- content-stream text ------------------------------------------------------------ */
+
+typedef struct cbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} cbuf;
+
+static void cb_add(cbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void cb_str(cbuf *b, const char *s)
+{
+    cb_add(b, s, strlen(s));
+}
+
+/* A number with at most `dec` decimals, trailing zeros dropped, '.' whatever the locale. */
+static void cb_num(cbuf *b, double v, int dec)
+{
+    long long scale = 1;
+    for (int i = 0; i < dec; i++)
+        scale *= 10;
+    if (!isfinite(v)) v = 0;
+    if (v > 1e12) v = 1e12;
+    if (v < -1e12) v = -1e12;
+    long long q = llround(v * (double)scale);
+    char tmp[48];
+    int n = 0;
+    if (q < 0) {
+        tmp[n++] = '-';
+        q = -q;
+    }
+    long long ip = q / scale, fp = q % scale;
+    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%lld", ip);
+    if (fp) {
+        char frac[24];
+        snprintf(frac, sizeof frac, "%0*lld", dec, fp);
+        size_t fl = strlen(frac);
+        while (fl > 0 && frac[fl - 1] == '0')
+            frac[--fl] = '\0';
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".%s", frac);
+    }
+    if (n == 2 && tmp[0] == '-' && tmp[1] == '0') n = 1, tmp[0] = '0';
+    cb_add(b, tmp, (size_t)n);
+}
+
+static void cb_hex4(cbuf *b, unsigned code)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    char t[4] = {hx[(code >> 12) & 15], hx[(code >> 8) & 15], hx[(code >> 4) & 15], hx[code & 15]};
+    cb_add(b, t, 4);
+}
+
+/* ---- the fonts of one document ------------------------------------------------------- */
+
+typedef struct font_slot {
+    const nb_font *font;
+    nb_pdf_font *pf;
+} font_slot;
+
+typedef struct doc_fonts {
+    font_slot *v;
+    size_t n, cap;
+} doc_fonts;
+
+static nb_pdf_font *fonts_get(doc_fonts *df, const nb_font *f, nb_status *st)
+{
+    for (size_t i = 0; i < df->n; i++)
+        if (df->v[i].font == f) return df->v[i].pf;
+    if (df->n == df->cap) {
+        size_t cap = df->cap ? df->cap * 2 : 8;
+        font_slot *nv = realloc(df->v, cap * sizeof *nv);
+        if (!nv) {
+            nb_fail(st, NB_ERR_NOMEM, "out of memory collecting fonts");
+            return NULL;
+        }
+        df->v = nv;
+        df->cap = cap;
+    }
+    nb_pdf_font *pf = nb_pdf_font_new(f);
+    if (!pf) {
+        nb_fail(st, NB_ERR_NOMEM, "out of memory collecting fonts");
+        return NULL;
+    }
+    df->v[df->n].font = f;
+    df->v[df->n].pf = pf;
+    df->n++;
+    return pf;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    const font_slot *x = a, *y = b;
+    if (x->font->id != y->font->id) return x->font->id < y->font->id ? -1 : 1;
+    int c = strcmp(x->font->path ? x->font->path : "", y->font->path ? y->font->path : "");
+    if (c) return c;
+    return x->font->face_index < y->font->face_index ? -1
+                                                     : x->font->face_index > y->font->face_index;
+}
+
+static void fonts_free(doc_fonts *df)
+{
+    for (size_t i = 0; i < df->n; i++)
+        nb_pdf_font_free(df->v[i].pf);
+    free(df->v);
+}
+
+/* Pass 1: which glyphs each face draws, with their text. */
+static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
+{
+    for (size_t pi = 0; pi < l->npages; pi++) {
+        const nb_page *pg = &l->pages[pi];
+        for (size_t bi = 0; bi < pg->nboxes; bi++) {
+            const nb_box *b = &pg->boxes[bi];
+            if (b->kind != NB_BOX_TEXT || b->nglyphs == 0) continue;
+            if (!b->font || !b->glyphs)
+                return nb_fail(st, NB_ERR_PDF, "page %zu, box %zu: text box without font or glyphs",
+                               pi + 1, bi + 1);
+            if (!(b->size > 0) || b->size > 10000)
+                return nb_fail(st, NB_ERR_PDF, "page %zu, box %zu: font size %g out of range",
+                               pi + 1, bi + 1, (double)b->size);
+            size_t tlen = b->text ? strlen(b->text) : 0;
+            nb_pdf_font *pf = fonts_get(df, b->font, st);
+            if (!pf) return st->code;
+            for (size_t gi = 0; gi < b->nglyphs; gi++) {
+                const nb_box_glyph *g = &b->glyphs[gi];
+                const char *t = NULL;
+                size_t n = 0;
+                if (g->text_len > 0 && (size_t)g->text_off + g->text_len <= tlen) {
+                    t = b->text + g->text_off;
+                    n = g->text_len;
+                }
+                if (nb_pdf_font_use(pf, g->gid, t, n, st) != NB_OK) {
+                    nb_status_prefix(st, "page %zu, box %zu", pi + 1, bi + 1);
+                    return st->code;
+                }
+            }
+        }
+    }
+    return NB_OK;
+}
+
+/* ---- page content ----------------------------------------------------------------------- */
+
+static void emit_text_box(cbuf *c, const nb_box *b, const nb_pdf_font *pf, const char *fname,
+                          float page_h)
+{
+    double size = b->size;
+    double x0 = b->glyphs[0].x;
+    cb_str(c, "BT\n/");
+    cb_str(c, fname);
+    cb_str(c, " ");
+    cb_num(c, size, 3);
+    cb_str(c, " Tf\n1 0 0 1 ");
+    cb_num(c, x0, 3);
+    cb_str(c, " ");
+    cb_num(c, (double)page_h - b->y, 3);
+    cb_str(c, " Tm\n[");
+    double pen = x0, rise = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < b->nglyphs; i++) {
+        const nb_box_glyph *g = &b->glyphs[i];
+        unsigned code = 0;
+        int width = 1000;
+        if (!nb_pdf_font_glyph(pf, g->gid, &code, &width)) code = 0;
+        if ((double)g->dy != rise) {
+            if (in_str) cb_str(c, ">");
+            in_str = false;
+            cb_str(c, "] TJ\n");
+            rise = g->dy;
+            cb_num(c, rise, 3);
+            cb_str(c, " Ts\n[");
+        }
+        /* TJ adjustment so the glyph lands at g->x. */
+        double shift = (double)g->x - pen;
+        double adj = llround(-shift * 1000.0 / size * 100.0) / 100.0;
+        if (adj != 0) {
+            if (in_str) cb_str(c, ">");
+            in_str = false;
+            cb_num(c, adj, 2);
+            pen -= adj * size / 1000.0;
+        }
+        if (!in_str) cb_str(c, "<");
+        in_str = true;
+        cb_hex4(c, code);
+        pen += width * size / 1000.0;
+    }
+    if (in_str) cb_str(c, ">");
+    cb_str(c, "] TJ\n");
+    if (rise != 0) cb_str(c, "0 Ts\n");
+    cb_str(c, "ET\n");
+}
+
+static void emit_rule(cbuf *c, const nb_box *b, float page_h)
+{
+    cb_num(c, b->width, 3);
+    cb_str(c, " w ");
+    cb_num(c, b->x0, 3);
+    cb_str(c, " ");
+    cb_num(c, (double)page_h - b->y0, 3);
+    cb_str(c, " m ");
+    cb_num(c, b->x1, 3);
+    cb_str(c, " ");
+    cb_num(c, (double)page_h - b->y1, 3);
+    cb_str(c, " l S\n");
+}
+
+static nb_pdf_font *fonts_find(const doc_fonts *df, const nb_font *f)
+{
+    for (size_t i = 0; i < df->n; i++)
+        if (df->v[i].font == f) return df->v[i].pf;
+    return NULL;
+}
+
+static nb_code write_pages(HPDF_Doc pdf, const nb_layout *l, const doc_fonts *df, HPDF_Page *pages,
+                           HPDF_MD5_CTX *md5, const hpdf_ctx *ctx, nb_status *st)
+{
+    cbuf c = {0};
+    nb_code rc = NB_OK;
+    for (size_t pi = 0; pi < l->npages; pi++) {
+        const nb_page *pg = &l->pages[pi];
+        if (!(pg->width >= 3 && pg->width <= 14400 && pg->height >= 3 && pg->height <= 14400)) {
+            rc = nb_fail(st, NB_ERR_PDF, "page %zu: size %gx%g pt out of range", pi + 1,
+                         (double)pg->width, (double)pg->height);
+            break;
+        }
+        HPDF_Page page = HPDF_AddPage(pdf);
+        if (!page || HPDF_Page_SetWidth(page, pg->width) != HPDF_OK ||
+            HPDF_Page_SetHeight(page, pg->height) != HPDF_OK) {
+            rc = hfail(ctx, st, "add a page");
+            break;
+        }
+        pages[pi] = page;
+        c.len = 0;
+        cb_str(&c, "0 g 0 G 0 J\n");
+        for (size_t bi = 0; bi < pg->nboxes; bi++) {
+            const nb_box *b = &pg->boxes[bi];
+            if (b->kind == NB_BOX_RULE) {
+                emit_rule(&c, b, pg->height);
+            } else if (b->nglyphs > 0) {
+                nb_pdf_font *pf = fonts_find(df, b->font);
+                const char *name =
+                    HPDF_Page_GetLocalFontName(page, (HPDF_Font)nb_pdf_font_dict(pf));
+                if (!name) {
+                    rc = hfail(ctx, st, "add a font to the page resources");
+                    goto out;
+                }
+                emit_text_box(&c, b, pf, name, pg->height);
+            }
+        }
+        if (c.oom) {
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory writing page %zu", pi + 1);
+            break;
+        }
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c.p, (HPDF_UINT)c.len) != HPDF_OK) {
+            rc = hfail(ctx, st, "write a page's content");
+            break;
+        }
+        char dims[64];
+        int dn = snprintf(dims, sizeof dims, "%.3f %.3f\n", (double)pg->width, (double)pg->height);
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)dims, (HPDF_UINT32)dn);
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)c.p, (HPDF_UINT32)c.len);
+    }
+out:
+    free(c.p);
+    return rc;
+}
+
+/* ---- strings ------------------------------------------------------------------------------ */
+
+/* UTF-8 → UTF-16BE with a BOM (malloc'd).  Invalid bytes become U+FFFD. */
+static unsigned char *utf16be_bom(const char *s, size_t *out_len)
+{
+    size_t n = strlen(s);
+    unsigned char *o = malloc(2 + 4 * n + 2);
+    if (!o) return NULL;
+    size_t k = 0;
+    o[k++] = 0xFE;
+    o[k++] = 0xFF;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        unsigned char c0 = u[i];
+        size_t need = c0 < 0x80             ? 0
+                      : (c0 & 0xE0) == 0xC0 ? 1
+                      : (c0 & 0xF0) == 0xE0 ? 2
+                      : (c0 & 0xF8) == 0xF0 ? 3
+                                            : 99;
+        if (need == 99 || i + need >= n + (need == 0)) {
+            cp = need == 0 ? c0 : 0xFFFD;
+            i++;
+        } else {
+            cp = need == 0   ? c0
+                 : need == 1 ? (c0 & 0x1Fu)
+                 : need == 2 ? (c0 & 0x0Fu)
+                             : (c0 & 0x07u);
+            bool ok = true;
+            for (size_t j = 1; j <= need; j++) {
+                if ((u[i + j] & 0xC0) != 0x80) ok = false;
+                cp = (cp << 6) | (u[i + j] & 0x3Fu);
+            }
+            if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                cp = 0xFFFD;
+                i++;
+            } else {
+                i += need + 1;
+            }
+        }
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            o[k++] = (unsigned char)(hi >> 8), o[k++] = (unsigned char)hi;
+            o[k++] = (unsigned char)(lo >> 8), o[k++] = (unsigned char)lo;
+        } else {
+            o[k++] = (unsigned char)(cp >> 8), o[k++] = (unsigned char)cp;
+        }
+    }
+    *out_len = k;
+    return o;
+}
+
+/* Puts a UTF-16BE text string under `key`. */
+static HPDF_STATUS add_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *utf8,
+                            HPDF_MD5_CTX *md5)
+{
+    size_t n = 0;
+    unsigned char *u = utf16be_bom(utf8, &n);
+    if (!u) return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_Binary bin = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)n);
+    if (md5) HPDF_MD5Update(md5, u, (HPDF_UINT32)n);
+    free(u);
+    if (!bin) return HPDF_FAILD_TO_ALLOC_MEM;
+    return HPDF_Dict_Add(d, key, bin);
+}
+
+static nb_code write_info(HPDF_Doc pdf, const nb_pdf_meta *meta, HPDF_MD5_CTX *md5,
+                          const hpdf_ctx *ctx, nb_status *st)
+{
+    /* Makes sure the Info dictionary exists, then replaces the entries. */
+    if (HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "nianbao") != HPDF_OK || !pdf->info)
+        return hfail(ctx, st, "create the Info dictionary");
+    HPDF_Dict info = pdf->info;
+    struct {
+        const char *key, *val;
+    } items[] = {{"Title", meta->title},     {"Author", meta->author},
+                 {"Subject", meta->subject}, {"Keywords", meta->keywords},
+                 {"Creator", meta->creator}, {"Producer", NB_PRODUCER}};
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        if (!items[i].val) continue;
+        if (add_text(pdf, info, items[i].key, items[i].val, md5) != HPDF_OK)
+            return hfail(ctx, st, "write the Info dictionary");
+    }
+    char pdf_date[32], xmp_date[32];
+    nb_pdfa_dates(meta->date, pdf_date, xmp_date);
+    HPDF_MD5Update(md5, (const HPDF_BYTE *)pdf_date, (HPDF_UINT32)strlen(pdf_date));
+    if (HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(pdf->mmgr, pdf_date, NULL)) !=
+            HPDF_OK ||
+        HPDF_Dict_Add(info, "ModDate", HPDF_String_New(pdf->mmgr, pdf_date, NULL)) != HPDF_OK)
+        return hfail(ctx, st, "write the Info dates");
+    return NB_OK;
+}
+
+static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages, HPDF_MD5_CTX *md5,
+                             const hpdf_ctx *ctx, nb_status *st)
+{
+    HPDF_Outline top = NULL;
+    for (size_t i = 0; i < l->noutline; i++) {
+        const nb_outline_entry *e = &l->outline[i];
+        if (e->page >= l->npages || !e->title)
+            return nb_fail(st, NB_ERR_PDF, "outline entry %zu: page %zu does not exist", i + 1,
+                           e->page + 1);
+        HPDF_Outline parent = (e->level > 0 && top) ? top : NULL;
+        HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "-", NULL);
+        if (!o || add_text(pdf, o, "Title", e->title, md5) != HPDF_OK)
+            return hfail(ctx, st, "add an outline entry");
+        HPDF_Array dest = HPDF_Array_New(pdf->mmgr);
+        double ty = (double)l->pages[e->page].height - e->y;
+        if (ty < 0) ty = 0;
+        if (!dest || HPDF_Array_Add(dest, pages[e->page]) != HPDF_OK ||
+            HPDF_Array_AddName(dest, "FitH") != HPDF_OK ||
+            HPDF_Array_AddReal(dest, (HPDF_REAL)ty) != HPDF_OK ||
+            HPDF_Dict_Add(o, "Dest", dest) != HPDF_OK)
+            return hfail(ctx, st, "set an outline destination");
+        if (e->level == 0) {
+            top = o;
+            if (HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
+                return hfail(ctx, st, "open an outline entry");
+        }
+    }
+    return NB_OK;
+}
+
+/* ---- the whole document -------------------------------------------------------------- */
+
+nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_pdf_opts *opts,
+                     nb_pdf_bytes *out, nb_pdf_timing *timing, nb_status *st)
+{
+    double t0 = now_ms();
+    out->data = NULL;
+    out->len = 0;
+    if (!layout || !meta || !opts)
+        return nb_fail(st, NB_ERR_PDF, "PDF writer: no layout, metadata or options given");
+    if (layout->npages == 0) return nb_fail(st, NB_ERR_PDF, "PDF writer: the layout has no pages");
+
+    doc_fonts df = {0};
+    hpdf_ctx ctx = {NB_STATUS_INIT};
+    HPDF_Doc pdf = NULL;
+    HPDF_Page *pages = NULL;
+    nb_code rc = NB_OK;
+    double subset_ms = 0;
+
+    if ((rc = collect_glyphs(layout, &df, st)) != NB_OK) goto done;
+    qsort(df.v, df.n, sizeof *df.v, cmp_slot);
+
+    pdf = HPDF_New(hpdf_on_error, &ctx);
+    if (!pdf) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: libharu cannot create a document");
+        goto done;
+    }
+    pdf->pdf_version = HPDF_VER_14;
+    if (HPDF_SetCompressionMode(pdf, opts->compress ? HPDF_COMP_ALL : HPDF_COMP_NONE) != HPDF_OK) {
+        rc = hfail(&ctx, st, "set the compression mode");
+        goto done;
+    }
+    HPDF_MD5_CTX md5;
+    HPDF_MD5Init(&md5);
+
+    double ts = now_ms();
+    for (size_t i = 0; i < df.n; i++) {
+        rc = nb_pdf_font_embed(df.v[i].pf, pdf, opts->compress, opts->pdfa, &md5, st);
+        if (rc != NB_OK) goto done;
+    }
+    subset_ms = now_ms() - ts;
+
+    pages = calloc(layout->npages, sizeof *pages);
+    if (!pages) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
+        goto done;
+    }
+    if ((rc = write_pages(pdf, layout, &df, pages, &md5, &ctx, st)) != NB_OK) goto done;
+    if ((rc = write_outline(pdf, layout, pages, &md5, &ctx, st)) != NB_OK) goto done;
+    if ((rc = write_info(pdf, meta, &md5, &ctx, st)) != NB_OK) goto done;
+    if (opts->pdfa &&
+        (rc = nb_pdfa_attach(pdf, meta, NB_PRODUCER, opts->compress, &md5, st)) != NB_OK)
+        goto done;
+
+    if (opts->show_outline && layout->noutline > 0 &&
+        HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK) {
+        rc = hfail(&ctx, st, "set the page mode");
+        goto done;
+    }
+    HPDF_Destination open = HPDF_Page_CreateDestination(pages[0]);
+    if (!open || HPDF_SetOpenAction(pdf, open) != HPDF_OK) {
+        rc = hfail(&ctx, st, "set the open action");
+        goto done;
+    }
+
+    /* Trailer ID: two equal strings, the MD5 of everything written above. */
+    HPDF_BYTE digest[16];
+    HPDF_MD5Final(digest, &md5);
+    HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+    if (!id || HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK ||
+        HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK ||
+        HPDF_Dict_Add(pdf->trailer, "ID", id) != HPDF_OK) {
+        rc = hfail(&ctx, st, "set the trailer ID");
+        goto done;
+    }
+
+    if (HPDF_SaveToStream(pdf) != HPDF_OK) {
+        rc = hfail(&ctx, st, "serialise the document");
+        goto done;
+    }
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+    if (size == 0 || HPDF_ResetStream(pdf) != HPDF_OK) {
+        rc = hfail(&ctx, st, "read the serialised document");
+        goto done;
+    }
+    out->data = malloc(size);
+    if (!out->data) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory for %lu bytes",
+                     (unsigned long)size);
+        goto done;
+    }
+    HPDF_UINT32 got = size;
+    HPDF_STATUS rs = HPDF_ReadFromStream(pdf, out->data, &got);
+    if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || got != size) {
+        free(out->data);
+        out->data = NULL;
+        rc = hfail(&ctx, st, "read the serialised document");
+        goto done;
+    }
+    out->len = size;
+
+done:
+    if (pdf) HPDF_Free(pdf);
+    free(pages);
+    fonts_free(&df);
+    if (timing) {
+        timing->subset_ms = subset_ms;
+        timing->write_ms = now_ms() - t0;
+    }
+    return rc;
+}
+
+void nb_pdf_bytes_free(nb_pdf_bytes *b)
+{
+    if (!b) return;
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+}
+
+/* ---- atomic file output ------------------------------------------------------------------ */
+
+static nb_code write_all(int fd, const unsigned char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return NB_ERR_IO;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return NB_OK;
+}
+
+nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
+                             const char *const *protected_paths, size_t nprotected, nb_status *st)
+{
+    if (!path || !*path) return nb_fail(st, NB_ERR_IO, "no output file given");
+    if (strcmp(path, "-") == 0) {
+        if (write_all(STDOUT_FILENO, data, len) != NB_OK)
+            return nb_fail(st, NB_ERR_IO, "cannot write standard output: %s", strerror(errno));
+        return NB_OK;
+    }
+    struct stat tst;
+    bool exists = stat(path, &tst) == 0;
+    if (exists) {
+        for (size_t i = 0; i < nprotected; i++) {
+            struct stat pst;
+            if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 &&
+                pst.st_dev == tst.st_dev && pst.st_ino == tst.st_ino)
+                return nb_fail(st, NB_ERR_IO, "refusing to write %s: it is the input file %s", path,
+                               protected_paths[i]);
+        }
+    }
+    /* Temporary file beside the target: ".<name>.XXXXXX" in the same folder. */
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t tlen = dirlen + strlen(base) + 16;
+    char *tmp = malloc(tlen);
+    if (!tmp) return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", path);
+    if (slash)
+        snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dirlen, path, base);
+    else
+        snprintf(tmp, tlen, ".%s.XXXXXX", base);
+    if (slash && dirlen == 0) snprintf(tmp, tlen, "/.%s.XXXXXX", base);
+
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, strerror(e));
+    }
+    mode_t mode;
+    if (exists) {
+        mode = tst.st_mode & 07777;
+    } else {
+        mode_t um = umask(022);
+        umask(um);
+        mode = 0666 & ~um;
+    }
+    int err = 0;
+    if (fchmod(fd, mode) != 0 && !err) err = errno;
+    if (!err && write_all(fd, data, len) != NB_OK) err = errno;
+    if (!err && fsync(fd) != 0) err = errno;
+    if (close(fd) != 0 && !err) err = errno;
+    if (!err && rename(tmp, path) != 0) err = errno;
+    if (err) {
+        unlink(tmp);
+        free(tmp);
+        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, strerror(err));
+    }
+    /* Make the rename durable; failure here does not undo a complete write. */
+    char *dir = strndup(slash ? path : ".", slash ? (dirlen ? dirlen : 1) : 1);
+    if (dir) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
+    }
+    free(tmp);
+    return NB_OK;
+}
