@@ -1,0 +1,425 @@
+#include "compose.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "flow.h"
+#include "jsonin.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+float nb_baseline_in_line(float pitch, float size)
+{
+    return (pitch - size) / 2 + 0.88f * size;
+}
+
+nb_flow_item *nb_flow_add(nb_layout *l, nb_flow *f)
+{
+    if (f->count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 256;
+        nb_flow_item *it = nb_arena_grow(&l->arena, f->items, f->cap * sizeof *it, cap * sizeof *it);
+        if (!it) return NULL;
+        f->items = it;
+        f->cap = cap;
+    }
+    nb_flow_item *it = &f->items[f->count++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, char *err,
+                     size_t nerr)
+{
+    if (format && strcmp(format, "date-zh") == 0) {
+        int y, m, d;
+        char tail;
+        if (!cJSON_IsString(v) || sscanf(v->valuestring, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+            m < 1 || m > 12 || d < 1 || d > 31) {
+            snprintf(err, nerr, "expected a date \"YYYY-MM-DD\"");
+            return false;
+        }
+        snprintf(buf, n, "%d年%d月%d日", y, m, d);
+        return true;
+    }
+    if (cJSON_IsString(v)) {
+        snprintf(buf, n, "%s", v->valuestring);
+        return true;
+    }
+    if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (!isfinite(d)) {
+            snprintf(err, nerr, "expected a finite number");
+            return false;
+        }
+        if (d == floor(d) && fabs(d) < 9007199254740992.0) snprintf(buf, n, "%.0f", d);
+        else snprintf(buf, n, "%.15g", d);
+        return true;
+    }
+    if (cJSON_IsObject(v)) {
+        const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
+        const cJSON *unit = cJSON_GetObjectItemCaseSensitive(v, "unit");
+        if (cJSON_IsNumber(val) && cJSON_IsString(unit)) {
+            char num[64];
+            if (!nb_format_value(val, NULL, num, sizeof num, err, nerr)) return false;
+            snprintf(buf, n, "%s%s", num, unit->valuestring);
+            return true;
+        }
+    }
+    snprintf(err, nerr, "expected a string, a number or {\"value\": number, \"unit\": string}");
+    return false;
+}
+
+/* ---- setting text into lines ------------------------------------------------------ */
+
+nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float measure,
+                    float char_grid, nb_set_para *out, const char *where, nb_status *st)
+{
+    memset(out, 0, sizeof *out);
+    const nb_font_chain *chain;
+    if (nb_fontset_chain(s->fs, style->font_role, &chain, st)) return st->code;
+    size_t len = strlen(text);
+    double t0 = now_ms();
+    nb_shaped sh = {0};
+    if (nb_shape(chain, text, len, &s->shape_opts, &sh, st)) {
+        nb_status_prefix(st, "%s", where);
+        return st->code;
+    }
+    double t1 = now_ms();
+    s->shape_ms += t1 - t0;
+    float size = style->size;
+    /* One item per cluster. */
+    size_t nitems = 0;
+    for (size_t i = 0; i < sh.count; i++)
+        if (sh.glyphs[i].cluster_len > 0 || i == 0) nitems++;
+    nb_lb_item *items = malloc((nitems ? nitems : 1) * sizeof *items);
+    size_t *first = malloc((nitems + 1) * sizeof *first); /* first glyph of each item */
+    float *shift = malloc((nitems ? nitems : 1) * sizeof *shift); /* grid centring */
+    nb_lb_result lb = {0};
+    nb_code rc = NB_OK;
+    if (!items || !first || !shift) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "%s: out of memory", where);
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < sh.count; i++) {
+        const nb_glyph *g = &sh.glyphs[i];
+        if (g->cluster_len > 0 || i == 0) {
+            first[k] = i;
+            items[k].cp = g->cp;
+            items[k].width = 0;
+            shift[k] = 0;
+            k++;
+        }
+        items[k - 1].width += g->advance * size;
+    }
+    first[nitems] = sh.count;
+    if (char_grid > 0) {
+        for (size_t i = 0; i < nitems; i++) {
+            if (items[i].width >= 0.9f * size) {
+                shift[i] = (char_grid - items[i].width) / 2;
+                items[i].width = char_grid;
+            }
+        }
+    }
+    float char_w = char_grid > 0 ? char_grid : size;
+    nb_lb_params p = {
+        .measure = measure - style->right_indent_chars * char_w,
+        .first_indent = style->indent_chars * char_w,
+        .em = size,
+        .justify = style->align == NB_ALIGN_JUSTIFY,
+        .compress_punct = true,
+        .hang_punct = style->hang_punct,
+        .cjk_latin_gap = style->cjk_latin_gap,
+    };
+    if (p.measure < char_w) p.measure = char_w;
+    if (nb_linebreak(items, nitems, &p, &lb, st)) {
+        nb_status_prefix(st, "%s", where);
+        rc = st->code;
+        goto done;
+    }
+    /* A centred title with balance: the narrowest measure that needs no more lines. */
+    if (style->balance && lb.nlines > 1 && style->align == NB_ALIGN_CENTER) {
+        float total = 0;
+        for (size_t i = 0; i < nitems; i++) total += items[i].width;
+        size_t want = lb.nlines;
+        for (float m = total / (float)want; m < p.measure; m += size / 2) {
+            nb_lb_params q = p;
+            q.measure = m;
+            nb_lb_result r2 = {0};
+            if (nb_linebreak(items, nitems, &q, &r2, st)) break;
+            if (r2.nlines <= want) {
+                nb_lb_result_free(&lb);
+                lb = r2;
+                break;
+            }
+            nb_lb_result_free(&r2);
+        }
+    }
+    s->linebreak_ms += now_ms() - t1;
+    char *tcopy = nb_arena_strndup(&s->out->arena, text, len);
+    out->lines = nb_arena_alloc(&s->out->arena, (lb.nlines ? lb.nlines : 1) * sizeof *out->lines);
+    if (!tcopy || !out->lines) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    out->nlines = lb.nlines;
+    for (size_t li = 0; li < lb.nlines; li++) {
+        const nb_lb_line *L = &lb.lines[li];
+        nb_set_line *SL = &out->lines[li];
+        SL->width = L->width;
+        float x0 = 0;
+        float avail = measure - style->right_indent_chars * char_w;
+        if (style->align == NB_ALIGN_CENTER) x0 = (avail - L->width) / 2;
+        else if (style->align == NB_ALIGN_RIGHT) x0 = avail - L->width;
+        if (x0 < 0) x0 = 0;
+        /* Count runs (changes of font) to size the box array. */
+        size_t g0 = L->start < nitems ? first[L->start] : sh.count;
+        size_t g1 = L->end <= nitems ? first[L->end] : sh.count;
+        size_t nruns = 0;
+        for (size_t g = g0; g < g1; g++)
+            if (g == g0 || sh.glyphs[g].font != sh.glyphs[g - 1].font) nruns++;
+        SL->boxes = nb_arena_alloc(&s->out->arena, (nruns ? nruns : 1) * sizeof *SL->boxes);
+        nb_box_glyph *gl = nb_arena_alloc(&s->out->arena, (g1 - g0 + 1) * sizeof *gl);
+        if (!SL->boxes || !gl) {
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        nb_box *box = NULL;
+        for (size_t it = L->start; it < L->end; it++) {
+            float pen = x0 + lb.x[it] + shift[it];
+            float natural = items[it].width;
+            if (lb.w[it] < natural - 0.01f && nb_lb_no_end(items[it].cp))
+                pen -= natural - lb.w[it]; /* an opening mark loses its left half */
+            for (size_t g = first[it]; g < first[it + 1]; g++) {
+                const nb_glyph *G = &sh.glyphs[g];
+                if (box == NULL || box->font != nb_fontset_font(s->fs, G->font)) {
+                    box = &SL->boxes[SL->nboxes++];
+                    box->kind = NB_BOX_TEXT;
+                    box->font = nb_fontset_font(s->fs, G->font);
+                    box->size = size;
+                    box->text = tcopy;
+                    box->glyphs = gl;
+                    box->nglyphs = 0;
+                }
+                nb_box_glyph *bg = &box->glyphs[box->nglyphs++];
+                gl++;
+                bg->gid = G->gid;
+                bg->x = pen + G->x_offset * size;
+                bg->dy = G->y_offset * size;
+                bg->text_off = G->cluster;
+                bg->text_len = G->cluster_len;
+                pen += G->advance * size;
+            }
+        }
+    }
+done:
+    nb_lb_result_free(&lb);
+    free(items);
+    free(first);
+    free(shift);
+    nb_shaped_free(&sh);
+    return rc;
+}
+
+/* ---- blocks → flow ---------------------------------------------------------------- */
+
+typedef struct composer {
+    const nb_layout_spec *spec;
+    const cJSON *data;
+    const char *data_name;
+    nb_setter set;
+    nb_flow flow;
+    float measure;
+    bool keep_next; /* the previous line asked to stay with what follows */
+} composer;
+
+static nb_code add_para(composer *c, const nb_style *style, const char *text, const char *where,
+                        bool keep_with_previous, const char *outline, int outline_level,
+                        bool block_together, nb_status *st)
+{
+    float grid = style->grid_chars > 0 ? c->measure / (float)style->grid_chars : 0;
+    nb_set_para para;
+    if (nb_set_text(&c->set, style, text, c->measure, grid, &para, where, st)) return st->code;
+    nb_layout *l = c->set.out;
+    if (style->space_before > 0) {
+        nb_flow_item *sp = nb_flow_add(l, &c->flow);
+        if (!sp) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        sp->kind = NB_FLOW_SPACE;
+        sp->height = style->space_before;
+        sp->break_before = !c->keep_next && !keep_with_previous;
+    }
+    size_t n = para.nlines;
+    bool together = style->keep_together || block_together;
+    for (size_t i = 0; i < n; i++) {
+        nb_flow_item *it = nb_flow_add(l, &c->flow);
+        if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        it->kind = NB_FLOW_LINE;
+        it->height = style->line_pitch;
+        it->snap = style->snap_to_grid;
+        if (i == 0) it->break_before = !c->keep_next && !keep_with_previous && style->space_before <= 0;
+        else it->break_before = !together && i >= 2 && n - i >= 2;
+        if (i == 0 && style->space_before > 0) it->break_before = false;
+        float base = nb_baseline_in_line(style->line_pitch, style->size);
+        it->boxes = para.lines[i].boxes;
+        it->nboxes = para.lines[i].nboxes;
+        for (size_t b = 0; b < it->nboxes; b++) {
+            it->boxes[b].y = base;
+            for (size_t g = 0; g < it->boxes[b].nglyphs; g++)
+                it->boxes[b].glyphs[g].x += c->spec->margin_left;
+        }
+        if (i == 0 && outline) {
+            it->outline_title = outline;
+            it->outline_level = outline_level;
+        }
+        c->keep_next = false;
+    }
+    c->keep_next = style->keep_with_next;
+    if (style->space_after > 0) {
+        nb_flow_item *sp = nb_flow_add(l, &c->flow);
+        if (!sp) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        sp->kind = NB_FLOW_SPACE;
+        sp->height = style->space_after;
+        sp->break_before = false;
+    }
+    return NB_OK;
+}
+
+static nb_code missing(composer *c, const nb_block_spec *b, const char *path, const char *what,
+                       nb_status *st)
+{
+    return nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s (the layout %s puts it at $.%s)", c->data_name,
+                   path, what, c->spec->path, b->json_path);
+}
+
+static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
+{
+    const nb_style *style = nb_layout_style(c->spec, b->style);
+    char where[600];
+    char buf[4096], err[200];
+    switch (b->kind) {
+    case NB_BLOCK_TEXT:
+        snprintf(where, sizeof where, "%s: $.%s", c->spec->path, b->json_path);
+        return add_para(c, style, b->text, where, b->keep_with_previous,
+                        b->outline ? b->text : NULL, b->outline, false, st);
+    case NB_BLOCK_VALUE: {
+        const cJSON *v = nb_json_at(c->data, b->value);
+        if (!v) return b->optional ? NB_OK : missing(c, b, b->value, "missing", st);
+        if (!cJSON_IsString(v)) return missing(c, b, b->value, "expected a string", st);
+        snprintf(where, sizeof where, "%s: $.%s", c->data_name, b->value);
+        return add_para(c, style, v->valuestring, where, b->keep_with_previous,
+                        b->outline ? v->valuestring : NULL, b->outline, false, st);
+    }
+    case NB_BLOCK_PARAGRAPHS:
+    case NB_BLOCK_FLOW: {
+        const cJSON *arr = nb_json_at(c->data, b->value);
+        if (!arr) return b->optional ? NB_OK : missing(c, b, b->value, "missing", st);
+        if (!cJSON_IsArray(arr))
+            return missing(c, b, b->value, "expected an array of paragraphs", st);
+        int i = 0;
+        bool first = true;
+        for (const cJSON *p = arr->child; p; p = p->next, i++) {
+            snprintf(where, sizeof where, "%s: $.%s[%d]", c->data_name, b->value, i);
+            const nb_style *ps = style;
+            const char *text = NULL;
+            if (cJSON_IsString(p)) {
+                text = p->valuestring;
+            } else if (b->kind == NB_BLOCK_FLOW && cJSON_IsObject(p) &&
+                       cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "heading")) &&
+                       cJSON_GetArraySize(p) == 1) {
+                text = cJSON_GetObjectItemCaseSensitive(p, "heading")->valuestring;
+                ps = nb_layout_style(c->spec, b->heading_style);
+            } else {
+                return nb_fail(st, NB_ERR_DATA, "%s: expected %s", where,
+                               b->kind == NB_BLOCK_FLOW ? "a paragraph string or {\"heading\": string}"
+                                                        : "a paragraph string");
+            }
+            if (add_para(c, ps, text, where, first && b->keep_with_previous, NULL, 0, false, st))
+                return st->code;
+            first = false;
+        }
+        return NB_OK;
+    }
+    case NB_BLOCK_LINES: {
+        bool first = true;
+        for (size_t i = 0; i < b->nlines; i++) {
+            const nb_line_spec *ls = &b->lines[i];
+            const char *text = ls->text;
+            if (ls->value) {
+                const cJSON *v = nb_json_at(c->data, ls->value);
+                if (!v) return missing(c, b, ls->value, "missing", st);
+                if (!nb_format_value(v, ls->format, buf, sizeof buf, err, sizeof err))
+                    return missing(c, b, ls->value, err, st);
+                text = buf;
+                snprintf(where, sizeof where, "%s: $.%s", c->data_name, ls->value);
+            } else {
+                snprintf(where, sizeof where, "%s: $.%s.lines[%zu]", c->spec->path, b->json_path, i);
+            }
+            /* Lines of a block stay together. */
+            if (add_para(c, style, text, where, first ? b->keep_with_previous : true, NULL, 0,
+                         true, st))
+                return st->code;
+            first = false;
+        }
+        return NB_OK;
+    }
+    case NB_BLOCK_TABLE: {
+        nb_table_layout *t;
+        if (nb_table_build(&c->set, c->spec, b, c->data, c->data_name, &t, st)) return st->code;
+        size_t n = nb_table_nrows(t), hr = nb_table_header_rows(t);
+        for (size_t r = 0; r < n; r++) {
+            nb_flow_item *it = nb_flow_add(c->set.out, &c->flow);
+            if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            it->kind = NB_FLOW_ROW;
+            it->table = t;
+            it->row = r;
+            it->height = nb_table_row_height(t, r);
+            if (r == 0) it->break_before = !c->keep_next && !b->keep_with_previous;
+            else it->break_before = r > hr; /* header rows stay with the first body row */
+            c->keep_next = false;
+        }
+        return NB_OK;
+    }
+    }
+    return NB_OK;
+}
+
+nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs,
+                   const nb_compose_opts *opts, nb_layout *out, nb_compose_timing *timing,
+                   nb_status *st)
+{
+    nb_layout_init(out);
+    composer c = {0};
+    c.spec = spec;
+    c.data = data;
+    c.data_name = opts && opts->data_name ? opts->data_name : "data";
+    c.set.fs = fs;
+    c.set.out = out;
+    c.set.shape_opts.language = "zh-Hans";
+    c.set.shape_opts.allow_missing = opts && opts->allow_missing_glyphs;
+    c.measure = spec->page_w - spec->margin_left - spec->margin_right;
+    if (!cJSON_IsObject(data)) {
+        nb_fail(st, NB_ERR_DATA, "%s: $: expected a JSON object", c.data_name);
+        goto fail;
+    }
+    for (size_t i = 0; i < spec->nblocks; i++)
+        if (compose_block(&c, &spec->blocks[i], st)) goto fail;
+    double t0 = now_ms();
+    if (nb_paginate(spec, &c.set, &c.flow, out, st)) goto fail;
+    if (timing) {
+        timing->shape_ms = c.set.shape_ms;
+        timing->linebreak_ms = c.set.linebreak_ms;
+        timing->paginate_ms = now_ms() - t0;
+    }
+    return NB_OK;
+fail:
+    nb_layout_free(out);
+    return st->code;
+}

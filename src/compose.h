@@ -1,0 +1,42 @@
+/* compose.h — the layout engine's entry: layout spec + data → pages of boxes.
+ *
+ * nb_compose walks the layout's blocks, pulls each value from the data by its path, sets
+ * text into lines (shape.c, linebreak.c), builds tables (table.c) and paginates
+ * (paginate.c) into an nb_layout.  It knows nothing of PDF and nothing of annual reports.
+ * A value the layout needs and the data lacks is an error naming both files' JSON paths.
+ * The caller owns `out` (nb_layout_free); fonts stay owned by the fontset.
+ */
+#ifndef NB_COMPOSE_H
+#define NB_COMPOSE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "box.h"
+#include "font.h"
+#include "layout.h"
+#include "status.h"
+
+typedef struct cJSON cJSON;
+
+typedef struct nb_compose_opts {
+    bool allow_missing_glyphs; /* .notdef instead of an error (a warning is printed) */
+    FILE *verbose;             /* notes on font fallback etc., or NULL */
+    const char *data_name;     /* the data file's name, for messages */
+} nb_compose_opts;
+
+typedef struct nb_compose_timing {
+    double shape_ms, linebreak_ms, paginate_ms;
+} nb_compose_timing;
+
+nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs,
+                   const nb_compose_opts *opts, nb_layout *out, nb_compose_timing *timing,
+                   nb_status *st);
+
+/* Formats a data value for printing: strings as they are, integers without a fraction,
+ * {"value": v, "unit": u} as "vu"; with format "date-zh", "2021-01-25" → "2021年1月25日".
+ * Returns false (with a message in `err`) when the value cannot be printed. */
+bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, char *err,
+                     size_t nerr);
+
+#endif

@@ -1,0 +1,89 @@
+/* flow.h — internal to the layout engine: the vertical flow of items between composition
+ * (compose.c, table.c) and pagination (paginate.c).  Items and their boxes live in the
+ * nb_layout's arena.  Not part of the library's public interface.
+ */
+#ifndef NB_FLOW_H
+#define NB_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "box.h"
+#include "font.h"
+#include "layout.h"
+#include "linebreak.h"
+#include "shape.h"
+
+typedef struct nb_table_layout nb_table_layout;
+typedef struct cJSON cJSON;
+
+typedef enum nb_flow_kind { NB_FLOW_LINE, NB_FLOW_SPACE, NB_FLOW_ROW } nb_flow_kind;
+
+typedef struct nb_flow_item {
+    nb_flow_kind kind;
+    float height;       /* pt the item takes */
+    bool break_before;  /* a page may end before this item */
+    bool snap;          /* the item's top snaps to the page's line grid */
+    /* LINE: boxes with x final and y relative to the item's top */
+    nb_box *boxes;
+    size_t nboxes;
+    /* ROW */
+    nb_table_layout *table;
+    size_t row;
+    /* an outline entry starts here */
+    const char *outline_title;
+    int outline_level;
+} nb_flow_item;
+
+typedef struct nb_flow {
+    nb_flow_item *items;
+    size_t count, cap;
+} nb_flow;
+
+/* What setting a run of text needs: fonts, shaping options, the arena. */
+typedef struct nb_setter {
+    nb_fontset *fs;
+    nb_layout *out; /* arena owner */
+    nb_shape_opts shape_opts;
+    double shape_ms, linebreak_ms;
+} nb_setter;
+
+/* One paragraph set into lines: each line's boxes (y relative to the line's baseline = 0,
+ * x relative to the measure's left edge). */
+typedef struct nb_set_line {
+    nb_box *boxes;
+    size_t nboxes;
+    float width;
+} nb_set_line;
+
+typedef struct nb_set_para {
+    nb_set_line *lines;
+    size_t nlines;
+} nb_set_para;
+
+/* Sets `text` in `style` into lines of `measure` pt; `where` names the text for errors. */
+nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float measure,
+                    float char_grid, nb_set_para *out, const char *where, nb_status *st);
+
+/* Baseline offset from the top of a line box of pitch `pitch` for type of `size`: the
+ * ideographic em box is centred in the line, the baseline 0.88 em below the em's top. */
+float nb_baseline_in_line(float pitch, float size);
+
+nb_flow_item *nb_flow_add(nb_layout *l, nb_flow *f);
+
+/* table.c */
+nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_spec *block,
+                       const cJSON *data, const char *data_name, nb_table_layout **out,
+                       nb_status *st);
+size_t nb_table_nrows(const nb_table_layout *t);
+size_t nb_table_header_rows(const nb_table_layout *t);
+float nb_table_row_height(const nb_table_layout *t, size_t row);
+/* Draws the part of a table on one page: rows[i] is at y_top[i]. */
+nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
+                      const float *y_top, size_t n, float x_left, nb_status *st);
+
+/* paginate.c */
+nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *flow,
+                    nb_layout *out, nb_status *st);
+
+#endif

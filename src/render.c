@@ -1,0 +1,303 @@
+#include "render.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "compose.h"
+#include "font.h"
+#include "jsonin.h"
+#include "layout.h"
+
+typedef struct cached_layout {
+    char *path;
+    nb_layout_spec spec;
+} cached_layout;
+
+typedef struct cached_fonts {
+    char *key; /* font map path + overrides */
+    nb_fontset *fs;
+} cached_fonts;
+
+struct nb_engine {
+    cached_layout *layouts;
+    size_t nlayouts;
+    cached_fonts *fonts;
+    size_t nfonts;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+const char *nb_datadir(void)
+{
+    const char *d = getenv("NIANBAO_DATADIR");
+    return d && *d ? d : NIANBAO_DATADIR;
+}
+
+void nb_render_opts_init(nb_render_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->pdfa = true;
+    o->diag = stderr;
+}
+
+nb_engine *nb_engine_new(void)
+{
+    return calloc(1, sizeof(nb_engine));
+}
+
+void nb_engine_free(nb_engine *e)
+{
+    if (!e) return;
+    for (size_t i = 0; i < e->nlayouts; i++) {
+        free(e->layouts[i].path);
+        nb_layout_spec_free(&e->layouts[i].spec);
+    }
+    for (size_t i = 0; i < e->nfonts; i++) {
+        free(e->fonts[i].key);
+        nb_fontset_free(e->fonts[i].fs);
+    }
+    free(e->layouts);
+    free(e->fonts);
+    free(e);
+}
+
+static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec **out,
+                          nb_status *st)
+{
+    for (size_t i = 0; i < e->nlayouts; i++) {
+        if (strcmp(e->layouts[i].path, path) == 0) {
+            *out = &e->layouts[i].spec;
+            return NB_OK;
+        }
+    }
+    cached_layout *grown = realloc(e->layouts, (e->nlayouts + 1) * sizeof *grown);
+    if (!grown) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    e->layouts = grown;
+    cached_layout *c = &e->layouts[e->nlayouts];
+    if (nb_layout_spec_load(path, &c->spec, st)) return st->code;
+    c->path = strdup(path);
+    if (!c->path) {
+        nb_layout_spec_free(&c->spec);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    e->nlayouts++;
+    *out = &c->spec;
+    return NB_OK;
+}
+
+static nb_code get_fonts(nb_engine *e, const char *map, const nb_render_opts *o, nb_fontset **out,
+                         nb_status *st)
+{
+    size_t klen = strlen(map) + 1;
+    for (size_t i = 0; i < o->nfont_overrides; i++) klen += strlen(o->font_overrides[i]) + 1;
+    char *key = malloc(klen);
+    if (!key) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    strcpy(key, map);
+    for (size_t i = 0; i < o->nfont_overrides; i++) {
+        strcat(key, "\n");
+        strcat(key, o->font_overrides[i]);
+    }
+    for (size_t i = 0; i < e->nfonts; i++) {
+        if (strcmp(e->fonts[i].key, key) == 0) {
+            free(key);
+            *out = e->fonts[i].fs;
+            return NB_OK;
+        }
+    }
+    nb_fontset *fs = nb_fontset_new();
+    cached_fonts *grown = realloc(e->fonts, (e->nfonts + 1) * sizeof *grown);
+    if (!fs || !grown) {
+        free(key);
+        nb_fontset_free(fs);
+        if (grown) e->fonts = grown;
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    e->fonts = grown;
+    if (nb_fontset_load_map(fs, map, st)) goto fail;
+    for (size_t i = 0; i < o->nfont_overrides; i++) {
+        const char *ov = o->font_overrides[i];
+        const char *eq = strchr(ov, '=');
+        if (!eq || eq == ov || !eq[1]) {
+            nb_fail(st, NB_ERR_USAGE, "--font %s: expected ROLE=FILE or ROLE=FAMILY", ov);
+            goto fail;
+        }
+        char role[64];
+        snprintf(role, sizeof role, "%.*s", (int)(eq - ov), ov);
+        if (nb_fontset_override(fs, role, eq + 1, st)) goto fail;
+    }
+    e->fonts[e->nfonts].key = key;
+    e->fonts[e->nfonts].fs = fs;
+    e->nfonts++;
+    *out = fs;
+    return NB_OK;
+fail:
+    free(key);
+    nb_fontset_free(fs);
+    return st->code;
+}
+
+/* "2021-01-25" → seconds since the epoch at 00:00 UTC; false if not a date. */
+static bool parse_date(const char *s, time_t *out)
+{
+    int y, m, d;
+    char tail;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return false;
+    /* days from civil (proleptic Gregorian) */
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long days = era * 146097 + doe - 719468;
+    *out = (time_t)days * 86400;
+    return true;
+}
+
+static const char *meta_string(const cJSON *data, const char *path)
+{
+    if (!path) return NULL;
+    const cJSON *v = nb_json_at(data, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts *o,
+                      nb_pdf_bytes *out, nb_render_stats *stats, nb_status *st)
+{
+    nb_render_stats local = {0};
+    nb_render_stats *S = stats ? stats : &local;
+    memset(S, 0, sizeof *S);
+    memset(out, 0, sizeof *out);
+    double t0 = now_ms();
+    nb_json_doc data = {0}, prev = {0};
+    nb_findings findings = {0};
+    nb_layout layout;
+    nb_layout_init(&layout);
+    nb_code rc = NB_OK;
+    if ((rc = nb_json_load(data_path, &data, st))) goto done;
+    if (o->previous_path && (rc = nb_json_load(o->previous_path, &prev, st))) goto done;
+    if (!cJSON_IsObject(data.root)) {
+        rc = nb_fail(st, NB_ERR_DATA, "%s: $: expected a JSON object (a report)", data_path);
+        goto done;
+    }
+    /* The layout: given, or the default for the data's edition. */
+    const cJSON *ed = cJSON_GetObjectItemCaseSensitive(data.root, "edition");
+    if (!cJSON_IsString(ed)) {
+        rc = nb_fail(st, NB_ERR_DATA, "%s: $.edition: %s (expected \"2019\" or \"2021\")",
+                     data_path, ed ? "not a string" : "missing");
+        goto done;
+    }
+    char layout_path[4096];
+    if (o->layout_path) snprintf(layout_path, sizeof layout_path, "%s", o->layout_path);
+    else {
+        if (strcmp(ed->valuestring, "2019") != 0 && strcmp(ed->valuestring, "2021") != 0) {
+            rc = nb_fail(st, NB_ERR_DATA, "%s: $.edition: \"%s\" is not an edition of the template "
+                         "(expected \"2019\" or \"2021\")", data_path, ed->valuestring);
+            goto done;
+        }
+        snprintf(layout_path, sizeof layout_path, "%s/layouts/gov-annual-%s.json", nb_datadir(),
+                 ed->valuestring);
+    }
+    const nb_layout_spec *spec;
+    if ((rc = get_layout(e, layout_path, &spec, st))) goto done;
+    if (spec->edition && strcmp(spec->edition, ed->valuestring) != 0) {
+        rc = nb_fail(st, NB_ERR_DATA,
+                     "%s: $.edition is \"%s\" but the layout %s is for the %s edition; use a %s "
+                     "layout (or omit --layout)",
+                     data_path, ed->valuestring, layout_path, spec->edition, ed->valuestring);
+        goto done;
+    }
+    S->load_ms = now_ms() - t0;
+    /* Check first. */
+    double tc = now_ms();
+    if ((rc = nb_check(data.root, prev.root, &findings, st))) {
+        nb_status_prefix(st, "%s", data_path);
+        goto done;
+    }
+    S->check_ms = now_ms() - tc;
+    S->warnings = findings.count - nb_findings_errors(&findings);
+    if (o->diag && (!o->quiet || nb_findings_errors(&findings)))
+        nb_findings_print(&findings, data_path, o->diag);
+    if (nb_findings_errors(&findings) && !o->force) {
+        rc = nb_fail(st, NB_ERR_CHECK,
+                     "%s: %zu error(s) found by the checker; nothing rendered (use --force to "
+                     "render anyway)",
+                     data_path, nb_findings_errors(&findings));
+        goto done;
+    }
+    double tf = now_ms();
+    nb_fontset *fs;
+    if ((rc = get_fonts(e, spec->fontmap, o, &fs, st))) goto done;
+    S->fonts_ms = now_ms() - tf;
+    nb_compose_opts co = {o->allow_missing_glyphs, o->verbose, data_path};
+    nb_compose_timing ct = {0};
+    if ((rc = nb_compose(spec, data.root, fs, &co, &layout, &ct, st))) goto done;
+    S->shape_ms = ct.shape_ms;
+    S->linebreak_ms = ct.linebreak_ms;
+    S->paginate_ms = ct.paginate_ms;
+    S->pages = layout.npages;
+    if (o->dump_path) {
+        FILE *f = fopen(o->dump_path, "w");
+        if (!f) {
+            rc = nb_fail(st, NB_ERR_IO, "cannot write the box dump %s", o->dump_path);
+            goto done;
+        }
+        nb_layout_dump(&layout, f);
+        fclose(f);
+    }
+    /* Metadata from the data; dates from SOURCE_DATE_EPOCH or the signing date. */
+    nb_pdf_meta meta = {0};
+    meta.title = meta_string(data.root, spec->meta_title);
+    meta.author = meta_string(data.root, spec->meta_author);
+    meta.subject = meta_string(data.root, spec->meta_subject);
+    if (!meta.subject) meta.subject = "政府信息公开工作年度报告";
+    meta.creator = "nianbao " NIANBAO_VERSION;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    const char *ds = meta_string(data.root, spec->meta_date);
+    char *endp;
+    long long epoch = sde && *sde ? strtoll(sde, &endp, 10) : -1;
+    if (sde && *sde && (*endp || epoch < 0)) {
+        rc = nb_fail(st, NB_ERR_USAGE, "SOURCE_DATE_EPOCH=%s: expected whole seconds since 1970",
+                     sde);
+        goto done;
+    }
+    if (epoch >= 0) meta.date = (time_t)epoch;
+    else if (!ds || !parse_date(ds, &meta.date)) meta.date = 0;
+    nb_pdf_opts po = {o->pdfa, true, true};
+    nb_pdf_timing pt = {0};
+    if ((rc = nb_pdf_write(&layout, &meta, &po, out, &pt, st))) goto done;
+    S->subset_ms = pt.subset_ms;
+    S->write_ms = pt.write_ms;
+    S->pdf_bytes = out->len;
+done:
+    S->total_ms = now_ms() - t0;
+    nb_layout_free(&layout);
+    nb_findings_free(&findings);
+    nb_json_free(&data);
+    nb_json_free(&prev);
+    if (rc) nb_pdf_bytes_free(out);
+    return rc;
+}
+
+nb_code nb_render_file(nb_engine *e, const char *data_path, const char *out_path,
+                       const nb_render_opts *o, nb_render_stats *stats, nb_status *st)
+{
+    nb_pdf_bytes pdf;
+    if (nb_render_mem(e, data_path, o, &pdf, stats, st)) return st->code;
+    const char *protect[3] = {data_path, o->layout_path, o->previous_path};
+    size_t np = 0;
+    const char *list[3];
+    for (int i = 0; i < 3; i++)
+        if (protect[i]) list[np++] = protect[i];
+    nb_code rc = nb_write_file_atomic(out_path, pdf.data, pdf.len, list, np, st);
+    nb_pdf_bytes_free(&pdf);
+    return rc;
+}

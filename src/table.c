@@ -1,0 +1,202 @@
+/* table.c — tables with row and column spans: placing cells on the grid, setting their
+ * text, sizing rows, and drawing the part of a table that falls on one page (the repeated
+ * header rows and the continued label of a cell that spans a page break included).
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose.h"
+#include "flow.h"
+#include "jsonin.h"
+
+typedef struct nb_tcell {
+    size_t row, col;         /* anchor */
+    size_t rowspan, colspan;
+    float x, w;              /* pt from the table's left edge */
+    const nb_style *style;
+    nb_set_para text;
+    float text_h;            /* lines × pitch */
+} nb_tcell;
+
+struct nb_table_layout {
+    const nb_table_spec *spec;
+    nb_tcell *cells;
+    size_t ncells;
+    float *row_h;
+    size_t nrows;
+};
+
+size_t nb_table_nrows(const nb_table_layout *t)
+{
+    return t->nrows;
+}
+
+size_t nb_table_header_rows(const nb_table_layout *t)
+{
+    return t->spec->header_rows;
+}
+
+float nb_table_row_height(const nb_table_layout *t, size_t row)
+{
+    return t->row_h[row];
+}
+
+nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_spec *block,
+                       const cJSON *data, const char *data_name, nb_table_layout **out,
+                       nb_status *st)
+{
+    const nb_table_spec *ts = block->table;
+    nb_arena *a = &s->out->arena;
+    nb_table_layout *t = nb_arena_alloc(a, sizeof *t);
+    if (!t) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    t->spec = ts;
+    t->nrows = ts->nrows;
+    t->row_h = nb_arena_alloc(a, t->nrows * sizeof *t->row_h);
+    size_t total = 0;
+    for (size_t r = 0; r < ts->nrows; r++) total += ts->rows[r].ncells;
+    t->cells = nb_arena_alloc(a, (total ? total : 1) * sizeof *t->cells);
+    size_t *busy = calloc(ts->ncols, sizeof *busy); /* rows still covered, per column */
+    float *col_x = malloc((ts->ncols + 1) * sizeof *col_x);
+    if (!t->row_h || !t->cells || !busy || !col_x) {
+        free(busy);
+        free(col_x);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    }
+    col_x[0] = 0;
+    for (size_t c = 0; c < ts->ncols; c++) col_x[c + 1] = col_x[c] + ts->col_widths[c];
+    const nb_style *body = nb_layout_style(spec, ts->style);
+    const nb_style *head = nb_layout_style(spec, ts->header_style);
+    nb_code rc = NB_OK;
+    char buf[1024], err[200], where[700];
+    for (size_t r = 0; r < ts->nrows && rc == NB_OK; r++) {
+        size_t col = 0;
+        t->row_h[r] = ts->min_row_height;
+        for (size_t k = 0; k < ts->rows[r].ncells; k++) {
+            const nb_cell_spec *cs = &ts->rows[r].cells[k];
+            while (col < ts->ncols && busy[col] > 0) col++;
+            nb_tcell *cell = &t->cells[t->ncells++];
+            cell->row = r;
+            cell->col = col;
+            cell->rowspan = (size_t)cs->rowspan;
+            cell->colspan = (size_t)cs->colspan;
+            cell->x = col_x[col];
+            cell->w = col_x[col + cell->colspan] - col_x[col];
+            cell->style = r < ts->header_rows ? head : body;
+            for (size_t s2 = 0; s2 < cell->colspan; s2++) busy[col + s2] = cell->rowspan;
+            col += cell->colspan;
+            const char *text = NULL;
+            if (cs->kind == NB_CELL_TEXT) {
+                text = cs->text;
+                snprintf(where, sizeof where, "%s: $.%s", spec->path, cs->json_path);
+            } else if (cs->kind == NB_CELL_VALUE) {
+                const cJSON *v = nb_json_at(data, cs->text);
+                if (!v) {
+                    rc = nb_fail(st, NB_ERR_DATA,
+                                 "%s: $.%s: missing (the layout %s puts it in the table cell $.%s)",
+                                 data_name, cs->text, spec->path, cs->json_path);
+                    break;
+                }
+                if (!nb_format_value(v, NULL, buf, sizeof buf, err, sizeof err)) {
+                    rc = nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s", data_name, cs->text, err);
+                    break;
+                }
+                text = buf;
+                snprintf(where, sizeof where, "%s: $.%s", data_name, cs->text);
+            }
+            float inner = cell->w - 2 * ts->pad_x;
+            if (inner < cell->style->size) inner = cell->style->size;
+            if (text && *text) {
+                if (nb_set_text(s, cell->style, text, inner, 0, &cell->text, where, st)) {
+                    rc = st->code;
+                    break;
+                }
+            }
+            cell->text_h = (float)cell->text.nlines * cell->style->line_pitch;
+            if (cell->rowspan == 1 && cell->text_h + 2 * ts->pad_y > t->row_h[r])
+                t->row_h[r] = cell->text_h + 2 * ts->pad_y;
+        }
+        for (size_t c = 0; c < ts->ncols; c++)
+            if (busy[c] > 0) busy[c]--;
+    }
+    free(busy);
+    free(col_x);
+    if (rc) return rc;
+    /* Spanning cells: grow their last row when the span is too short for the text. */
+    for (size_t i = 0; i < t->ncells; i++) {
+        nb_tcell *cell = &t->cells[i];
+        if (cell->rowspan < 2) continue;
+        float h = 0;
+        for (size_t r = cell->row; r < cell->row + cell->rowspan; r++) h += t->row_h[r];
+        float need = cell->text_h + 2 * ts->pad_y;
+        if (need > h) t->row_h[cell->row + cell->rowspan - 1] += need - h;
+    }
+    *out = t;
+    return NB_OK;
+}
+
+static nb_code add_rule(nb_layout *l, nb_page *page, float x0, float y0, float x1, float y1,
+                        float w, nb_status *st)
+{
+    nb_box *b = nb_page_add_box(l, page);
+    if (!b) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    b->kind = NB_BOX_RULE;
+    b->x0 = x0, b->y0 = y0, b->x1 = x1, b->y1 = y1, b->width = w;
+    return NB_OK;
+}
+
+nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
+                      const float *y_top, size_t n, float x_left, nb_status *st)
+{
+    const float rw = t->spec->rule_width;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const nb_tcell *c = &t->cells[i];
+        /* The cell's rows that are on this page (a contiguous run of the fragment). */
+        size_t first = n, last = n;
+        for (size_t k = 0; k < n; k++) {
+            if (rows[k] >= c->row && rows[k] < c->row + c->rowspan) {
+                if (first == n) first = k;
+                last = k;
+            }
+        }
+        if (first == n) continue;
+        float top = y_top[first];
+        float bottom = y_top[last] + t->row_h[rows[last]];
+        float left = x_left + c->x, right = left + c->w;
+        /* Each cell draws its top and left edge; the right and bottom edges of the
+         * table's last column / the fragment's last row close the grid. */
+        if (add_rule(l, page, left, top, right, top, rw, st) ||
+            add_rule(l, page, left, top, left, bottom, rw, st))
+            return st->code;
+        if (c->col + c->colspan == t->spec->ncols &&
+            add_rule(l, page, right, top, right, bottom, rw, st))
+            return st->code;
+        if ((last == n - 1 || c->row + c->rowspan == t->nrows) &&
+            add_rule(l, page, left, bottom, right, bottom, rw, st))
+            return st->code;
+        /* Text, centred both ways in the visible part (a continued span repeats it). */
+        float pitch = c->style->line_pitch;
+        float y0 = top + (bottom - top - c->text_h) / 2;
+        if (y0 < top) y0 = top;
+        float base = nb_baseline_in_line(pitch, c->style->size);
+        float dx = left + t->spec->pad_x; /* lines are already aligned in the cell */
+        for (size_t li = 0; li < c->text.nlines; li++) {
+            const nb_set_line *L = &c->text.lines[li];
+            for (size_t b = 0; b < L->nboxes; b++) {
+                nb_box *box = nb_page_add_box(l, page);
+                if (!box) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+                *box = L->boxes[b];
+                box->y = y0 + (float)li * pitch + base;
+                /* Copy the glyphs: the same line may be drawn on two pages. */
+                nb_box_glyph *g = nb_arena_alloc(&l->arena, box->nglyphs * sizeof *g + 1);
+                if (!g) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+                for (size_t k = 0; k < box->nglyphs; k++) {
+                    g[k] = L->boxes[b].glyphs[k];
+                    g[k].x += dx;
+                }
+                box->glyphs = g;
+            }
+        }
+    }
+    return NB_OK;
+}
