@@ -21,10 +21,10 @@ typedef enum nb_severity { NB_SEV_WARNING, NB_SEV_ERROR } nb_severity;
 
 typedef struct nb_finding {
     nb_severity severity;
-    char *rule;    /* stable rule id, e.g. "B.corner", "B.row_total", "C.group_total",
-                      "type.count", "date.after_period", "year.carry_over" */
+    char *rule; /* stable rule id, e.g. "B.corner", "B.row_total", "C.group_total",
+                   "type.count", "date.after_period", "year.carry_over" */
     char *message; /* one line, e.g. "表三 自然人列: 一(12) + 二(3) ≠ （七）总计(13) + 四(1)" */
-    char **paths;  /* JSON paths of the values involved */
+    char **paths;   /* JSON paths of the values involved */
     double *values; /* their values (NaN where not a number) */
     size_t npaths;
 } nb_finding;
@@ -39,8 +39,17 @@ typedef struct nb_findings {
  * missing required field) fail with NB_ERR_DATA and a message naming the JSON path;
  * everything else is a finding.  Returns NB_OK when the check ran, whatever it found. */
 nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_status *st);
+/* (Extension.)  `out` is overwritten by nb_check (not appended to): free it with
+ * nb_findings_free afterwards, whatever nb_check returned.  A structural failure of
+ * `previous` is prefixed "previous report: ".  NB_ERR_NOMEM when memory ran out. */
+
+/* (Extension.)  Only the structural part of nb_check, for one document: NB_OK, or
+ * NB_ERR_DATA naming the JSON path ("$.applications.results.total: missing (required by the
+ * 2021 edition)").  Lets a caller prefix the message with the right file name. */
+nb_code nb_check_structure(const cJSON *doc, nb_status *st);
 
 size_t nb_findings_errors(const nb_findings *f);
+size_t nb_findings_warnings(const nb_findings *f); /* (extension) */
 /* "error: <message>  [path, path]" per line; `file` prefixes each line when non-NULL. */
 void nb_findings_print(const nb_findings *f, const char *file, FILE *out);
 /* {"file":…, "findings":[{"severity":"error","rule":…,"message":…,"paths":[…],"values":[…]}],
