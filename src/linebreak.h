@@ -22,8 +22,8 @@
 #include "status.h"
 
 typedef struct nb_lb_item {
-    uint32_t cp;  /* the cluster's first code point */
-    float width;  /* natural advance, pt */
+    uint32_t cp; /* the cluster's first code point */
+    float width; /* natural advance, pt */
 } nb_lb_item;
 
 typedef struct nb_lb_params {
@@ -42,6 +42,13 @@ typedef struct nb_lb_line {
     bool last;         /* the paragraph's last line */
 } nb_lb_line;
 
+/* x[i] is where item i's glyph origin goes, from the line's start (first-line indent
+ * included); w[i] is its advance after compression.  Compression normally removes a mark's
+ * right blank, so its box is [x, x + w); an opening mark compressed on its left (（“, a
+ * squeezed line) has its box at [x + (width - w), x + width), i.e. the glyph is drawn
+ * at x and its blank half overlaps the item before.  Trailing spaces of a line get w = 0.
+ * With hang_punct the hanging mark sits at x = line width, past the measure.  An empty
+ * paragraph gives one line {0, 0, width 0, last} and x = w = NULL. */
 typedef struct nb_lb_result {
     nb_lb_line *lines; /* owned */
     size_t nlines;
@@ -56,6 +63,16 @@ void nb_lb_result_free(nb_lb_result *r);
 
 /* Whether a line may break before item i (0 < i < n), by the rules alone. */
 bool nb_lb_break_allowed(const nb_lb_item *items, size_t n, size_t i);
+
+/* The kind of break before item i: PRIMARY (between CJK, after a space, CJK/Latin
+ * boundary), SECONDARY (inside a Latin/URL run after / . - ? & = _, used only when the run
+ * does not fit), NONE (forbidden; also for i == 0 or i >= n). */
+typedef enum nb_lb_break {
+    NB_LB_BREAK_NONE = 0,
+    NB_LB_BREAK_PRIMARY = 1,
+    NB_LB_BREAK_SECONDARY = 2,
+} nb_lb_break;
+nb_lb_break nb_lb_break_class(const nb_lb_item *items, size_t n, size_t i);
 
 /* Character classes the rules use (exposed for tests and for the table code). */
 bool nb_lb_no_start(uint32_t cp); /* may not begin a line */
