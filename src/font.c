@@ -10,6 +10,7 @@
  * face's own name table before it is accepted.
  */
 #include "font.h"
+#include "jsonin.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -112,6 +113,15 @@ static uint32_t be32(const unsigned char *p)
 static uint16_t be16(const unsigned char *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Copies a message into a smaller buffer, cutting it if need be. */
+static void copy_msg(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(src);
+    if (l >= n) l = n - 1;
+    memcpy(dst, src, l);
+    dst[l] = '\0';
 }
 
 /* Case-insensitive comparison that ignores spaces, '-' and '_' ("NotoSerifCJKsc-Bold"). */
@@ -701,7 +711,7 @@ static bool resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, c
                          (const char *)file, index, f->family);
             }
         } else {
-            snprintf(why, whylen, "%s", st.msg);
+            copy_msg(why, whylen, st.msg);
         }
     }
     if (set) FcFontSetDestroy(set);
@@ -714,7 +724,7 @@ static bool resolve_entry(nb_fontset *fs, const font_entry *e, nb_font **out, ch
     if (e->file) {
         nb_status st = NB_STATUS_INIT;
         if (nb_fontset_open(fs, e->file, e->face, out, &st) == NB_OK) return true;
-        snprintf(why, whylen, "%s", st.msg);
+        copy_msg(why, whylen, st.msg);
         return false;
     }
     return resolve_family(fs, e, out, why, whylen);
@@ -746,7 +756,7 @@ static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
         if (!chain_add(r, r->overrides[i])) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     char msg[NB_STATUS_MSG_MAX];
     size_t ml = (size_t)snprintf(msg, sizeof msg, "no font for role '%s': tried", r->name);
-    bool primary = r->chain.count > 0;
+    bool primary = false;
     char why[400], desc[400];
     for (size_t i = 0; i < r->ncands && !primary; i++) {
         nb_font *f;
@@ -759,7 +769,7 @@ static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
                 (size_t)snprintf(msg + ml, sizeof msg - ml, "%s %s (%s)", i ? ";" : "", desc, why);
         }
     }
-    if (!primary) {
+    if (!primary && r->noverrides == 0) {
         if (r->ncands == 0)
             return nb_fail(st, NB_ERR_FONT, "no font for role '%s': it has no candidates", r->name);
         return nb_fail(st, NB_ERR_FONT, "%s", msg);
@@ -914,54 +924,16 @@ static nb_code parse_entries(const char *map, const char *dir, const char *rname
     return NB_OK;
 }
 
-static nb_code read_all(const char *path, char **out, nb_status *st)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return nb_fail(st, NB_ERR_IO, "cannot read font map %s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, fp);
-        n += got;
-        if (n + 1 < cap) break;
-        cap *= 2;
-        char *nb = realloc(buf, cap);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        } else {
-            buf = nb;
-        }
-    }
-    bool err = ferror(fp);
-    fclose(fp);
-    if (!buf) return nb_fail(st, NB_ERR_NOMEM, "out of memory reading %s", path);
-    if (err) {
-        free(buf);
-        return nb_fail(st, NB_ERR_IO, "cannot read font map %s", path);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    return NB_OK;
-}
-
 nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
 {
-    char *text;
-    nb_code rc = read_all(map_path, &text, st);
+    nb_json_doc doc;
+    nb_code rc = nb_json_load(map_path, &doc, st);
     if (rc != NB_OK) return rc;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
-    if (!root) {
-        size_t off = end ? (size_t)(end - text) : 0;
-        free(text);
-        return nb_fail(st, NB_ERR_JSON, "%s: invalid JSON near byte %zu", map_path, off);
-    }
-    free(text);
+    cJSON *root = doc.root;
 
     char *dir = dupstr(map_path);
     if (!dir) {
-        cJSON_Delete(root);
+        nb_json_free(&doc);
         return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
     char *slash = strrchr(dir, '/');
@@ -1027,6 +999,6 @@ nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
     }
 done:
     free(dir);
-    cJSON_Delete(root);
+    nb_json_free(&doc);
     return rc;
 }

@@ -39,7 +39,8 @@ typedef struct nb_shape_opts {
     const char *language; /* BCP 47, default "zh-Hans" */
     bool allow_missing;   /* a character no face has becomes .notdef of the first face
                              instead of an error */
-    /* Called (if set) when a character was taken from a fallback face or is missing. */
+    /* Called (if set) for each character taken from a fallback face (used = that face) or
+     * missing from every face (used = NULL; only with allow_missing). */
     void (*notice)(void *ctx, uint32_t cp, size_t byte_offset, const nb_font *used);
     void *notice_ctx;
 } nb_shape_opts;

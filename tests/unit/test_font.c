@@ -1,0 +1,460 @@
+/* test_font.c — font files, faces, names, CIDs, validation and the font map, on real fonts
+ * (deps/fandol, fonts-noto-cjk, fonts-lxgw-wenkai).  A case whose font file is absent is
+ * skipped with a message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_CID_H
+#include <harfbuzz/hb-subset.h>
+#include <harfbuzz/hb.h>
+
+#include "font.h"
+
+#define FANDOL NB_TEST_SRCDIR "/deps/fandol/"
+#define FANG FANDOL "FandolFang-Regular.otf"
+#define SONG_B FANDOL "FandolSong-Bold.otf"
+#define SONG_R FANDOL "FandolSong-Regular.otf"
+#define NOTO_SERIF_B "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+#define LXGW "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+
+static bool need(const char *path)
+{
+    if (access(path, R_OK) == 0) return true;
+    print_message("skipped: font file %s is not installed\n", path);
+    return false;
+}
+
+static const char *base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Writes a font map with one role "r" whose only candidate is `entry` (JSON object text)
+ * and loads it into a new fontset. */
+static nb_fontset *map_with(const char *entry, char *path_out)
+{
+    char dir[] = "/tmp/nb_font_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    snprintf(path_out, 256, "%s/map.json", dir);
+    FILE *f = fopen(path_out, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"dirs\": [\"%s\"], \"roles\": {\"r\": {\"candidates\": [%s]}}}",
+            NB_TEST_SRCDIR "/deps/fandol", entry);
+    fclose(f);
+    nb_fontset *fs = nb_fontset_new();
+    assert_non_null(fs);
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_fontset_load_map(fs, path_out, &st), NB_OK);
+    return fs;
+}
+
+static void map_done(nb_fontset *fs, char *path)
+{
+    nb_fontset_free(fs);
+    unlink(path);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    rmdir(path);
+}
+
+/* Resolves role "r" of a one-entry map; NULL (with st filled) when it fails. */
+static const nb_font *primary_of(const char *entry, nb_status *st, char *err)
+{
+    char path[256];
+    nb_fontset *fs = map_with(entry, path);
+    const nb_font_chain *c = NULL;
+    static char ps[256];
+    static char file[512];
+    static nb_font copy;
+    nb_code rc = nb_fontset_chain(fs, "r", &c, st);
+    const nb_font *res = NULL;
+    if (rc == NB_OK) {
+        copy = *c->fonts[0];
+        snprintf(ps, sizeof ps, "%s", c->fonts[0]->postscript_name);
+        snprintf(file, sizeof file, "%s", c->fonts[0]->path);
+        copy.postscript_name = ps;
+        copy.path = file;
+        copy.family = NULL;
+        copy.hb_face = NULL;
+        copy.hb_font = NULL;
+        copy.impl = NULL;
+        res = &copy;
+    } else if (err) {
+        snprintf(err, NB_STATUS_MSG_MAX, "%s", st->msg);
+    }
+    map_done(fs, path);
+    return res;
+}
+
+static void test_fang_by_both_family_names(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    const char *names[] = {"{\"family\": \"FandolFang\"}", "{\"family\": \"FandolFang R\"}",
+                           "{\"family\": \"FandolFang\", \"style\": \"Regular\"}"};
+    for (size_t i = 0; i < 3; i++) {
+        nb_status st = NB_STATUS_INIT;
+        const nb_font *f = primary_of(names[i], &st, NULL);
+        if (!f) fail_msg("%s: %s", names[i], st.msg);
+        assert_string_equal(base(f->path), "FandolFang-Regular.otf");
+        assert_string_equal(f->postscript_name, "FandolFang-Regular");
+    }
+    /* a family nobody has fails and names the role and the candidate */
+    nb_status st = NB_STATUS_INIT;
+    char err[NB_STATUS_MSG_MAX];
+    assert_null(primary_of("{\"family\": \"FandolFangNoSuch\"}", &st, err));
+    assert_int_equal(st.code, NB_ERR_FONT);
+    assert_non_null(strstr(err, "role 'r'"));
+    assert_non_null(strstr(err, "FandolFangNoSuch"));
+}
+
+static void test_song_bold_vs_regular(void **state)
+{
+    (void)state;
+    if (!need(SONG_B) || !need(SONG_R)) skip();
+    nb_status st = NB_STATUS_INIT;
+    const nb_font *f = primary_of("{\"family\": \"FandolSong\", \"style\": \"Bold\"}", &st, NULL);
+    if (!f) fail_msg("%s", st.msg);
+    assert_string_equal(f->postscript_name, "FandolSong-Bold");
+    f = primary_of("{\"family\": \"FandolSong\", \"style\": \"Regular\"}", &st, NULL);
+    if (!f) fail_msg("%s", st.msg);
+    assert_string_equal(f->postscript_name, "FandolSong-Regular");
+    /* no style: the Regular face, although both declare weight 400 */
+    f = primary_of("{\"family\": \"FandolSong\"}", &st, NULL);
+    if (!f) fail_msg("%s", st.msg);
+    assert_string_equal(f->postscript_name, "FandolSong-Regular");
+    /* a style the family does not have is not silently replaced */
+    char err[NB_STATUS_MSG_MAX];
+    assert_null(primary_of("{\"family\": \"FandolSong\", \"style\": \"Italic\"}", &st, err));
+    assert_non_null(strstr(err, "FandolSong"));
+}
+
+static void test_noto_sc_face_by_name(void **state)
+{
+    (void)state;
+    if (!need(NOTO_SERIF_B)) skip();
+    nb_status st = NB_STATUS_INIT;
+    const nb_font *f =
+        primary_of("{\"family\": \"Noto Serif CJK SC\", \"style\": \"Bold\"}", &st, NULL);
+    if (!f) fail_msg("%s", st.msg);
+    assert_string_equal(f->postscript_name, "NotoSerifCJKsc-Bold");
+    assert_string_equal(base(f->path), "NotoSerifCJK-Bold.ttc");
+    assert_int_equal(f->face_index, 2);
+
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *a, *b, *c, *j;
+    assert_int_equal(nb_fontset_open(fs, NOTO_SERIF_B, "NotoSerifCJKsc-Bold", &a, &st), NB_OK);
+    assert_int_equal(a->face_index, 2);
+    assert_string_equal(a->family, "Noto Serif CJK SC");
+    assert_true(a->is_cff);
+    /* by full name, and through another spelling of the path: the same face, opened once */
+    assert_int_equal(nb_fontset_open(fs, NOTO_SERIF_B, "Noto Serif CJK SC Bold", &b, &st), NB_OK);
+    assert_int_equal(nb_fontset_open(fs,
+                                     "/usr/share/fonts/opentype/noto/../noto/NotoSerifCJK-Bold.ttc",
+                                     "notoserifcjksc-bold", &c, &st),
+                     NB_OK);
+    assert_ptr_equal(a, b);
+    assert_ptr_equal(a, c);
+    assert_int_equal(nb_fontset_open(fs, NOTO_SERIF_B, NULL, &j, &st), NB_OK);
+    assert_int_equal(j->face_index, 0);
+    assert_string_equal(j->postscript_name, "NotoSerifCJKjp-Bold");
+    assert_int_equal(nb_fontset_count(fs), 2);
+    assert_ptr_equal(nb_fontset_font(fs, a->id), a);
+    assert_int_equal(nb_fontset_open(fs, NOTO_SERIF_B, "NoSuchFace", &j, &st), NB_ERR_FONT);
+    assert_non_null(strstr(st.msg, "NoSuchFace"));
+    nb_fontset_free(fs);
+}
+
+static void test_fang_cids_round_trip(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f;
+    assert_int_equal(nb_fontset_open(fs, FANG, NULL, &f, &st), NB_OK);
+    assert_true(f->is_cff);
+    assert_true(f->is_cid_keyed);
+    assert_string_equal(f->family, "FandolFang");
+    assert_int_equal(f->units_per_em, 1000);
+    assert_true(f->ascender > 0 && f->descender < 0 && f->cap_height > 0);
+    assert_true(f->bbox[0] < f->bbox[2] && f->bbox[1] < f->bbox[3]);
+
+    /* find a character whose glyph id and CID differ */
+    hb_set_t *cps = hb_set_create();
+    hb_face_collect_unicodes(f->hb_face, cps);
+    hb_codepoint_t cp = HB_SET_VALUE_INVALID, found = HB_SET_VALUE_INVALID, gid = 0;
+    while (hb_set_next(cps, &cp)) {
+        hb_codepoint_t g;
+        if (hb_font_get_nominal_glyph(f->hb_font, cp, &g) && nb_font_cid_of_glyph(f, g) != g) {
+            found = cp;
+            gid = g;
+            break;
+        }
+    }
+    hb_set_destroy(cps);
+    assert_int_not_equal(found, HB_SET_VALUE_INVALID);
+    unsigned cid = nb_font_cid_of_glyph(f, gid);
+
+    /* subset to that character: the new glyph id differs, its CID is the same */
+    hb_face_t *src = nb_font_subset_source(f);
+    assert_non_null(src);
+    assert_ptr_equal(src, nb_font_subset_source(f)); /* cached */
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    hb_set_add(hb_subset_input_unicode_set(in), found);
+    hb_face_t *sub = hb_subset_or_fail(src, in);
+    hb_subset_input_destroy(in);
+    assert_non_null(sub);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    FT_Library lib;
+    FT_Face ft;
+    assert_int_equal(FT_Init_FreeType(&lib), 0);
+    assert_int_equal(FT_New_Memory_Face(lib, (const FT_Byte *)data, len, 0, &ft), 0);
+    FT_UInt newgid = FT_Get_Char_Index(ft, found);
+    assert_true(newgid > 0);
+    assert_int_not_equal(newgid, gid);
+    FT_UInt subcid = 0;
+    assert_int_equal(FT_Get_CID_From_Glyph_Index(ft, newgid, &subcid), 0);
+    assert_int_equal(subcid, cid);
+    FT_Done_Face(ft);
+    FT_Done_FreeType(lib);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+
+    /* a TrueType face: no CIDs, gid stands for itself */
+    if (access(LXGW, R_OK) == 0) {
+        nb_font *l;
+        assert_int_equal(nb_fontset_open(fs, LXGW, NULL, &l, &st), NB_OK);
+        assert_false(l->is_cff);
+        assert_false(l->is_cid_keyed);
+        assert_int_equal(nb_font_cid_of_glyph(l, 1234), 1234);
+    }
+    nb_fontset_free(fs);
+}
+
+static char tmpfile_path[64];
+
+static void write_tmp(const void *data, size_t len)
+{
+    snprintf(tmpfile_path, sizeof tmpfile_path, "/tmp/nb_font_bad_XXXXXX");
+    int fd = mkstemp(tmpfile_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+static void expect_font_error(const char *what)
+{
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f = NULL;
+    assert_int_equal(nb_fontset_open(fs, tmpfile_path, NULL, &f, &st), NB_ERR_FONT);
+    assert_null(f);
+    assert_non_null(strstr(st.msg, "font file "));
+    assert_non_null(strstr(st.msg, tmpfile_path));
+    if (!strstr(st.msg, what)) fail_msg("'%s' lacks '%s'", st.msg, what);
+    assert_int_equal(nb_fontset_count(fs), 0);
+    nb_fontset_free(fs);
+    unlink(tmpfile_path);
+}
+
+static void test_missing_and_corrupt_files(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f;
+    assert_int_equal(nb_fontset_open(fs, "/nonexistent/dir/x.otf", NULL, &f, &st), NB_ERR_FONT);
+    assert_string_equal(st.msg, "font file not found: /nonexistent/dir/x.otf");
+    nb_fontset_free(fs);
+
+    static const char text[] = "This is a text file, not a font at all.\n";
+    write_tmp(text, sizeof text - 1);
+    expect_font_error("not a font");
+
+    if (!need(FANG)) skip();
+    FILE *fp = fopen(FANG, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)size);
+    assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
+    fclose(fp);
+    /* truncated at several places, down into the table directory */
+    const long cuts[] = {size / 2, size - 5000, 1000, 100, 20};
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        write_tmp(buf, (size_t)cuts[i]);
+        expect_font_error("truncated");
+    }
+    free(buf);
+
+    /* a well-formed font without a cmap table */
+    fs = nb_fontset_new();
+    assert_int_equal(nb_fontset_open(fs, FANG, NULL, &f, &st), NB_OK);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    hb_set_add(hb_subset_input_unicode_set(in), 0x4E00);
+    hb_set_add(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG), HB_TAG('c', 'm', 'a', 'p'));
+    hb_face_t *sub = hb_subset_or_fail(f->hb_face, in);
+    hb_subset_input_destroy(in);
+    assert_non_null(sub);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len;
+    const char *data = hb_blob_get_data(blob, &len);
+    write_tmp(data, len);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    nb_fontset_free(fs);
+    expect_font_error("no 'cmap'");
+}
+
+static void test_override(void **state)
+{
+    (void)state;
+    if (!need(FANG) || !need(LXGW)) skip();
+    char path[256];
+    nb_fontset *fs = map_with("{\"file\": \"" FANG "\"}", path);
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_fontset_override(fs, "r", "/no/such/仿宋_GB2312.ttf", &st), NB_ERR_FONT);
+    assert_string_equal(st.msg, "font file not found: /no/such/仿宋_GB2312.ttf");
+    nb_status_clear(&st);
+    assert_int_equal(nb_fontset_override(fs, "r", "no_such.ttf", &st), NB_ERR_FONT);
+    assert_string_equal(st.msg, "font file not found: no_such.ttf");
+    nb_status_clear(&st);
+    assert_int_equal(nb_fontset_override(fs, "r", LXGW, &st), NB_OK);
+    const nb_font_chain *c;
+    assert_int_equal(nb_fontset_chain(fs, "r", &c, &st), NB_OK);
+    assert_int_equal(c->count, 2);
+    assert_string_equal(c->fonts[0]->postscript_name, "LXGWWenKai-Regular");
+    assert_string_equal(c->fonts[1]->postscript_name, "FandolFang-Regular");
+    /* an override after resolution also goes first, keeping the rest */
+    if (access(NOTO_SERIF_B, R_OK) == 0) {
+        assert_int_equal(nb_fontset_override(fs, "r", "Noto Serif CJK SC", &st), NB_OK);
+        assert_int_equal(c->count, 3);
+        assert_string_equal(c->fonts[0]->family, "Noto Serif CJK SC");
+        assert_string_equal(c->fonts[1]->postscript_name, "LXGWWenKai-Regular");
+    }
+    assert_int_equal(nb_fontset_override(fs, "r", "No Such Family 123", &st), NB_ERR_FONT);
+    assert_non_null(strstr(st.msg, "No Such Family 123"));
+    map_done(fs, path);
+}
+
+static void test_map_errors(void **state)
+{
+    (void)state;
+    char path[256];
+    /* every candidate fails: the message names the role and each candidate */
+    nb_fontset *fs = map_with("{\"file\": \"/no/a.otf\"}, {\"family\": \"Nope Sans\", \"style\": "
+                              "\"Bold\"}",
+                              path);
+    nb_status st = NB_STATUS_INIT;
+    const nb_font_chain *c;
+    assert_int_equal(nb_fontset_chain(fs, "r", &c, &st), NB_ERR_FONT);
+    assert_non_null(strstr(st.msg, "role 'r'"));
+    assert_non_null(strstr(st.msg, "/no/a.otf"));
+    assert_non_null(strstr(st.msg, "Nope Sans"));
+    nb_status_clear(&st);
+    assert_int_equal(nb_fontset_chain(fs, "nosuchrole", &c, &st), NB_ERR_FONT);
+    assert_non_null(strstr(st.msg, "nosuchrole"));
+    map_done(fs, path);
+
+    /* malformed maps */
+    const char *bad[] = {"{\"roles\": [1]}", "{\"roles\": {\"x\": {\"candidates\": []}}}",
+                         "{\"roles\": {\"x\": {\"candidates\": [{\"style\": \"Bold\"}]}}}",
+                         "{\"roles\": {"};
+    for (size_t i = 0; i < 4; i++) {
+        char p[] = "/tmp/nb_font_map_XXXXXX";
+        int fd = mkstemp(p);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, bad[i], strlen(bad[i])), (ssize_t)strlen(bad[i]));
+        close(fd);
+        fs = nb_fontset_new();
+        nb_status_clear(&st);
+        assert_int_not_equal(nb_fontset_load_map(fs, p, &st), NB_OK);
+        assert_non_null(strstr(st.msg, p));
+        nb_fontset_free(fs);
+        unlink(p);
+    }
+    fs = nb_fontset_new();
+    nb_status_clear(&st);
+    assert_int_equal(nb_fontset_load_map(fs, "/no/such/map.json", &st), NB_ERR_IO);
+    nb_fontset_free(fs);
+}
+
+/* The checked-in map: every role resolves, primaries are the intended faces, chains reach
+ * CJK Ext-A, and no face has a private-use character. */
+static void test_default_map(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    nb_fontset *fs = nb_fontset_new();
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_fontset_load_map(fs, NB_TEST_SRCDIR "/fonts/fontmap.json", &st), NB_OK);
+    if (nb_fontset_prepare(fs, NULL, 0, &st) != NB_OK) fail_msg("%s", st.msg);
+    const char *roles[] = {"title", "body", "heading1", "heading2", "table", "pagenum"};
+    for (size_t i = 0; i < 6; i++) {
+        const nb_font_chain *c;
+        assert_int_equal(nb_fontset_chain(fs, roles[i], &c, &st), NB_OK);
+        assert_string_equal(c->role, roles[i]);
+        print_message("%-9s", roles[i]);
+        bool ext_a = false;
+        for (size_t k = 0; k < c->count; k++) {
+            print_message(" %s", c->fonts[k]->postscript_name);
+            for (size_t m = 0; m < k; m++)
+                assert_ptr_not_equal(c->fonts[m], c->fonts[k]);
+            if (nb_font_has_char(c->fonts[k], 0x4DAE)) ext_a = true;
+            assert_false(nb_font_has_char(c->fonts[k], 0xE000));
+        }
+        print_message("\n");
+        assert_true(c->count >= 2);
+        if (access(NOTO_SERIF_B, R_OK) == 0) assert_true(ext_a);
+    }
+    const nb_font_chain *c;
+    assert_int_equal(nb_fontset_chain(fs, "body", &c, &st), NB_OK);
+    assert_string_equal(c->fonts[0]->postscript_name, "FandolFang-Regular");
+    assert_int_equal(nb_fontset_chain(fs, "heading2", &c, &st), NB_OK);
+    assert_string_equal(c->fonts[0]->postscript_name, "FandolKai-Regular");
+    assert_int_equal(nb_fontset_chain(fs, "pagenum", &c, &st), NB_OK);
+    assert_string_equal(c->fonts[0]->postscript_name, "FandolSong-Regular");
+    /* FandolSong's hhea descender has the wrong sign; the descriptor's must be negative */
+    assert_true(c->fonts[0]->descender < 0);
+    assert_int_equal(nb_fontset_chain(fs, "title", &c, &st), NB_OK);
+    if (access(NOTO_SERIF_B, R_OK) == 0)
+        assert_string_equal(c->fonts[0]->postscript_name, "NotoSerifCJKsc-Bold");
+    else
+        assert_string_equal(c->fonts[0]->postscript_name, "FandolSong-Bold");
+    /* each file opened once: the same face object is shared by body and table */
+    const nb_font_chain *b, *t;
+    assert_int_equal(nb_fontset_chain(fs, "body", &b, &st), NB_OK);
+    assert_int_equal(nb_fontset_chain(fs, "table", &t, &st), NB_OK);
+    assert_ptr_equal(b->fonts[0], t->fonts[0]);
+    nb_fontset_free(fs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fang_by_both_family_names),
+        cmocka_unit_test(test_song_bold_vs_regular),
+        cmocka_unit_test(test_noto_sc_face_by_name),
+        cmocka_unit_test(test_fang_cids_round_trip),
+        cmocka_unit_test(test_missing_and_corrupt_files),
+        cmocka_unit_test(test_override),
+        cmocka_unit_test(test_map_errors),
+        cmocka_unit_test(test_default_map),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
