@@ -122,7 +122,7 @@ render() {
 render_ok() {
     local rc=0
     render "$@" || rc=$?
-    [ "$rc" -eq 0 ] || fail "nianbao render $1 -o $2 ${*:3} exited with status $rc"
+    [ "$rc" -eq 0 ] || fail "nianbao render $1 -o $2${3:+ ${*:3}} exited with status $rc"
     assert_pdf "$2"
 }
 

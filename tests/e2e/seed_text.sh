@@ -147,6 +147,31 @@ if spans[-1] and spans[-1][1] != len(pdf):
 
 # (b) tables: labels counted (at least), numbers counted (exactly), nothing else left.
 NUMBER = re.compile(r"[+-]?\d+")
+
+
+def take_interleaved(text, label):
+    """A cell label that pdftotext split into pieces between other cells' words: take the
+    first non-numeric whitespace-separated words of `text` that, in order, spell `label`
+    (a wrapped multi-line cell, or a tall narrow cell printed one character per line).
+    Returns (text without those words, True), or (text, False) when they do not exist."""
+    pos, used = 0, []
+    for m in re.finditer(r"\S+", text):
+        word = m.group()
+        if NUMBER.fullmatch(word) or not label.startswith(word, pos):
+            continue
+        used.append(m.span())
+        pos += len(word)
+        if pos == len(label):
+            out, last = [], 0
+            for a, b in used:
+                out.append(text[last:a])
+                out.append("\n")
+                last = b
+            out.append(text[last:])
+            return "".join(out), True
+    return text, False
+
+
 ti = 0
 table_names = "ABC"
 for si, (kind, items) in enumerate(segments):
@@ -166,6 +191,13 @@ for si, (kind, items) in enumerate(segments):
     for label in sorted(labels, key=lambda s: (-len(s), s)):
         pat = re.compile(r"\s*".join(re.escape(c) for c in label))
         rest, found = pat.subn("\n", rest)
+        while found < labels[label]:
+            rest, ok = take_interleaved(rest, label)
+            if not ok:
+                break
+            found += 1
+            print(f"seed_text: {name}: label {label} found interleaved with other cells",
+                  file=sys.stderr)
         if found < labels[label]:
             error(f"{name}: label {label} occurs {found}× in the PDF table text, "
                   f"the seed has it {labels[label]}×")
