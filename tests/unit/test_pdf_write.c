@@ -1,0 +1,563 @@
+/* test_pdf_write.c — the PDF writer, checked with real tools (poppler-utils, qpdf).
+ *
+ * Builds small layouts by hand with FandolFang (CID-keyed CFF), LXGW WenKai (TrueType) and
+ * Noto Serif CJK SC Bold (CFF in a .ttc), writes them and asks pdffonts / pdftotext /
+ * pdfinfo / qpdf what they see.  Also checks the codes written for CID-keyed CFF are the
+ * glyphs' CIDs, determinism, the ICC profile's structure, and the atomic file output.
+ * A rendered page is left at BINDIR/test_pdf_write_page1.png for a human to look at.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <harfbuzz/hb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "font.h"
+#include "pdf_write.h"
+#include "pdfa.h"
+
+#define FANDOL NB_TEST_SRCDIR "/deps/fandol/FandolFang-Regular.otf"
+#define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define NOTO "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+
+static const char *LINE_FANG = "本报告依据《中华人民共和国政府信息公开条例》编制。";
+static const char *LINE_KAI = "政府信息公开工作年度报告 2020";
+static const char *LINE_NOTO = "一、总体情况";
+
+typedef struct fixture {
+    nb_fontset *fs;
+    nb_font *fang, *kai, *noto;
+    char dir[64];
+} fixture;
+
+static fixture *FX;
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static uint32_t utf8_decode(const char *s, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) return *len = 1, u[0];
+    if ((u[0] & 0xE0) == 0xC0) return *len = 2, ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+    if ((u[0] & 0xF0) == 0xE0)
+        return *len = 3, ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+    return *len = 4,
+           ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
+}
+
+/* A text box: one glyph per character (nominal glyphs), pen advancing by the font's
+ * advances; `dy_index` >= 0 raises that glyph by 3 pt. */
+static nb_box *add_text(nb_layout *l, nb_page *p, const nb_font *f, float size, float x, float y,
+                        const char *text, long dy_index)
+{
+    nb_box *b = nb_page_add_box(l, p);
+    assert_non_null(b);
+    b->kind = NB_BOX_TEXT;
+    b->font = f;
+    b->size = size;
+    b->y = y;
+    b->text = nb_arena_strdup(&l->arena, text);
+    size_t n = strlen(text);
+    b->glyphs = nb_arena_alloc(&l->arena, n * sizeof *b->glyphs);
+    assert_non_null(b->glyphs);
+    float pen = x;
+    size_t i = 0;
+    while (i < n) {
+        size_t cl;
+        uint32_t cp = utf8_decode(text + i, &cl);
+        hb_codepoint_t gid = 0;
+        assert_true(hb_font_get_nominal_glyph(f->hb_font, cp, &gid));
+        nb_box_glyph *g = &b->glyphs[b->nglyphs];
+        g->gid = gid;
+        g->x = pen;
+        g->dy = ((long)b->nglyphs == dy_index) ? 3.0f : 0.0f;
+        g->text_off = (uint32_t)i;
+        g->text_len = (uint32_t)cl;
+        b->nglyphs++;
+        pen += (float)hb_font_get_glyph_h_advance(f->hb_font, gid) * size / (float)f->units_per_em;
+        i += cl;
+    }
+    return b;
+}
+
+static void add_rule(nb_layout *l, nb_page *p, float x0, float y, float x1, float w)
+{
+    nb_box *b = nb_page_add_box(l, p);
+    assert_non_null(b);
+    b->kind = NB_BOX_RULE;
+    b->x0 = x0, b->y0 = y, b->x1 = x1, b->y1 = y, b->width = w;
+}
+
+/* The standard test document: three faces on one A4 page, a rule, an outline. */
+static void build_doc(nb_layout *l)
+{
+    nb_layout_init(l);
+    nb_page *p = nb_layout_add_page(l, 595.28f, 841.89f);
+    assert_non_null(p);
+    add_text(l, p, FX->noto, 22, 79.37f, 120, LINE_NOTO, -1);
+    add_text(l, p, FX->kai, 18, 79.37f, 170, LINE_KAI, -1);
+    add_text(l, p, FX->fang, 16, 79.37f, 220, LINE_FANG, -1);
+    add_rule(l, p, 79.37f, 240, 515.91f, 0.5f);
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_layout_add_outline(l, 0, "年度报告", 0, 100, &st), NB_OK);
+    assert_int_equal(nb_layout_add_outline(l, 1, LINE_NOTO, 0, 120, &st), NB_OK);
+}
+
+static const nb_pdf_meta META = {
+    .title = "宝丰县2020年政府信息公开工作年度报告",
+    .author = "宝丰县人民政府办公室",
+    .subject = "政府信息公开工作年度报告",
+    .keywords = "政府信息公开, 年度报告",
+    .creator = "nianbao test",
+    .date = 1610668800, /* 2021-01-15 00:00:00 UTC */
+};
+
+static void write_pdf(const nb_layout *l, const nb_pdf_opts *o, nb_pdf_bytes *out)
+{
+    nb_status st = NB_STATUS_INIT;
+    nb_pdf_timing t = {-1, -1};
+    nb_code rc = nb_pdf_write(l, &META, o, out, &t, &st);
+    if (rc != NB_OK) fail_msg("nb_pdf_write: %s", st.msg);
+    assert_true(out->len > 1000);
+    assert_memory_equal(out->data, "%PDF-1.4", 8);
+    assert_true(t.subset_ms >= 0 && t.write_ms >= t.subset_ms);
+}
+
+static void save(const char *path, const nb_pdf_bytes *b)
+{
+    nb_status st = NB_STATUS_INIT;
+    if (nb_write_file_atomic(path, b->data, b->len, NULL, 0, &st) != NB_OK)
+        fail_msg("write %s: %s", path, st.msg);
+}
+
+/* Runs a shell command, returns its standard output (malloc'd) and sets *status. */
+static char *run(int *status, const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    *status = pclose(p);
+    return buf;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    b[n] = '\0';
+    fclose(f);
+    if (len) *len = (size_t)n;
+    return b;
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    (void)state;
+    FX = calloc(1, sizeof *FX);
+    FX->fs = nb_fontset_new();
+    nb_status st = NB_STATUS_INIT;
+    if (nb_fontset_open(FX->fs, FANDOL, NULL, &FX->fang, &st) != NB_OK ||
+        nb_fontset_open(FX->fs, WENKAI, NULL, &FX->kai, &st) != NB_OK ||
+        nb_fontset_open(FX->fs, NOTO, "NotoSerifCJKsc-Bold", &FX->noto, &st) != NB_OK) {
+        fprintf(stderr, "cannot open test fonts: %s\n", st.msg);
+        return -1;
+    }
+    snprintf(FX->dir, sizeof FX->dir, "/tmp/nb_test_pdf_XXXXXX");
+    if (!mkdtemp(FX->dir)) return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    int s;
+    free(run(&s, "rm -rf '%s'", FX->dir));
+    nb_fontset_free(FX->fs);
+    free(FX);
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------------- */
+
+static void test_fonts_text_info(void **state)
+{
+    (void)state;
+    assert_true(FX->fang->is_cff && FX->fang->is_cid_keyed);
+    assert_false(FX->kai->is_cff);
+    assert_true(FX->noto->is_cff);
+    nb_layout l;
+    build_doc(&l);
+    nb_pdf_opts o = {.pdfa = true, .compress = true, .show_outline = true};
+    nb_pdf_bytes b;
+    write_pdf(&l, &o, &b);
+    char path[128];
+    snprintf(path, sizeof path, "%s/doc.pdf", FX->dir);
+    save(path, &b);
+
+    int s;
+    char *out = run(&s, "pdffonts '%s' 2>&1", path);
+    assert_int_equal(s, 0);
+    int n0c = 0, ntt = 0, nlines = 0;
+    for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "name", 4) == 0 || line[0] == '-') continue;
+        nlines++;
+        /* subset tag: six capitals and '+' */
+        for (int k = 0; k < 6; k++)
+            assert_true(line[k] >= 'A' && line[k] <= 'Z');
+        assert_int_equal(line[6], '+');
+        if (strstr(line, "CID Type 0C")) n0c++;
+        if (strstr(line, "CID TrueType")) ntt++;
+        assert_non_null(strstr(line, "Identity-H"));
+        if (!strstr(line, " yes yes yes ")) fail_msg("pdffonts: not emb/sub/uni: %s", line);
+    }
+    assert_int_equal(nlines, 3);
+    assert_int_equal(n0c, 2);
+    assert_int_equal(ntt, 1);
+    free(out);
+
+    out = run(&s, "pdftotext -enc UTF-8 '%s' - 2>&1", path);
+    assert_int_equal(s, 0);
+    char expect[512];
+    snprintf(expect, sizeof expect, "%s\n%s\n%s", LINE_NOTO, LINE_KAI, LINE_FANG);
+    /* the page ends with blank lines and a form feed */
+    for (size_t k = strlen(out); k > 0 && (out[k - 1] == '\n' || out[k - 1] == '\f'); k--)
+        out[k - 1] = '\0';
+    if (strcmp(out, expect) != 0) fail_msg("pdftotext gave:\n%s\nexpected:\n%s", out, expect);
+    free(out);
+
+    out = run(&s, "qpdf --check '%s' 2>&1", path);
+    if (s != 0 || !strstr(out, "No syntax or stream encoding errors")) fail_msg("qpdf: %s", out);
+    free(out);
+
+    out = run(&s, "pdfinfo '%s' 2>&1", path);
+    assert_int_equal(s, 0);
+    if (!strstr(out, "Page size:       595.28 x 841.89 pts")) fail_msg("pdfinfo: %s", out);
+    assert_non_null(strstr(out, "Title:           宝丰县2020年政府信息公开工作年度报告"));
+    assert_non_null(strstr(out, "Author:          宝丰县人民政府办公室"));
+    assert_non_null(strstr(out, "Producer:        nianbao "));
+    assert_non_null(strstr(out, "PDF version:     1.4"));
+    assert_non_null(strstr(out, "Pages:           1"));
+    free(out);
+
+    /* Outline and PDF/A pieces as qpdf sees them. */
+    out = run(&s, "qpdf --json --json-key=outlines '%s' 2>&1", path);
+    assert_int_equal(s, 0);
+    assert_non_null(strstr(out, "年度报告"));
+    assert_non_null(strstr(out, "一、总体情况"));
+    free(out);
+    out = run(&s, "qpdf --qdf --object-streams=disable '%s' - 2>/dev/null | strings", path);
+    assert_non_null(strstr(out, "/GTS_PDFA1"));
+    assert_non_null(strstr(out, "<pdfaid:part>1</pdfaid:part>"));
+    assert_non_null(strstr(out, "/CIDSet"));
+    assert_non_null(strstr(out, "/PageMode /UseOutlines"));
+    assert_non_null(strstr(out, "/ID ["));
+    free(out);
+
+    /* A page image for a human to look at. */
+    out = run(&s,
+              "pdftoppm -r 100 -png -f 1 -l 1 '%s' '%s/test_pdf_write_page' 2>&1 && "
+              "ls '%s'/test_pdf_write_page*.png",
+              path, NB_TEST_BINDIR, NB_TEST_BINDIR);
+    assert_int_equal(s, 0);
+    free(out);
+
+    nb_pdf_bytes_free(&b);
+    nb_layout_free(&l);
+}
+
+static const char *find_bytes(const void *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    const char *h = hay;
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(h + i, needle, n) == 0) return h + i;
+    return NULL;
+}
+
+/* Collects the 2-byte codes of the text shown after "/<font> ... Tf" up to ET. */
+static size_t codes_after(const char *pdf, size_t len, const char *font_tf, unsigned *codes,
+                          size_t max)
+{
+    const char *p = find_bytes(pdf, len, font_tf);
+    if (!p) return 0;
+    const char *et = find_bytes(p, len - (size_t)(p - pdf), "ET");
+    size_t n = 0;
+    for (const char *q = p; q < et; q++) {
+        if (*q != '<') continue;
+        for (q++; *q != '>' && q + 4 <= et && n < max; q += 4) {
+            char hx[5] = {q[0], q[1], q[2], q[3], 0};
+            codes[n++] = (unsigned)strtoul(hx, NULL, 16);
+        }
+    }
+    return n;
+}
+
+static void test_cid_codes(void **state)
+{
+    (void)state;
+    /* One face per document, uncompressed, so the content stream can be read directly. */
+    const nb_font *faces[] = {FX->fang, FX->noto, FX->kai};
+    for (size_t fi = 0; fi < 3; fi++) {
+        nb_layout l;
+        nb_layout_init(&l);
+        nb_page *p = nb_layout_add_page(&l, 595.28f, 841.89f);
+        nb_box *bx = add_text(&l, p, faces[fi], 16, 72, 100, LINE_FANG, -1);
+        nb_pdf_opts o = {.pdfa = false, .compress = false};
+        nb_pdf_bytes b;
+        write_pdf(&l, &o, &b);
+        unsigned codes[64];
+        size_t n = codes_after((const char *)b.data, b.len, "/F1 16 Tf", codes, 64);
+        assert_int_equal(n, bx->nglyphs);
+        for (size_t i = 0; i < n; i++) {
+            unsigned gid = bx->glyphs[i].gid;
+            if (faces[fi]->is_cid_keyed) {
+                /* The glyph's CID in the original face's charset. */
+                assert_int_equal(codes[i], nb_font_cid_of_glyph(faces[fi], gid));
+            } else {
+                /* Subset glyph ids: small, distinct per distinct glyph, never .notdef. */
+                assert_true(codes[i] > 0 && codes[i] <= n);
+                for (size_t j = 0; j < i; j++)
+                    assert_true((codes[j] == codes[i]) == (bx->glyphs[j].gid == gid));
+            }
+        }
+        /* No TJ adjustment is needed when glyphs sit at their advances (widths in whole
+         * 1/1000 em for 1000-unit fonts); one is when a glyph is moved. */
+        if (faces[fi]->units_per_em == 1000) assert_null(find_bytes(b.data, b.len, "> -"));
+        nb_pdf_bytes_free(&b);
+        bx->glyphs[3].x += 5;
+        for (size_t i = 4; i < bx->nglyphs; i++)
+            bx->glyphs[i].x += 5;
+        write_pdf(&l, &o, &b);
+        /* -(5 pt * 1000 / 16 pt) = -312.5 */
+        assert_non_null(find_bytes(b.data, b.len, "-312.5"));
+        nb_pdf_bytes_free(&b);
+        nb_layout_free(&l);
+    }
+}
+
+static void test_beyond_bmp_and_rise(void **state)
+{
+    (void)state;
+    const char *ext = "𠀀";
+    nb_font *f = NULL;
+    nb_font *cands[] = {FX->fang, FX->kai, FX->noto};
+    for (int i = 0; i < 3 && !f; i++)
+        if (nb_font_has_char(cands[i], 0x20000)) f = cands[i];
+    nb_layout l;
+    nb_layout_init(&l);
+    nb_page *p = nb_layout_add_page(&l, 595.28f, 841.89f);
+    char text[64];
+    snprintf(text, sizeof text, "注%s1", f ? ext : "");
+    add_text(&l, p, f ? f : FX->kai, 14, 72, 100, text, f ? 2 : 1); /* "1" raised */
+    nb_pdf_opts o = {.pdfa = true, .compress = true};
+    nb_pdf_bytes b;
+    write_pdf(&l, &o, &b);
+    char path[128];
+    snprintf(path, sizeof path, "%s/ext.pdf", FX->dir);
+    save(path, &b);
+    int s;
+    char *out = run(&s, "pdftotext -enc UTF-8 '%s' - 2>&1", path);
+    if (!f) fprintf(stderr, "(no test font has U+20000: checked text rise only)\n");
+    if (!strstr(out, text)) fail_msg("pdftotext gave '%s', expected '%s'", out, text);
+    free(out);
+    nb_pdf_bytes_free(&b);
+    nb_layout_free(&l);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    nb_layout l;
+    build_doc(&l);
+    nb_pdf_opts o = {.pdfa = true, .compress = true, .show_outline = true};
+    nb_pdf_bytes a, b;
+    write_pdf(&l, &o, &a);
+    write_pdf(&l, &o, &b); /* the second run reuses the fonts' preprocessed subset faces */
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    nb_pdf_bytes_free(&b);
+    /* A different text changes the bytes (and the trailer ID). */
+    nb_page *p = &l.pages[0];
+    add_text(&l, p, FX->fang, 12, 72, 400, "附", -1);
+    write_pdf(&l, &o, &b);
+    assert_true(a.len != b.len || memcmp(a.data, b.data, a.len) != 0);
+    nb_pdf_bytes_free(&a);
+    nb_pdf_bytes_free(&b);
+    nb_layout_free(&l);
+}
+
+static void test_icc_profile(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    unsigned char *p = nb_pdfa_icc_profile(&len);
+    assert_non_null(p);
+#define BE32(q) ((uint32_t)(q)[0] << 24 | (uint32_t)(q)[1] << 16 | (uint32_t)(q)[2] << 8 | (q)[3])
+    assert_int_equal(BE32(p), len);
+    assert_memory_equal(p + 36, "acsp", 4);
+    assert_memory_equal(p + 12, "mntr", 4);
+    assert_memory_equal(p + 16, "RGB ", 4);
+    assert_memory_equal(p + 20, "XYZ ", 4);
+    uint32_t ntags = BE32(p + 128);
+    const char *want[] = {"desc", "cprt", "wtpt", "rXYZ", "gXYZ", "bXYZ", "rTRC", "gTRC", "bTRC"};
+    int found = 0;
+    for (uint32_t i = 0; i < ntags; i++) {
+        const unsigned char *e = p + 132 + 12 * i;
+        uint32_t off = BE32(e + 4), sz = BE32(e + 8);
+        assert_true(off % 4 == 0 && off >= 132 + 12 * ntags && off + sz <= len);
+        for (int k = 0; k < 9; k++)
+            if (memcmp(e, want[k], 4) == 0) found++;
+        /* each tag's data starts with its type signature */
+        if (!memcmp(e, "desc", 4)) assert_memory_equal(p + off, "desc", 4);
+        if (!memcmp(e + 1, "XYZ", 3)) assert_memory_equal(p + off, "XYZ ", 4);
+        if (!memcmp(e + 1, "TRC", 3)) assert_memory_equal(p + off, "curv", 4);
+    }
+    assert_int_equal(found, 9);
+    free(p);
+}
+
+static void test_atomic_write(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    const unsigned char data[] = "new content";
+    char target[128], input[128], link[128], sub[128];
+    snprintf(target, sizeof target, "%s/out.pdf", FX->dir);
+    snprintf(input, sizeof input, "%s/data.json", FX->dir);
+    snprintf(link, sizeof link, "%s/alias.json", FX->dir);
+    snprintf(sub, sizeof sub, "%s/adir", FX->dir);
+
+    /* Normal write, then overwrite. */
+    assert_int_equal(nb_write_file_atomic(target, data, 3, NULL, 0, &st), NB_OK);
+    assert_int_equal(nb_write_file_atomic(target, data, sizeof data - 1, NULL, 0, &st), NB_OK);
+    size_t n;
+    char *got = read_file(target, &n);
+    assert_int_equal(n, sizeof data - 1);
+    assert_memory_equal(got, data, n);
+    free(got);
+
+    /* Protected path: the input itself and a symlink to it are refused. */
+    FILE *f = fopen(input, "w");
+    fputs("{\"x\":1}", f);
+    fclose(f);
+    assert_int_equal(symlink(input, link), 0);
+    const char *prot[] = {input};
+    assert_int_equal(nb_write_file_atomic(link, data, 5, prot, 1, &st), NB_ERR_IO);
+    assert_non_null(strstr(st.msg, link));
+    assert_non_null(strstr(st.msg, input));
+    got = read_file(input, NULL);
+    assert_string_equal(got, "{\"x\":1}");
+    free(got);
+
+    /* Nonexistent folder. */
+    nb_status_clear(&st);
+    char bad[160];
+    snprintf(bad, sizeof bad, "%s/nope/out.pdf", FX->dir);
+    assert_int_equal(nb_write_file_atomic(bad, data, 5, NULL, 0, &st), NB_ERR_IO);
+    assert_non_null(strstr(st.msg, "cannot write"));
+    assert_non_null(strstr(st.msg, bad));
+    assert_non_null(strstr(st.msg, "No such file"));
+
+    /* A failing rename (target is a non-empty folder) leaves the target and no temp file. */
+    nb_status_clear(&st);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    char inner[160];
+    snprintf(inner, sizeof inner, "%s/keep", sub);
+    f = fopen(inner, "w");
+    fclose(f);
+    int before = 0, after = 0;
+    DIR *d = opendir(FX->dir);
+    while (readdir(d))
+        before++;
+    closedir(d);
+    assert_int_equal(nb_write_file_atomic(sub, data, 5, NULL, 0, &st), NB_ERR_IO);
+    d = opendir(FX->dir);
+    while (readdir(d))
+        after++;
+    closedir(d);
+    assert_int_equal(before, after);
+    struct stat sb;
+    assert_int_equal(stat(inner, &sb), 0);
+
+    /* An unwritable folder (meaningful only when not running as root). */
+    if (geteuid() != 0) {
+        nb_status_clear(&st);
+        char ro[128], rot[160];
+        snprintf(ro, sizeof ro, "%s/ro", FX->dir);
+        snprintf(rot, sizeof rot, "%s/out.pdf", ro);
+        assert_int_equal(mkdir(ro, 0755), 0);
+        f = fopen(rot, "w");
+        fputs("old", f);
+        fclose(f);
+        chmod(ro, 0555);
+        assert_int_equal(nb_write_file_atomic(rot, data, 5, NULL, 0, &st), NB_ERR_IO);
+        chmod(ro, 0755);
+        got = read_file(rot, NULL);
+        assert_string_equal(got, "old");
+        free(got);
+    }
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    nb_layout l;
+    nb_layout_init(&l);
+    nb_pdf_opts o = {.pdfa = true, .compress = true};
+    nb_pdf_bytes b;
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_pdf_write(&l, &META, &o, &b, NULL, &st), NB_ERR_PDF); /* no pages */
+    nb_page *p = nb_layout_add_page(&l, 595.28f, 841.89f);
+    nb_box *bx = add_text(&l, p, FX->fang, 12, 72, 100, "年", -1);
+    bx->glyphs[0].gid = 70000; /* not in the face */
+    nb_status_clear(&st);
+    assert_int_equal(nb_pdf_write(&l, &META, &o, &b, NULL, &st), NB_ERR_PDF);
+    assert_non_null(strstr(st.msg, "70000"));
+    assert_null(b.data);
+    nb_layout_free(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_icc_profile),   cmocka_unit_test(test_fonts_text_info),
+        cmocka_unit_test(test_cid_codes),     cmocka_unit_test(test_beyond_bmp_and_rise),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
