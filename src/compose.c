@@ -194,10 +194,9 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
         }
         nb_box *box = NULL;
         for (size_t it = L->start; it < L->end; it++) {
+            /* lb.x is where the item's glyphs start (a mark compressed on its left is
+             * already moved left by what it lost). */
             float pen = x0 + lb.x[it] + shift[it];
-            float natural = items[it].width;
-            if (lb.w[it] < natural - 0.01f && nb_lb_no_end(items[it].cp))
-                pen -= natural - lb.w[it]; /* an opening mark loses its left half */
             for (size_t g = first[it]; g < first[it + 1]; g++) {
                 const nb_glyph *G = &sh.glyphs[g];
                 if (box == NULL || box->font != nb_fontset_font(s->fs, G->font)) {

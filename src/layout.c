@@ -526,6 +526,9 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         !get_len(r, pg, "page", "margin_left", &spec->margin_left, true) ||
         !get_len(r, pg, "page", "margin_right", &spec->margin_right, true))
         return r->st->code;
+    /* Page sizes to 0.01 pt, so A4 reads 595.28 x 841.89 as everyone quotes it. */
+    spec->page_w = roundf(spec->page_w * 100) / 100;
+    spec->page_h = roundf(spec->page_h * 100) / 100;
     if (spec->page_w < 72 || spec->page_h < 72 ||
         spec->margin_left + spec->margin_right > spec->page_w - 36 ||
         spec->margin_top + spec->margin_bottom > spec->page_h - 36)

@@ -52,7 +52,8 @@ typedef struct nb_lb_line {
 typedef struct nb_lb_result {
     nb_lb_line *lines; /* owned */
     size_t nlines;
-    float *x; /* owned; per item: x from the line's start (first-line indent included) */
+    float *x; /* owned; per item: where its glyph origin goes, from the line's start (first-line
+                 indent included; a mark compressed on its left is already moved left) */
     float *w; /* owned; per item: width after compression (pt) */
 } nb_lb_result;
 
