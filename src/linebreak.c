@@ -219,9 +219,11 @@ static float blank_right(const nb_lb_item *it, float em)
 
 /* Compression of the pair (a, b) when they share a line: half an em taken from a's right
  * blank, or (opening after opening) from b's left blank.  *right says which. */
-static float pair_comp(const nb_lb_item *a, const nb_lb_item *b, float em, bool *right)
+static float pair_comp(const nb_lb_item *a, const nb_lb_item *b, const nb_lb_params *p, bool *right)
 {
     *right = true;
+    if (!p->compress_punct) return 0.0f;
+    float em = p->em;
     int ka = punct_kind(a->cp), kb = punct_kind(b->cp);
     if (ka == PK_NONE || ka == PK_OTHER || kb == PK_NONE || kb == PK_OTHER) return 0.0f;
     float r = blank_right(a, em);
@@ -248,18 +250,25 @@ typedef struct para {
     const nb_lb_item *items;
     size_t n;
     const nb_lb_params *p;
-    double *nat;   /* [n+1] prefix of natural widths */
-    double *adj;   /* [n] prefix over pairs (i, i+1): gap - compression */
-    double *blank; /* [n+1] prefix of blanks (left + right) */
-    double *pcs;   /* [n] prefix over pairs of compression */
-    size_t *trim;  /* [n+1] trim[e]: start of the run of spaces ending at e (e if none) */
-    uint8_t *cls;  /* [n+1] break class before i */
+    double *q;    /* [n+1] q[k]: width of items [0, k) set as one line (pair adjustments in) */
+    uint8_t *cls; /* [n+1] break class before i */
 } para;
 
+/* Adjustment of the pair (i, i+1) when both are on one line: gap minus compression. */
+static double pair_adj(const para *g, size_t i)
+{
+    bool right;
+    const nb_lb_item *a = &g->items[i], *b = &g->items[i + 1];
+    return (double)latin_gap(a, b, g->p) - (double)pair_comp(a, b, g->p, &right);
+}
+
+/* End of [s, e) without its trailing spaces.  Costs the spaces it walks over, which lie
+ * inside the line being set, so the scan stays linear overall. */
 static size_t trimmed(const para *g, size_t s, size_t e)
 {
-    size_t t = g->trim[e];
-    return t < s ? s : t;
+    while (e > s && is_space(g->items[e - 1].cp))
+        e--;
+    return e;
 }
 
 /* Set width of items [s, e) with in-line pair adjustments, trailing spaces dropped. */
@@ -267,15 +276,24 @@ static double span_width(const para *g, size_t s, size_t e)
 {
     size_t t = trimmed(g, s, e);
     if (t <= s) return 0.0;
-    return g->nat[t] - g->nat[s] + g->adj[t - 1] - g->adj[s];
+    return g->q[t] - g->q[s] - (s > 0 ? pair_adj(g, s - 1) : 0.0);
 }
 
 /* Blank left in [s, e) after pair compression: what squeezing may still take. */
 static double span_squeezable(const para *g, size_t s, size_t e)
 {
+    const nb_lb_item *it = g->items;
+    float em = g->p->em;
     size_t t = trimmed(g, s, e);
-    if (t <= s) return 0.0;
-    return g->blank[t] - g->blank[s] - (g->pcs[t - 1] - g->pcs[s]);
+    double sum = 0.0;
+    for (size_t i = s; i < t; i++) {
+        sum += blank_left(&it[i], em) + blank_right(&it[i], em);
+        if (i + 1 < t) {
+            bool right;
+            sum -= pair_comp(&it[i], &it[i + 1], g->p, &right);
+        }
+    }
+    return sum;
 }
 
 static size_t span_gaps(const para *g, size_t s, size_t e)
@@ -289,8 +307,8 @@ enum { MODE_NORMAL, MODE_SQUEEZE, MODE_HANG };
 typedef struct builder {
     nb_lb_line *lines;
     size_t nlines, cap;
-    float *x, *w;
-    float *lc, *rc; /* scratch, per item: compression taken from the left / right */
+    float *x, *w; /* while a line is set, x holds the compression taken from an item's
+                     left and w that from its right */
 } builder;
 
 static bool push_line(builder *b, size_t s, size_t e, float width, bool last)
@@ -316,41 +334,41 @@ static bool set_line(const para *g, builder *b, size_t s, size_t e, int mode, bo
     size_t t = trimmed(g, s, hang_at);
 
     for (size_t i = s; i < e; i++)
-        b->lc[i] = b->rc[i] = 0.0f;
+        b->x[i] = b->w[i] = 0.0f;
     for (size_t i = s; i + 1 < t; i++) {
         bool right;
-        float c = pair_comp(&it[i], &it[i + 1], p->em, &right);
+        float c = pair_comp(&it[i], &it[i + 1], p, &right);
         if (right)
-            b->rc[i] += c;
+            b->w[i] += c;
         else
-            b->lc[i + 1] += c;
+            b->x[i + 1] += c;
     }
     double content = span_width(g, s, t);
 
     if (mode == MODE_SQUEEZE && content > avail) {
         double need = content - avail;
         /* The line-end mark's trailing blank goes first: it is invisible anyway. */
-        float r = blank_right(&it[t - 1], p->em) - b->rc[t - 1];
+        float r = blank_right(&it[t - 1], p->em) - b->w[t - 1];
         if (r > 0.0f) {
             float take = need < r ? (float)need : r;
-            b->rc[t - 1] += take;
+            b->w[t - 1] += take;
             need -= take;
         }
         double avail_blank = 0.0;
         for (size_t i = s; i < t; i++)
             avail_blank +=
-                (blank_left(&it[i], p->em) - b->lc[i]) + (blank_right(&it[i], p->em) - b->rc[i]);
+                (blank_left(&it[i], p->em) - b->x[i]) + (blank_right(&it[i], p->em) - b->w[i]);
         if (need > 0.0 && avail_blank > 0.0) {
             double f = need / avail_blank;
             if (f > 1.0) f = 1.0;
             for (size_t i = s; i < t; i++) {
-                b->lc[i] += (float)(f * (blank_left(&it[i], p->em) - b->lc[i]));
-                b->rc[i] += (float)(f * (blank_right(&it[i], p->em) - b->rc[i]));
+                b->x[i] += (float)(f * (blank_left(&it[i], p->em) - b->x[i]));
+                b->w[i] += (float)(f * (blank_right(&it[i], p->em) - b->w[i]));
             }
         }
         content = 0.0;
         for (size_t i = s; i < t; i++) {
-            content += it[i].width - b->lc[i] - b->rc[i];
+            content += it[i].width - b->x[i] - b->w[i];
             if (i + 1 < t) content += latin_gap(&it[i], &it[i + 1], p);
         }
     }
@@ -361,8 +379,9 @@ static bool set_line(const para *g, builder *b, size_t s, size_t e, int mode, bo
 
     double pen = x0;
     for (size_t i = s; i < t; i++) {
-        b->x[i] = (float)(pen - b->lc[i]);
-        b->w[i] = it[i].width - b->lc[i] - b->rc[i];
+        float lc = b->x[i], rc = b->w[i];
+        b->x[i] = (float)(pen - lc);
+        b->w[i] = it[i].width - lc - rc;
         pen += b->w[i];
         if (i + 1 < t) pen += latin_gap(&it[i], &it[i + 1], p) + per;
     }
@@ -420,7 +439,7 @@ static nb_code break_lines(const para *g, builder *b, nb_status *st)
                     mode = MODE_HANG;
                 }
                 /* Squeeze the punctuation so the next one or two items fit. */
-                for (size_t k = j + 1; e == 0 && k <= j + 2 && k <= n; k++) {
+                for (size_t k = j + 1; p->compress_punct && e == 0 && k <= j + 2 && k <= n; k++) {
                     if (k < n && g->cls[k] == NB_LB_BREAK_NONE) continue;
                     if (span_width(g, s, k) - span_squeezable(g, s, k) <= avail + eps) {
                         e = k;
@@ -463,16 +482,6 @@ void nb_lb_result_free(nb_lb_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static void para_free(para *g)
-{
-    free(g->nat);
-    free(g->adj);
-    free(g->blank);
-    free(g->pcs);
-    free(g->trim);
-    free(g->cls);
-}
-
 nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, nb_lb_result *out,
                      nb_status *st)
 {
@@ -502,41 +511,24 @@ nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, n
                            "linebreak: item %zu (U+%04X) has width %g (expected >= 0)", i,
                            (unsigned)items[i].cp, (double)items[i].width);
 
-    para g = {items, n, p, NULL, NULL, NULL, NULL, NULL, NULL};
+    para g = {items, n, p, NULL, NULL};
     builder b = {0};
-    g.nat = malloc((n + 1) * sizeof *g.nat);
-    g.adj = malloc(n * sizeof *g.adj);
-    g.blank = malloc((n + 1) * sizeof *g.blank);
-    g.pcs = malloc(n * sizeof *g.pcs);
-    g.trim = malloc((n + 1) * sizeof *g.trim);
+    g.q = malloc((n + 1) * sizeof *g.q);
     g.cls = malloc(n + 1);
     b.x = malloc(n * sizeof *b.x);
     b.w = malloc(n * sizeof *b.w);
-    b.lc = malloc(n * sizeof *b.lc);
-    b.rc = malloc(n * sizeof *b.rc);
     nb_code rc = NB_OK;
-    if (!g.nat || !g.adj || !g.blank || !g.pcs || !g.trim || !g.cls || !b.x || !b.w || !b.lc ||
-        !b.rc) {
+    if (!g.q || !g.cls || !b.x || !b.w) {
         rc = nb_fail(st, NB_ERR_NOMEM, "linebreak: out of memory for %zu items", n);
         goto done;
     }
 
-    g.nat[0] = g.blank[0] = 0.0;
-    g.adj[0] = g.pcs[0] = 0.0;
-    g.trim[0] = 0;
+    g.q[0] = 0.0;
     g.cls[0] = NB_LB_BREAK_NONE;
     g.cls[n] = NB_LB_BREAK_PRIMARY;
     for (size_t i = 0; i < n; i++) {
-        g.nat[i + 1] = g.nat[i] + items[i].width;
-        g.blank[i + 1] = g.blank[i] + blank_left(&items[i], p->em) + blank_right(&items[i], p->em);
-        g.trim[i + 1] = is_space(items[i].cp) ? g.trim[i] : i + 1;
-        if (i + 1 < n) {
-            bool right;
-            float c = pair_comp(&items[i], &items[i + 1], p->em, &right);
-            g.adj[i + 1] = g.adj[i] + latin_gap(&items[i], &items[i + 1], p) - c;
-            g.pcs[i + 1] = g.pcs[i] + c;
-            g.cls[i + 1] = (uint8_t)nb_lb_break_class(items, n, i + 1);
-        }
+        g.q[i + 1] = g.q[i] + items[i].width + (i > 0 ? pair_adj(&g, i - 1) : 0.0);
+        if (i > 0) g.cls[i] = (uint8_t)nb_lb_break_class(items, n, i);
     }
 
     rc = break_lines(&g, &b, st);
@@ -549,11 +541,10 @@ nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, n
         b.x = b.w = NULL;
     }
 done:
-    para_free(&g);
+    free(g.q);
+    free(g.cls);
     free(b.lines);
     free(b.x);
     free(b.w);
-    free(b.lc);
-    free(b.rc);
     return rc;
 }

@@ -233,6 +233,27 @@ static void test_squeeze_pulls_mark_in(void **state)
     free(pa.items);
 }
 
+static void test_compress_off(void **state)
+{
+    (void)state;
+    para pa = {0};
+    add_han(&pa, 13);
+    add(&pa, "，");
+    add_han(&pa, 14);
+    add(&pa, "。”");
+    add_han(&pa, 4);
+    nb_lb_params p = params();
+    p.compress_punct = false; /* no squeeze: the last Han goes down with 。” */
+    nb_lb_result r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[0].end, 27);
+    for (size_t i = 0; i < pa.n; i++)
+        assert_float_equal(r.w[i], pa.items[i].width, TOL);
+    check_justified(&r, &pa, 0, MEASURE);
+    nb_lb_result_free(&r);
+    free(pa.items);
+}
+
 static void test_hang_punct(void **state)
 {
     (void)state;
@@ -618,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_no_start_second_half_of_pairs),
         cmocka_unit_test(test_no_end_marks),
         cmocka_unit_test(test_squeeze_pulls_mark_in),
+        cmocka_unit_test(test_compress_off),
         cmocka_unit_test(test_hang_punct),
         cmocka_unit_test(test_digit_run_whole),
         cmocka_unit_test(test_url_breaks_at_its_points_when_line_would_be_loose),
