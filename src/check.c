@@ -586,18 +586,19 @@ static bool parse_date(const char *s, int *y, int *m, int *d)
 
 static nb_code check_items(const cJSON *arr, const char *path, bool headings, nb_status *st)
 {
-    if (arr == NULL) return NB_OK;
-    if (!cJSON_IsArray(arr))
-        return nb_fail(st, NB_ERR_DATA, "$.%s: expected an array of paragraphs, got %s", path,
-                       json_type(arr));
+    if (arr == NULL) return nb_fail(st, NB_ERR_DATA, "$.%s: missing (a required field)", path);
+    if (!cJSON_IsArray(arr) || arr->child == NULL)
+        return nb_fail(st, NB_ERR_DATA, "$.%s: expected a non-empty array of paragraphs, got %s",
+                       path, cJSON_IsArray(arr) ? "an empty array" : json_type(arr));
     int i = 0;
     for (const cJSON *it = arr->child; it != NULL; it = it->next, i++) {
-        if (cJSON_IsString(it)) continue;
-        if (headings && cJSON_IsObject(it) && cJSON_IsString(child(it, "heading"))) continue;
+        if (cJSON_IsString(it) && it->valuestring[0] != '\0') continue;
+        const cJSON *h = child(it, "heading");
+        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') continue;
         return nb_fail(st, NB_ERR_DATA, "$.%s[%d]: expected %s, got %s", path, i,
-                       headings ? "a paragraph string or {\"heading\": \"…\"}"
-                                : "a paragraph string",
-                       json_type(it));
+                       headings ? "a non-empty paragraph string or {\"heading\": \"…\"}"
+                                : "a non-empty paragraph string",
+                       cJSON_IsString(it) ? "an empty string" : json_type(it));
     }
     return NB_OK;
 }
@@ -657,15 +658,14 @@ nb_code nb_check_structure(const cJSON *doc, nb_status *st)
     }
     if (check_items(child(doc, "opening"), "opening", false, st)) return st->code;
     const cJSON *sections = child(doc, "sections");
-    if (sections != NULL) {
-        if (!cJSON_IsObject(sections))
-            return nb_fail(st, NB_ERR_DATA, "$.sections: expected an object, got %s",
-                           json_type(sections));
-        if (check_items(child(sections, "overview"), "sections.overview", true, st) ||
-            check_items(child(sections, "problems"), "sections.problems", true, st) ||
-            check_items(child(sections, "other"), "sections.other", true, st))
-            return st->code;
-    }
+    if (sections == NULL) return nb_fail(st, NB_ERR_DATA, "$.sections: missing (a required field)");
+    if (!cJSON_IsObject(sections))
+        return nb_fail(st, NB_ERR_DATA, "$.sections: expected an object, got %s",
+                       json_type(sections));
+    if (check_items(child(sections, "overview"), "sections.overview", true, st) ||
+        check_items(child(sections, "problems"), "sections.problems", true, st) ||
+        check_items(child(sections, "other"), "sections.other", true, st))
+        return st->code;
 
     /* the three tables and each of their row objects */
     const cJSON *active, *apps, *reviews, *row;
@@ -978,6 +978,20 @@ static void rule_edition_year(ctx *c, const cJSON *doc)
                 c->edition == 2019 ? "2019、2020" : "2021年及以后", year);
 }
 
+/* 2021 edition: section 六 must state the information-processing fees (信息处理费). */
+static void rule_fees_statement(ctx *c, const cJSON *doc)
+{
+    if (c->edition != 2021) return;
+    const cJSON *other = at(doc, "sections.other");
+    for (const cJSON *it = other ? other->child : NULL; it != NULL; it = it->next)
+        if (cJSON_IsString(it) && strstr(it->valuestring, "信息处理费") != NULL) return;
+    const char *paths[1] = {"sections.other"};
+    double nan_v = NAN;
+    add_finding(c, NB_SEV_WARNING, "text.fees_statement", 1, paths, &nan_v,
+                "六、其他需要报告的事项: 2021年版模板要求说明信息处理费的收取情况，"
+                "但本节未提及“信息处理费”");
+}
+
 static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJSON *prev)
 {
     int prev_edition = edition_of(prev);
@@ -1093,6 +1107,7 @@ nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_
     rule_b_columns(&c, t);
     rule_table_c(&c, data);
     rule_date(&c, data);
+    rule_fees_statement(&c, data);
     if (previous != NULL) rules_cross_year(&c, data, t, previous);
     free(t);
     if (c.nomem) return nb_fail(st, NB_ERR_NOMEM, "checker: out of memory");

@@ -350,6 +350,10 @@ def main():
         _to_2021_shape(d, county)
     broken(b2019, "edition-year.json", edition_year)
 
+    def no_fees_statement(d):  # section 六 without the 2021 edition's 信息处理费 statement
+        d["sections"]["other"] = [t for t in d["sections"]["other"] if "信息处理费" not in t]
+    broken(county, "fees-statement.json", no_fees_statement)
+
     def carry_over(d):  # 二 and 四 both move one application: this year's own rules still hold
         for r in ("carried_over", "carried_forward"):
             a(d)[r]["natural"] += 1
@@ -368,6 +372,7 @@ def _to_2021_shape(d, county):
     other = d["applications"]["results"]["other"]
     zero = {c: 0 for c in COLS + ["total"]}
     d["applications"]["results"]["other"] = {"no_correction": other, "no_fee": dict(zero), "other": dict(zero)}
+    d["sections"]["other"] = copy.deepcopy(county["sections"]["other"])
 
 
 if __name__ == "__main__":
