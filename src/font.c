@@ -261,6 +261,10 @@ static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_stat
         return nb_fail(st, NB_ERR_FONT, "font file %s: not a font (only %lld bytes)", path,
                        (long long)sb.st_size);
     }
+    if ((unsigned long long)sb.st_size > 0x7FFFFFFFull) {
+        close(fd);
+        return nb_fail(st, NB_ERR_LIMIT, "font file %s: larger than 2 GB", path);
+    }
     nb_file *f = calloc(1, sizeof *f);
     if (!f) {
         close(fd);
