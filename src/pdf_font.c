@@ -488,7 +488,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     for (int k = 0; k < 4; k++)
         if (HPDF_Array_AddNumber(bbox, scale1000(f, f->bbox[k])) != HPDF_OK) goto hpdf_error;
     int cap = f->cap_height ? f->cap_height : f->ascender;
-    int stemv = f->stem_v ? scale1000(f, f->stem_v) : 80;
+    /* font.c estimates StemV from the weight class, already in PDF units */
+    int stemv = f->stem_v > 0 ? f->stem_v : 80;
     if (HPDF_Dict_AddName(desc, "Type", "FontDescriptor") != HPDF_OK ||
         HPDF_Dict_AddName(desc, "FontName", pf->basefont) != HPDF_OK ||
         HPDF_Dict_AddNumber(desc, "Flags", 4) != HPDF_OK ||

@@ -4,7 +4,8 @@
  * Noto Serif CJK SC Bold (CFF in a .ttc), writes them and asks pdffonts / pdftotext /
  * pdfinfo / qpdf what they see.  Also checks the codes written for CID-keyed CFF are the
  * glyphs' CIDs, determinism, the ICC profile's structure, and the atomic file output.
- * A rendered page is left at BINDIR/test_pdf_write_page1.png for a human to look at.
+ * The document and its rendered page are left at BINDIR/test_pdf_write.pdf and
+ * BINDIR/test_pdf_write_page-1.png for a human to look at.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -227,6 +228,9 @@ static void test_fonts_text_info(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/doc.pdf", FX->dir);
     save(path, &b);
+    char keep[256]; /* left for a human to inspect */
+    snprintf(keep, sizeof keep, "%s/test_pdf_write.pdf", NB_TEST_BINDIR);
+    save(keep, &b);
 
     int s;
     char *out = run(&s, "pdffonts '%s' 2>&1", path);
@@ -372,7 +376,6 @@ static void test_cid_codes(void **state)
 static void test_beyond_bmp_and_rise(void **state)
 {
     (void)state;
-    const char *ext = "𠀀";
     nb_font *f = NULL;
     nb_font *cands[] = {FX->fang, FX->kai, FX->noto};
     for (int i = 0; i < 3 && !f; i++)
@@ -380,9 +383,22 @@ static void test_beyond_bmp_and_rise(void **state)
     nb_layout l;
     nb_layout_init(&l);
     nb_page *p = nb_layout_add_page(&l, 595.28f, 841.89f);
-    char text[64];
-    snprintf(text, sizeof text, "注%s1", f ? ext : "");
-    add_text(&l, p, f ? f : FX->kai, 14, 72, 100, text, f ? 2 : 1); /* "1" raised */
+    const char *text = "注𠀀1";
+    nb_box *bx;
+    if (f) {
+        bx = add_text(&l, p, f, 14, 72, 100, text, 2); /* "1" raised */
+    } else {
+        /* No test font has U+20000: draw 口 but let its ToUnicode entry say U+20000, which
+         * still exercises the surrogate pair. */
+        fprintf(stderr, "(no test font has U+20000: a stand-in glyph maps to it)\n");
+        bx = add_text(&l, p, FX->kai, 14, 72, 100, "注口1", 2);
+        bx->text = nb_arena_strdup(&l.arena, text);
+        bx->glyphs[1].text_len = 4;
+        bx->glyphs[2].text_off = 7;
+    }
+    /* One glyph standing for two characters (as a ligature would) maps to both. */
+    add_text(&l, p, FX->fang, 14, 72, 140, "公", -1)->text = "公开";
+    l.pages[0].boxes[1].glyphs[0].text_len = 6;
     nb_pdf_opts o = {.pdfa = true, .compress = true};
     nb_pdf_bytes b;
     write_pdf(&l, &o, &b);
@@ -391,9 +407,16 @@ static void test_beyond_bmp_and_rise(void **state)
     save(path, &b);
     int s;
     char *out = run(&s, "pdftotext -enc UTF-8 '%s' - 2>&1", path);
-    if (!f) fprintf(stderr, "(no test font has U+20000: checked text rise only)\n");
     if (!strstr(out, text)) fail_msg("pdftotext gave '%s', expected '%s'", out, text);
+    if (!strstr(out, "公开")) fail_msg("pdftotext gave '%s', expected '公开'", out);
     free(out);
+    nb_pdf_bytes_free(&b);
+    /* The raised glyph is set with a text rise that is reset afterwards. */
+    o.compress = false;
+    write_pdf(&l, &o, &b);
+    const char *rise = find_bytes(b.data, b.len, "] TJ\n3 Ts\n[");
+    assert_non_null(rise);
+    assert_non_null(find_bytes(rise, b.len - (size_t)(rise - (const char *)b.data), "0 Ts\nET"));
     nb_pdf_bytes_free(&b);
     nb_layout_free(&l);
 }
