@@ -146,12 +146,11 @@ def bureau_problems(year):
     ]
 
 
-def bureau_other_2021(fee_count, fee_amount):
-    if fee_count:
-        fee = (f"依据《政府信息公开信息处理费管理办法》，本年度共向申请人发出收费通知{fee_count}件，"
-               f"实际收取信息处理费{fee_amount}元。")
-    else:
-        fee = "依据《政府信息公开信息处理费管理办法》，本年度未收取信息处理费。"
+def bureau_other_2021(unpaid, paid, fee_amount):
+    """`unpaid`: table B's （六）2. total — fee notices the applicants did not pay."""
+    fee = (f"依据《政府信息公开信息处理费管理办法》，本年度共向申请人发出收费通知{unpaid + paid}件，"
+           f"其中{paid}件申请人按期缴纳，共收取信息处理费{fee_amount}元；{unpaid}件申请人逾期未缴纳，"
+           "已依法不再处理其政府信息公开申请。")
     return [fee,
             "本年度我局办理县人大代表建议6件、县政协委员提案9件，办结率100%，"
             "办理复文均已按规定在县政府门户网站公开。",
@@ -178,7 +177,8 @@ def bureau(year, edition, carried_over, prev=None, seed=0):
         "sections": {
             "overview": bureau_overview(year, 200 + rng.randint(0, 150), apps["new"]["total"]),
             "problems": bureau_problems(year),
-            "other": bureau_other_2021(3, 150) if edition == "2021" else bureau_other_2019(),
+            "other": (bureau_other_2021(apps["results"]["other"]["no_fee"]["total"], 3, 150)
+                      if edition == "2021" else bureau_other_2019()),
         },
     }
     if edition == "2019":
@@ -258,7 +258,9 @@ def market(year, carried_over, seed):
                 "围绕群众关切做好政策解读和舆情回应，不断提升政务公开工作实效。",
             ],
             "other": [
-                "依据《政府信息公开信息处理费管理办法》，本年度未收取信息处理费。",
+                f"依据《政府信息公开信息处理费管理办法》，本年度向申请人发出收费通知"
+                f"{apps['results']['other']['no_fee']['total']}件，申请人均逾期未缴纳费用，"
+                "本机关已依法不再处理相关申请，全年未实际收取信息处理费。",
                 "本年度无其他需要报告的事项。",
             ],
         },
