@@ -421,6 +421,54 @@ static void test_beyond_bmp_and_rise(void **state)
     nb_layout_free(&l);
 }
 
+/* A name-keyed CFF face (codes are subset glyph ids); skipped when the URW fonts are absent. */
+static void test_name_keyed_cff(void **state)
+{
+    (void)state;
+    const char *nimbus = "/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf";
+    if (access(nimbus, R_OK) != 0) {
+        fprintf(stderr, "(no %s: name-keyed CFF not checked)\n", nimbus);
+        return;
+    }
+    nb_font *f = NULL;
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_fontset_open(FX->fs, nimbus, NULL, &f, &st), NB_OK);
+    assert_true(f->is_cff && !f->is_cid_keyed);
+    nb_layout l;
+    nb_layout_init(&l);
+    nb_page *p = nb_layout_add_page(&l, 595.28f, 841.89f);
+    const char *line = "Annual Report (2020) on Government Information";
+    nb_box *bx = add_text(&l, p, f, 20, 72, 100, line, -1);
+    nb_pdf_opts o = {.pdfa = true, .compress = false};
+    nb_pdf_bytes b;
+    write_pdf(&l, &o, &b);
+    unsigned codes[64];
+    size_t n = codes_after((const char *)b.data, b.len, "/F1 20 Tf", codes, 64);
+    assert_int_equal(n, bx->nglyphs);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(codes[i] > 0 && codes[i] <= n); /* subset glyph ids */
+        for (size_t j = 0; j < i; j++)
+            assert_true((codes[j] == codes[i]) == (bx->glyphs[j].gid == bx->glyphs[i].gid));
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/test_pdf_write_latin.pdf", NB_TEST_BINDIR);
+    save(path, &b);
+    int s;
+    char *out = run(&s, "pdffonts '%s' | tail -1", path);
+    assert_non_null(strstr(out, "CID Type 0C"));
+    assert_non_null(strstr(out, " yes yes yes "));
+    free(out);
+    out = run(&s, "pdftotext -enc UTF-8 '%s' - 2>&1", path);
+    if (!strstr(out, line)) fail_msg("pdftotext gave '%s'", out);
+    free(out);
+    out = run(&s, "pdftoppm -r 100 -png -f 1 -l 1 '%s' '%s/test_pdf_write_latin' 2>&1", path,
+              NB_TEST_BINDIR);
+    assert_int_equal(s, 0);
+    free(out);
+    nb_pdf_bytes_free(&b);
+    nb_layout_free(&l);
+}
+
 static void test_deterministic(void **state)
 {
     (void)state;
@@ -577,10 +625,10 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_icc_profile),   cmocka_unit_test(test_fonts_text_info),
-        cmocka_unit_test(test_cid_codes),     cmocka_unit_test(test_beyond_bmp_and_rise),
-        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_atomic_write),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_icc_profile),    cmocka_unit_test(test_fonts_text_info),
+        cmocka_unit_test(test_cid_codes),      cmocka_unit_test(test_beyond_bmp_and_rise),
+        cmocka_unit_test(test_name_keyed_cff), cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
