@@ -60,8 +60,9 @@ bool nb_parse_size(const char *s, float *pt)
 
 static void join(char *buf, size_t n, const char *base, const char *key)
 {
-    if (base[0]) snprintf(buf, n, "%s.%s", base, key);
-    else snprintf(buf, n, "%s", key);
+    /* Paths longer than the buffer are cut; they only go into messages. */
+    int len = base[0] ? snprintf(buf, n, "%s.%s", base, key) : snprintf(buf, n, "%s", key);
+    if (len < 0 || (size_t)len >= n) buf[n - 1] = '\0';
 }
 
 static const char *get_str(rd *r, const cJSON *obj, const char *base, const char *key, bool required,

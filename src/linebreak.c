@@ -163,9 +163,11 @@ static bool is_han(uint32_t cp)
            (cp >= 0xAC00 && cp <= 0xD7AF);
 }
 
+/* Not after '-': text extraction (pdftotext, portal indexers) takes a line-final hyphen for
+ * a soft hyphen and drops it, so a URL broken there would be copied wrong. */
 static bool is_url_break_after(uint32_t cp)
 {
-    return cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&' || cp == '=' || cp == '_';
+    return cp == '/' || cp == '.' || cp == '?' || cp == '&' || cp == '=' || cp == '_';
 }
 
 static bool is_dash(uint32_t cp)

@@ -28,9 +28,10 @@ void nb_status_prefix(nb_status *st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
-    char joined[NB_STATUS_MSG_MAX];
+    /* Truncation keeps the prefix and as much of the message as fits. */
+    char joined[NB_STATUS_MSG_MAX + sizeof prefix + 2];
     snprintf(joined, sizeof joined, "%s: %s", prefix, st->msg);
-    memcpy(st->msg, joined, sizeof st->msg);
+    snprintf(st->msg, sizeof st->msg, "%.*s", (int)sizeof st->msg - 1, joined);
 }
 
 void nb_status_clear(nb_status *st)
