@@ -1,8 +1,9 @@
 # tests/e2e/seed_text.sh — the seed report, rendered, says exactly what the seed says.
 #
 #   bash tests/e2e/seed_text.sh NIANBAO_BIN SRCDIR WORKDIR          (what ctest runs)
-#   bash tests/e2e/seed_text.sh --compare SEED_TXT PDF_TXT           (the comparison alone,
-#        on a pdftotext output you already have; for debugging the layout or this test)
+#   bash tests/e2e/seed_text.sh --compare SEED_TXT PDF_TXT [PDF_LAYOUT_TXT]
+#        (the comparison alone, on pdftotext output you already have: plain, and -layout to
+#        confirm line-end hyphens; for debugging the layout or this test)
 #
 # Renders samples/baofeng-2020.json and compares the text of the PDF (plain `pdftotext`, not
 # -layout) with tests/data/seed-expected.txt, a verbatim copy of the seed report
@@ -18,18 +19,20 @@
 #     often as in the seed (header rows may repeat after a page break; pdftotext may order
 #     spanning cells differently), labels matched longest first; once the labels are taken
 #     out, the numbers left (digit strings) have exactly the seed's counts, and nothing else
-#     is left.
+#     is left. With the -layout text: the numbers come row by row, in the seed's order.
 # (c) The whole PDF text has no U+FFFD and no "?" (failed glyph-to-Unicode mapping) and no
 #     character the seed does not have.
 # On failure it prints what differs, with up to 200 characters of context.
 
 compare() {
-    python3 - "$1" "$2" <<'PY'
+    python3 - "$@" <<'PY'
+import functools
 import re
 import sys
 from collections import Counter
 
 seed_path, pdf_path = sys.argv[1], sys.argv[2]
+layout_path = sys.argv[3] if len(sys.argv) > 3 else None
 # Characters the layout may print that the seed does not have (none so far).
 EXTRA_ALLOWED = ""
 # Text in a table region that is neither a seed label nor a number but is allowed
@@ -85,6 +88,11 @@ for i, c in enumerate(raw):
         where.append(i)
 pdf = "".join(pdf_chars)
 where.append(len(raw))
+layout, layout_lines = "", []
+if layout_path:
+    layout_raw = pagenum.sub("\n", open(layout_path, "rb").read().decode("utf-8", "replace"))
+    layout = norm(layout_raw)
+    layout_lines = layout_raw.split("\n")
 print(f"seed_text: {len(pdf)} characters of PDF text, {npages} page numbers removed",
       file=sys.stderr)
 
@@ -103,10 +111,29 @@ if foreign:
           + f"; first at: {show(pdf[max(0, k - 100):k + 100])}")
 
 # (a) text lines anywhere; text runs contiguous and in order.
+# pdftotext joins a line that ends in "-" to the next and drops the hyphen (so a URL broken
+# after "xxgk-list-" comes out as "xxgk-listbaofengzhen"). A seed "-" may therefore be
+# missing from the plain text, but only where `pdftotext -layout` (which keeps line-end
+# hyphens) shows it, with the same characters around it.
+def find_text(block, start):
+    """(start, end) of block in pdf at or after start, or None."""
+    parts = block.split("-")
+    pat = re.compile("(-?)".join(re.escape(x) for x in parts))
+    for m in pat.finditer(pdf, start):
+        ok = True
+        for g in range(1, len(parts)):
+            a, b = m.span(g)
+            if a == b and (pdf[max(0, a - 12):a] + "-" + pdf[a:a + 12]) not in layout:
+                ok = False  # not a line-end hyphen pdftotext dropped: really missing
+        if ok:
+            return m.span()
+    return None
+
+
 for kind, items in segments:
     if kind == "text":
         for s in items:
-            if s not in pdf:
+            if find_text(s, 0) is None:
                 error(f"seed text line missing from the PDF: {show(s)}")
 
 
@@ -115,9 +142,9 @@ def longest_prefix_found(block, start):
     lo, hi, at = 0, len(block), start
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        k = pdf.find(block[:mid], start)
-        if k >= 0:
-            lo, at = mid, k
+        f = find_text(block[:mid], start)
+        if f is not None:
+            lo, at = mid, f[0]
         else:
             hi = mid - 1
     return lo, at
@@ -129,17 +156,19 @@ for kind, items in segments:
     if kind != "text":
         continue
     block = "".join(items)
-    k = pdf.find(block, cursor)
-    if k < 0:
+    f = find_text(block, cursor)
+    if f is None:
         n, at = longest_prefix_found(block, cursor)
+        f = find_text(block[:n], at)
+        end = f[1] if f else at
         error("seed text run not found contiguous and in order in the PDF text.\n"
               f"  expected next: {show(block[n:], 100)}\n"
-              f"  PDF has      : {show(pdf[at + n:at + n + 100], 100)}\n"
-              f"  PDF context  : {show(pdf[max(0, at + n - 100):at + n + 100])}")
+              f"  PDF has      : {show(pdf[end:end + 100], 100)}\n"
+              f"  PDF context  : {show(pdf[max(0, end - 100):end + 100])}")
         spans.append(None)
         continue
-    spans.append((k, k + len(block)))
-    cursor = k + len(block)
+    spans.append(f)
+    cursor = f[1]
 if spans[0] and spans[0][0] != 0:
     error(f"PDF text before the title: {show(pdf[:spans[0][0]])}")
 if spans[-1] and spans[-1][1] != len(pdf):
@@ -149,27 +178,43 @@ if spans[-1] and spans[-1][1] != len(pdf):
 NUMBER = re.compile(r"[+-]?\d+")
 
 
-def take_interleaved(text, label):
-    """A cell label that pdftotext split into pieces between other cells' words: take the
-    first non-numeric whitespace-separated words of `text` that, in order, spell `label`
-    (a wrapped multi-line cell, or a tall narrow cell printed one character per line).
-    Returns (text without those words, True), or (text, False) when they do not exist."""
-    pos, used = 0, []
-    for m in re.finditer(r"\S+", text):
-        word = m.group()
-        if NUMBER.fullmatch(word) or not label.startswith(word, pos):
-            continue
-        used.append(m.span())
-        pos += len(word)
-        if pos == len(label):
-            out, last = [], 0
-            for a, b in used:
-                out.append(text[last:a])
-                out.append("\n")
-                last = b
-            out.append(text[last:])
-            return "".join(out), True
-    return text, False
+def assign_pieces(words, labels, need, budget=200000):
+    """pdftotext may print a wrapped cell's lines between other cells' words (narrow cells
+    side by side come out as "结果 结果 其他" / "维持 纠正 结果"). Decide whether the words,
+    in reading order, can all be shared out among label instances so that each instance's
+    words, in order, spell its label, and label j gets at least need[j] instances.
+    Returns True / False (False also when the search exceeds its budget)."""
+    steps = [0]
+
+    @functools.lru_cache(maxsize=None)
+    def go(i, state):
+        steps[0] += 1
+        if steps[0] > budget:
+            return False
+        if i == len(words):
+            return all(done >= need[j] and not parts for j, (done, parts) in enumerate(state))
+        w = words[i]
+        for j, label in enumerate(labels):
+            done, parts = state[j]
+            options = [p for p in sorted(set(parts)) if label.startswith(w, p)]
+            if label.startswith(w):
+                options.append(None)  # a new instance of the label
+            for p in options:
+                rest = list(parts)
+                if p is not None:
+                    rest.remove(p)
+                q = (p or 0) + len(w)
+                if q == len(label):
+                    nd = min(done + 1, need[j])
+                else:
+                    nd = done
+                    rest.append(q)
+                new = state[:j] + ((nd, tuple(sorted(rest))),) + state[j + 1:]
+                if go(i + 1, new):
+                    return True
+        return False
+
+    return go(0, tuple((0, ()) for _ in labels))
 
 
 ti = 0
@@ -188,22 +233,66 @@ for si, (kind, items) in enumerate(segments):
     labels = Counter(s for s in items if not NUMBER.fullmatch(s))
     numbers = Counter(s for s in items if NUMBER.fullmatch(s))
     rest = region
+    deficit = Counter()
     for label in sorted(labels, key=lambda s: (-len(s), s)):
         pat = re.compile(r"\s*".join(re.escape(c) for c in label))
         rest, found = pat.subn("\n", rest)
-        while found < labels[label]:
-            rest, ok = take_interleaved(rest, label)
-            if not ok:
-                break
-            found += 1
-            print(f"seed_text: {name}: label {label} found interleaved with other cells",
-                  file=sys.stderr)
         if found < labels[label]:
-            error(f"{name}: label {label} occurs {found}× in the PDF table text, "
-                  f"the seed has it {labels[label]}×")
+            deficit[label] = labels[label] - found
     for extra in TABLE_EXTRA_ALLOWED:
         rest = rest.replace(extra, "\n")
-    got = Counter(NUMBER.findall(rest))
+    tokens = rest.split()
+    words = [w for w in tokens if not NUMBER.fullmatch(w)]
+    if words or deficit:
+        order = sorted(labels, key=lambda s: (-len(s), s))
+        if assign_pieces(tuple(words), tuple(order), tuple(deficit[x] for x in order)):
+            print(f"seed_text: {name}: cells split by pdftotext matched piece by piece: "
+                  + " ".join(f"{x}×{n}" for x, n in deficit.items()), file=sys.stderr)
+        else:
+            missing = " ".join(f"{x}×{n}" for x, n in deficit.items()) or "(none)"
+            error(f"{name}: the PDF table text does not spell the seed's cell labels.\n"
+                  f"  labels not found whole: {show(missing)}\n"
+                  f"  text left over: {show(' '.join(words))}\n"
+                  f"  PDF table text: {show(norm(region))}")
+    # Row by row: in `pdftotext -layout` output a row's numbers share one physical line, so
+    # the runs of consecutive numbers, line by line, must be the seed's rows in order.
+    if layout_lines:
+        head, tail = segments[si - 1][1][-1], segments[si + 1][1][0]
+        lo = next((i for i, x in enumerate(layout_lines) if norm(x) == head), None)
+        hi = next((i for i, x in enumerate(layout_lines)
+                   if lo is not None and i > lo and norm(x) == tail), None)
+        if lo is None or hi is None:
+            error(f"{name}: heading {head} or {tail} not found on a line of its own in the "
+                  "pdftotext -layout text")
+        else:
+            want, run = [], []
+            for c in items:
+                if NUMBER.fullmatch(c):
+                    run.append(c)
+                elif run:
+                    want.append(run)
+                    run = []
+            if run:
+                want.append(run)
+            have = []
+            for line in layout_lines[lo + 1:hi]:
+                run = []
+                for w in line.split():
+                    if NUMBER.fullmatch(w):
+                        run.append(w)
+                    elif run:
+                        have.append(run)
+                        run = []
+                if run:
+                    have.append(run)
+            if have != want:
+                k = next((i for i in range(min(len(have), len(want))) if have[i] != want[i]),
+                         min(len(have), len(want)))
+                error(f"{name}: row {k + 1} of numbers (pdftotext -layout) differs: PDF "
+                      f"{' '.join(have[k]) if k < len(have) else '(none)'}, seed "
+                      f"{' '.join(want[k]) if k < len(want) else '(none)'} "
+                      f"({len(have)} rows of numbers in the PDF, {len(want)} in the seed)")
+    got = Counter(w for w in tokens if NUMBER.fullmatch(w))
     if got != numbers:
         diff = []
         for num in sorted(set(got) | set(numbers)):
@@ -211,10 +300,6 @@ for si, (kind, items) in enumerate(segments):
                 diff.append(f"{num}: PDF {got[num]}×, seed {numbers[num]}×")
         error(f"{name}: numbers differ from the seed's ({'; '.join(diff)}); "
               f"PDF table text: {show(norm(region))}")
-    left = norm(NUMBER.sub("\n", rest))
-    if left:
-        error(f"{name}: PDF table text that is neither a seed label nor a number: "
-              f"{show(left)}")
 
 if errors:
     print(f"seed_text: {len(errors)} difference(s) between the PDF text and the seed",
@@ -225,8 +310,12 @@ PY
 }
 
 if [ "${1:-}" = "--compare" ]; then
-    [ "$#" -eq 3 ] || { echo "usage: bash $0 --compare SEED_TXT PDF_TXT" >&2; exit 2; }
-    compare "$2" "$3"
+    [ "$#" -eq 3 ] || [ "$#" -eq 4 ] || {
+        echo "usage: bash $0 --compare SEED_TXT PDF_TXT [PDF_LAYOUT_TXT]" >&2
+        exit 2
+    }
+    shift
+    compare "$@"
     exit
 fi
 
@@ -238,10 +327,12 @@ seed=$SRCDIR/tests/data/seed-expected.txt
 data=$SRCDIR/samples/baofeng-2020.json
 out=$WORKDIR/baofeng-2020.pdf
 txt=$WORKDIR/baofeng-2020.txt
+layout_txt=$WORKDIR/baofeng-2020.layout.txt
 [ -f "$seed" ] || fail "seed text not found: $seed"
 
-rm -f "$out" "$txt"
+rm -f "$out" "$txt" "$layout_txt"
 render_ok "$data" "$out"
 pdf_text "$out" >"$txt"
-compare "$seed" "$txt" || fail "the text of $out differs from $seed (see above; PDF text in $txt)"
+pdf_text "$out" -layout >"$layout_txt"
+compare "$seed" "$txt" "$layout_txt" || fail "the text of $out differs from $seed (see above; PDF text in $txt)"
 note "ok: $out"
