@@ -22,7 +22,13 @@ typedef enum nb_severity { NB_SEV_WARNING, NB_SEV_ERROR } nb_severity;
 typedef struct nb_finding {
     nb_severity severity;
     char *rule; /* stable rule id, e.g. "B.corner", "B.row_total", "C.group_total",
-                   "type.count", "date.after_period", "year.carry_over" */
+                   "type.count", "date.after_period", "year.carry_over".  All of them:
+                   errors:   B.corner B.results_total B.row_total C.group_total type.count
+                             type.change type.amount value.missing year.carry_over
+                   warnings: date.after_period edition.year text.fees_statement key.unknown
+                             key.duplicate year.previous_count year.previous_year
+                             year.previous_body
+                   Paths into last year's report start with "previous:". */
     char *message; /* one line, e.g. "表三 自然人列: 一(12) + 二(3) ≠ （七）总计(13) + 四(1)" */
     char **paths;   /* JSON paths of the values involved */
     double *values; /* their values (NaN where not a number) */
