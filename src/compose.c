@@ -86,6 +86,7 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
     const nb_font_chain *chain;
     if (nb_fontset_chain(s->fs, style->font_role, &chain, st)) return st->code;
     size_t len = strlen(text);
+    s->where = where;
     double t0 = now_ms();
     nb_shaped sh = {0};
     if (nb_shape(chain, text, len, &s->shape_opts, &sh, st)) {
@@ -390,6 +391,27 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
     return NB_OK;
 }
 
+/* Font fallback and missing characters, noted in verbose output. */
+static void shape_notice(void *ctx, uint32_t cp, size_t byte_offset, const nb_font *used)
+{
+    const nb_setter *set = ctx;
+    char utf8[8] = {0};
+    if (cp < 0x80) utf8[0] = (char)cp;
+    else if (cp < 0x800) utf8[0] = (char)(0xC0 | cp >> 6), utf8[1] = (char)(0x80 | (cp & 0x3F));
+    else if (cp < 0x10000)
+        utf8[0] = (char)(0xE0 | cp >> 12), utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+        utf8[2] = (char)(0x80 | (cp & 0x3F));
+    else
+        utf8[0] = (char)(0xF0 | cp >> 18), utf8[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+        utf8[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), utf8[3] = (char)(0x80 | (cp & 0x3F));
+    if (used)
+        fprintf(set->verbose, "nianbao: note: %s: U+%04X '%s' (byte %zu) taken from the fallback "
+                "font %s\n", set->where, cp, utf8, byte_offset, used->postscript_name);
+    else
+        fprintf(set->verbose, "nianbao: warning: %s: U+%04X '%s' (byte %zu) is in no font; drawn "
+                "as .notdef\n", set->where, cp, utf8, byte_offset);
+}
+
 nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs,
                    const nb_compose_opts *opts, nb_layout *out, nb_compose_timing *timing,
                    nb_status *st)
@@ -403,6 +425,12 @@ nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs
     c.set.out = out;
     c.set.shape_opts.language = "zh-Hans";
     c.set.shape_opts.allow_missing = opts && opts->allow_missing_glyphs;
+    c.set.verbose = opts ? opts->verbose : NULL;
+    if (opts && opts->allow_missing_glyphs && !c.set.verbose) c.set.verbose = stderr;
+    if (c.set.verbose) {
+        c.set.shape_opts.notice = shape_notice;
+        c.set.shape_opts.notice_ctx = &c.set;
+    }
     c.measure = spec->page_w - spec->margin_left - spec->margin_right;
     if (!cJSON_IsObject(data)) {
         nb_fail(st, NB_ERR_DATA, "%s: $: expected a JSON object", c.data_name);

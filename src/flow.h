@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "box.h"
 #include "font.h"
@@ -45,6 +46,8 @@ typedef struct nb_setter {
     nb_fontset *fs;
     nb_layout *out; /* arena owner */
     nb_shape_opts shape_opts;
+    FILE *verbose;     /* fallback notes, or NULL */
+    const char *where; /* the text being set, for notes */
     double shape_ms, linebreak_ms;
 } nb_setter;
 
