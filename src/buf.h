@@ -1,0 +1,24 @@
+/* buf.h — a growable byte buffer for building text (content streams, CMaps, XMP).
+ *
+ * Appending never fails loudly: on out-of-memory the buffer remembers it (`oom`) and
+ * ignores further appends, so a caller checks once at the end.  The bytes are always
+ * NUL-terminated.  The buffer owns `p`; release it with nb_buf_free (or take it over).
+ */
+#ifndef NB_BUF_H
+#define NB_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct nb_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} nb_buf;
+
+void nb_buf_add(nb_buf *b, const void *s, size_t n);
+void nb_buf_str(nb_buf *b, const char *s);
+void nb_buf_printf(nb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nb_buf_free(nb_buf *b);
+
+#endif
