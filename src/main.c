@@ -73,6 +73,9 @@ static int fail_usage(const char *msg, const char *arg)
     return 2;
 }
 
+/* nianbao check: exit 0 clean or only warnings, 1 errors found, 2 an input cannot be read
+ * (missing file, bad JSON, structurally broken: the message names the file at fault), 3 out
+ * of memory. */
 static int cmd_check(int argc, char **argv)
 {
     const char *data = NULL, *previous = NULL, *format = "text";
@@ -83,7 +86,8 @@ static int cmd_check(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--previous") && i + 1 < argc) previous = argv[++i];
         else if (!strcmp(a, "--format") && i + 1 < argc) format = argv[++i];
-        else if (a[0] == '-' && a[1]) return fail_usage("check: unknown option", a);
+        else if (a[0] == '-' && a[1])
+            return fail_usage("check: unknown option or missing value", a);
         else if (!data) data = a;
         else return fail_usage("check: more than one data file", a);
     }
@@ -94,17 +98,35 @@ static int cmd_check(int argc, char **argv)
     nb_json_doc d = {0}, p = {0};
     nb_findings f = {0};
     int rc = 0;
-    if (nb_json_load(data, &d, &st) || (previous && nb_json_load(previous, &p, &st)) ||
-        nb_check(d.root, p.root, &f, &st)) {
-        if (st.code == NB_ERR_DATA && strncmp(st.msg, data, strlen(data)) != 0)
-            nb_status_prefix(&st, "%s", data);
-        fprintf(stderr, "nianbao: %s\n", st.msg);
-        rc = 2;
-    } else {
-        if (!strcmp(format, "json")) nb_findings_print_json(&f, data, stdout);
-        else nb_findings_print(&f, data, stdout);
-        rc = nb_findings_errors(&f) ? 1 : 0;
+    /* Each document is loaded and checked for structure on its own, so that a failure names
+     * the file at fault; nb_json_load's messages already carry the file name. */
+    if (nb_json_load(data, &d, &st)) goto failed;
+    if (nb_check_structure(d.root, &st)) {
+        nb_status_prefix(&st, "%s", data);
+        goto failed;
     }
+    if (previous) {
+        if (nb_json_load(previous, &p, &st)) {
+            nb_status_prefix(&st, "last year's report (--previous)");
+            goto failed;
+        }
+        if (nb_check_structure(p.root, &st)) {
+            nb_status_prefix(&st, "last year's report (--previous): %s", previous);
+            goto failed;
+        }
+    }
+    if (nb_check(d.root, p.root, &f, &st)) {
+        if (st.code == NB_ERR_DATA) nb_status_prefix(&st, "%s", data);
+        goto failed;
+    }
+    if (!strcmp(format, "json")) nb_findings_print_json(&f, data, stdout);
+    else nb_findings_print(&f, data, stdout);
+    rc = nb_findings_errors(&f) ? 1 : 0;
+    goto done;
+failed:
+    fprintf(stderr, "nianbao: %s\n", st.msg);
+    rc = st.code == NB_ERR_NOMEM ? 3 : 2;
+done:
     nb_findings_free(&f);
     nb_json_free(&d);
     nb_json_free(&p);
