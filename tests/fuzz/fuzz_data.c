@@ -1,0 +1,56 @@
+/* fuzz_data.c — libFuzzer harness: the data reader and the checker.
+ *
+ * Each input is a would-be data file.  It goes through nb_json_parse (encoding, BOM,
+ * depth and size limits, syntax), then nb_check (structure, types, every rule) and the
+ * findings printers.  The same input is also checked as "last year's report" of a fixed
+ * sample, so the cross-year rules see hostile input too.  Nothing may crash, leak or hang;
+ * a failure must come back as a status with a message.
+ */
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "jsonin.h"
+
+static FILE *fuzz_data_sink;
+static nb_json_doc fuzz_data_base;
+
+static void fuzz_data_init(void)
+{
+    if (fuzz_data_sink) return;
+    fuzz_data_sink = fopen("/dev/null", "w");
+    nb_status st = NB_STATUS_INIT;
+    if (nb_json_load(NB_FUZZ_SRCDIR "/samples/pair-2022.json", &fuzz_data_base, &st))
+        fprintf(stderr, "fuzz_data: %s (cross-year part skipped)\n", st.msg);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_data_init();
+    nb_status st = NB_STATUS_INIT;
+    nb_json_doc doc;
+    if (nb_json_parse("fuzz.json", (const char *)data, size, &doc, &st)) {
+        if (st.msg[0] == '\0') __builtin_trap(); /* every failure has a message */
+        return 0;
+    }
+    nb_findings f = {0};
+    nb_status_clear(&st);
+    if (nb_check(doc.root, NULL, &f, &st) == NB_OK) {
+        nb_findings_print(&f, "fuzz.json", fuzz_data_sink);
+        nb_findings_print_json(&f, "fuzz.json", fuzz_data_sink);
+    } else if (st.msg[0] == '\0') {
+        __builtin_trap();
+    }
+    nb_findings_free(&f);
+    if (fuzz_data_base.root) {
+        nb_findings g = {0};
+        nb_status_clear(&st);
+        if (nb_check(fuzz_data_base.root, doc.root, &g, &st) == NB_OK)
+            nb_findings_print(&g, "base.json", fuzz_data_sink);
+        nb_findings_free(&g);
+    }
+    nb_json_free(&doc);
+    return 0;
+}
