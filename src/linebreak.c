@@ -431,6 +431,19 @@ static nb_code break_lines(const para *g, builder *b, nb_status *st)
             e = s + 1; /* one item wider than the line: it goes alone */
         } else if (g->cls[j] == NB_LB_BREAK_PRIMARY) {
             e = j;
+            /* Least adjustment: when item j overflows by less than the stretch the line
+             * would need without it (and by no more than its punctuation can give, a
+             * quarter em at most), squeeze it in instead of spreading the line. */
+            size_t k = j + 1;
+            if (p->compress_punct && (k == n || g->cls[k] != NB_LB_BREAK_NONE)) {
+                double over = span_width(g, s, k) - avail;
+                double loose = avail - span_width(g, s, j);
+                if (over > 0.0 && over < loose && over <= 0.25 * p->em &&
+                    over <= span_squeezable(g, s, k)) {
+                    e = k;
+                    mode = MODE_SQUEEZE;
+                }
+            }
         } else {
             e = 0;
             if (g->cls[j] == NB_LB_BREAK_NONE) {
