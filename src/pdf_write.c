@@ -425,6 +425,7 @@ static nb_code write_info(HPDF_Doc pdf, const nb_pdf_meta *meta, HPDF_MD5_CTX *m
         if (add_text(pdf, info, items[i].key, items[i].val, md5) != HPDF_OK)
             return hfail(ctx, st, "write the Info dictionary");
     }
+    if (meta->date == NB_PDF_NO_DATE) return NB_OK;
     char pdf_date[32], xmp_date[32];
     nb_pdfa_dates(meta->date, pdf_date, xmp_date);
     HPDF_MD5Update(md5, (const HPDF_BYTE *)pdf_date, (HPDF_UINT32)strlen(pdf_date));
@@ -601,6 +602,21 @@ static nb_code write_all(int fd, const unsigned char *data, size_t len)
     return NB_OK;
 }
 
+nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
+                             size_t nprotected, nb_status *st)
+{
+    struct stat tst;
+    if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return NB_OK;
+    for (size_t i = 0; i < nprotected; i++) {
+        struct stat pst;
+        if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 && pst.st_dev == tst.st_dev &&
+            pst.st_ino == tst.st_ino)
+            return nb_fail(st, NB_ERR_IO, "refusing to write %s: it is the input file %s", path,
+                           protected_paths[i]);
+    }
+    return NB_OK;
+}
+
 nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
                              const char *const *protected_paths, size_t nprotected, nb_status *st)
 {
@@ -610,17 +626,9 @@ nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t
             return nb_fail(st, NB_ERR_IO, "cannot write standard output: %s", strerror(errno));
         return NB_OK;
     }
+    if (nb_output_path_check(path, protected_paths, nprotected, st) != NB_OK) return st->code;
     struct stat tst;
     bool exists = stat(path, &tst) == 0;
-    if (exists) {
-        for (size_t i = 0; i < nprotected; i++) {
-            struct stat pst;
-            if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 &&
-                pst.st_dev == tst.st_dev && pst.st_ino == tst.st_ino)
-                return nb_fail(st, NB_ERR_IO, "refusing to write %s: it is the input file %s", path,
-                               protected_paths[i]);
-        }
-    }
     /* Temporary file beside the target: ".<name>.XXXXXX" in the same folder. */
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) : 0;

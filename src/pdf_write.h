@@ -25,13 +25,16 @@ typedef struct nb_pdf_meta {
     const char *subject;  /* UTF-8 */
     const char *keywords; /* UTF-8, may be NULL */
     const char *creator;  /* UTF-8: "nianbao <version>" */
-    time_t date;          /* CreationDate = ModDate (UTC); from the data or SOURCE_DATE_EPOCH */
+    time_t date;          /* CreationDate = ModDate (UTC); from the data or SOURCE_DATE_EPOCH;
+                           * NB_PDF_NO_DATE: no dates at all (neither Info nor XMP) */
 } nb_pdf_meta;
 
+#define NB_PDF_NO_DATE ((time_t)-1)
+
 typedef struct nb_pdf_opts {
-    bool pdfa;          /* PDF/A-1b (default true) */
-    bool compress;      /* Flate streams (default true) */
-    bool show_outline;  /* open with the outline panel */
+    bool pdfa;         /* PDF/A-1b (default true) */
+    bool compress;     /* Flate streams (default true) */
+    bool show_outline; /* open with the outline panel */
 } nb_pdf_opts;
 
 typedef struct nb_pdf_bytes {
@@ -51,7 +54,11 @@ void nb_pdf_bytes_free(nb_pdf_bytes *b);
 /* Writes bytes to `path` atomically ("-" = standard output).  Refuses (NB_ERR_IO) when
  * `path` is one of the `protected_paths` (the inputs), compared by device and inode. */
 nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
-                             const char *const *protected_paths, size_t nprotected,
-                             nb_status *st);
+                             const char *const *protected_paths, size_t nprotected, nb_status *st);
+
+/* The refusal alone, for a caller that wants to fail before doing any work: NB_ERR_IO when
+ * `path` (not "-") names an existing file that is one of `protected_paths`. */
+nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
+                             size_t nprotected, nb_status *st);
 
 #endif

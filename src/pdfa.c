@@ -295,9 +295,11 @@ char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len)
     if (meta->keywords) sb_simple(&b, "pdf:Keywords", meta->keywords);
     sb_str(&b, "  </rdf:Description>\n");
     sb_str(&b, "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
-    sb_simple(&b, "xmp:CreateDate", xmp_date);
-    sb_simple(&b, "xmp:ModifyDate", xmp_date);
-    sb_simple(&b, "xmp:MetadataDate", xmp_date);
+    if (meta->date != NB_PDF_NO_DATE) {
+        sb_simple(&b, "xmp:CreateDate", xmp_date);
+        sb_simple(&b, "xmp:ModifyDate", xmp_date);
+        sb_simple(&b, "xmp:MetadataDate", xmp_date);
+    }
     if (meta->creator) sb_simple(&b, "xmp:CreatorTool", meta->creator);
     sb_str(&b, "  </rdf:Description>\n");
     sb_str(&b,

@@ -26,8 +26,9 @@ unsigned char *nb_pdfa_icc_profile(size_t *len);
 void nb_pdfa_dates(time_t t, char pdf_date[32], char xmp_date[32]);
 
 /* The XMP packet (UTF-8, NUL-terminated, `*len` bytes without the NUL) with dc:title,
- * dc:creator, dc:description, pdf:Producer, pdf:Keywords, xmp dates and CreatorTool and
- * pdfaid part 1 / conformance B.  NULL when out of memory. */
+ * dc:creator, dc:description, pdf:Producer, pdf:Keywords, xmp dates (none when meta->date
+ * is NB_PDF_NO_DATE, as in the Info dictionary) and CreatorTool and pdfaid part 1 /
+ * conformance B.  NULL when out of memory. */
 char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len);
 
 /* Adds /Metadata (uncompressed XMP) to the catalog and /OutputIntents [GTS_PDFA1 with the

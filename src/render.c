@@ -69,8 +69,7 @@ void nb_engine_free(nb_engine *e)
     free(e);
 }
 
-static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec **out,
-                          nb_status *st)
+static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec **out, nb_status *st)
 {
     for (size_t i = 0; i < e->nlayouts; i++) {
         if (strcmp(e->layouts[i].path, path) == 0) {
@@ -97,7 +96,8 @@ static nb_code get_fonts(nb_engine *e, const char *map, const nb_render_opts *o,
                          nb_status *st)
 {
     size_t klen = strlen(map) + 1;
-    for (size_t i = 0; i < o->nfont_overrides; i++) klen += strlen(o->font_overrides[i]) + 1;
+    for (size_t i = 0; i < o->nfont_overrides; i++)
+        klen += strlen(o->font_overrides[i]) + 1;
     char *key = malloc(klen);
     if (!key) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     strcpy(key, map);
@@ -196,17 +196,20 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         goto done;
     }
     char layout_path[4096];
-    if (o->layout_path) snprintf(layout_path, sizeof layout_path, "%s", o->layout_path);
+    if (o->layout_path)
+        snprintf(layout_path, sizeof layout_path, "%s", o->layout_path);
     else {
         if (strcmp(ed->valuestring, "2019") != 0 && strcmp(ed->valuestring, "2021") != 0) {
-            rc = nb_fail(st, NB_ERR_DATA, "%s: $.edition: \"%s\" is not an edition of the template "
-                         "(expected \"2019\" or \"2021\")", data_path, ed->valuestring);
+            rc = nb_fail(st, NB_ERR_DATA,
+                         "%s: $.edition: \"%s\" is not an edition of the template "
+                         "(expected \"2019\" or \"2021\")",
+                         data_path, ed->valuestring);
             goto done;
         }
         snprintf(layout_path, sizeof layout_path, "%s/layouts/gov-annual-%s.json", nb_datadir(),
                  ed->valuestring);
     }
-    const nb_layout_spec *spec;
+    const nb_layout_spec *spec = NULL;
     if ((rc = get_layout(e, layout_path, &spec, st))) goto done;
     if (spec->edition && strcmp(spec->edition, ed->valuestring) != 0) {
         rc = nb_fail(st, NB_ERR_DATA,
@@ -234,7 +237,7 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         goto done;
     }
     double tf = now_ms();
-    nb_fontset *fs;
+    nb_fontset *fs = NULL;
     if ((rc = get_fonts(e, spec->fontmap, o, &fs, st))) goto done;
     S->fonts_ms = now_ms() - tf;
     nb_compose_opts co = {o->allow_missing_glyphs, o->verbose, data_path};
@@ -269,8 +272,12 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
                      sde);
         goto done;
     }
-    if (epoch >= 0) meta.date = (time_t)epoch;
-    else if (!ds || !parse_date(ds, &meta.date)) meta.date = 0;
+    if (epoch >= 0)
+        meta.date = (time_t)epoch;
+    else if (o->date_from_clock)
+        meta.date = time(NULL);
+    else if (!ds || !parse_date(ds, &meta.date))
+        meta.date = NB_PDF_NO_DATE;
     nb_pdf_opts po = {o->pdfa, true, true};
     nb_pdf_timing pt = {0};
     if ((rc = nb_pdf_write(&layout, &meta, &po, out, &pt, st))) goto done;
@@ -290,13 +297,15 @@ done:
 nb_code nb_render_file(nb_engine *e, const char *data_path, const char *out_path,
                        const nb_render_opts *o, nb_render_stats *stats, nb_status *st)
 {
+    /* The inputs are never overwritten: refused before any work, and again at the write. */
+    const char *protect[4] = {data_path, o->layout_path, o->previous_path, o->dump_path};
+    size_t np = 0;
+    const char *list[4];
+    for (int i = 0; i < 4; i++)
+        if (protect[i]) list[np++] = protect[i];
+    if (nb_output_path_check(out_path, list, np, st)) return st->code;
     nb_pdf_bytes pdf;
     if (nb_render_mem(e, data_path, o, &pdf, stats, st)) return st->code;
-    const char *protect[3] = {data_path, o->layout_path, o->previous_path};
-    size_t np = 0;
-    const char *list[3];
-    for (int i = 0; i < 3; i++)
-        if (protect[i]) list[np++] = protect[i];
     nb_code rc = nb_write_file_atomic(out_path, pdf.data, pdf.len, list, np, st);
     nb_pdf_bytes_free(&pdf);
     return rc;

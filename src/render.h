@@ -5,6 +5,9 @@
  * batch run makes one engine and renders many files with it.  nb_render runs the checker
  * first (errors stop it unless opts.force), composes the pages and writes the PDF safely:
  * nothing is written unless everything succeeded, and an earlier file is left untouched.
+ * The PDF's dates are, in order: SOURCE_DATE_EPOCH, the clock if opts.date_from_clock, the
+ * data's signing date (layout "metadata.date") at 00:00 UTC, else none; so the same data,
+ * layout and fonts give the same bytes.
  * The engine owns its fonts and layouts; free it with nb_engine_free.  One engine is used
  * by one thread at a time.
  */
@@ -21,17 +24,19 @@
 typedef struct nb_engine nb_engine;
 
 typedef struct nb_render_opts {
-    const char *layout_path;    /* NULL: layouts/gov-annual-<edition>.json */
-    const char *previous_path;  /* last year's data, for the cross-year checks, or NULL */
-    bool force;                 /* render despite checker errors */
-    bool pdfa;                  /* PDF/A-1b (default true) */
-    bool allow_missing_glyphs;  /* .notdef boxes instead of an error */
-    bool quiet;                 /* no warnings on `diag` */
-    FILE *diag;                 /* findings, warnings and notes (stderr), or NULL */
-    FILE *verbose;              /* font fallback notes, or NULL */
+    const char *layout_path;           /* NULL: layouts/gov-annual-<edition>.json */
+    const char *previous_path;         /* last year's data, for the cross-year checks, or NULL */
+    bool force;                        /* render despite checker errors */
+    bool pdfa;                         /* PDF/A-1b (default true) */
+    bool allow_missing_glyphs;         /* .notdef boxes instead of an error */
+    bool quiet;                        /* no warnings on `diag` */
+    FILE *diag;                        /* findings, warnings and notes (stderr), or NULL */
+    FILE *verbose;                     /* font fallback notes, or NULL */
     const char *const *font_overrides; /* "role=file-or-family" */
     size_t nfont_overrides;
-    const char *dump_path;      /* also write the box dump here (tests), or NULL */
+    const char *dump_path; /* also write the box dump here (tests), or NULL */
+    bool date_from_clock;  /* date the PDF now instead of by the signing date (still
+                            * overridden by SOURCE_DATE_EPOCH); default false */
 } nb_render_opts;
 
 typedef struct nb_render_stats {
