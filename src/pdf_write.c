@@ -449,6 +449,10 @@ static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages,
         HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "-", NULL);
         if (!o || add_text(pdf, o, "Title", e->title, md5) != HPDF_OK)
             return hfail(ctx, st, "add an outline entry");
+        /* libharu marks items /Type /Outlines, which only the outline root may have. */
+        if (HPDF_Dict_GetItem(o, "Type", HPDF_OCLASS_NAME) &&
+            HPDF_Dict_RemoveElement(o, "Type") != HPDF_OK)
+            return hfail(ctx, st, "clean an outline entry");
         HPDF_Array dest = HPDF_Array_New(pdf->mmgr);
         double ty = (double)l->pages[e->page].height - e->y;
         if (ty < 0) ty = 0;
