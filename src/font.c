@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -46,6 +47,7 @@ typedef struct nb_file {
 typedef struct font_impl {
     FT_Face ft;
     nb_file *file;
+    const nb_fontset *fs; /* for the subset-reuse setting */
     hb_face_t *subset_src;
     uint16_t *cids; /* CID of each gid, only for CID-keyed CFF faces */
 } font_impl;
@@ -66,22 +68,44 @@ typedef struct role {
     size_t nfalls;
     nb_font **overrides; /* newest first; each goes before the rest of the chain */
     size_t noverrides;
-    bool resolved;
+    bool resolved;    /* primary (and overrides) in the chain */
+    size_t next_fall; /* first fallback entry not tried yet */
+    nb_fontset *fs;
     nb_font_chain chain;
 } role;
+
+/* One face id: a (file, face index) pair, known before the face is opened so that ids
+ * follow the font map's order and not the order faces happen to be needed in. */
+typedef struct slot {
+    nb_file *file;
+    unsigned index;
+    nb_font *font; /* NULL until opened */
+} slot;
 
 struct nb_fontset {
     FT_Library ft;
     nb_file **files;
     size_t nfiles;
-    nb_font **fonts;
-    size_t nfonts;
+    slot *slots;
+    size_t nslots;
     role **roles;
     size_t nroles;
     char **dirs;
     size_t ndirs;
     FcConfig *fc;
+    bool subset_reuse;
 };
+
+/* Time spent opening faces and initialising fontconfig, all fontsets of the process. */
+static double g_load_ms;
+static unsigned g_faces_opened;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
@@ -366,20 +390,37 @@ static void fill_metrics(nb_font *f, FT_Face ft)
     f->stem_v = (int)(50 + (w / 65) * (w / 65) + 0.5);
 }
 
-static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
-                          nb_font **out, nb_status *st)
+/* The id of (file, index), reserving a new one at the end when it has none yet. */
+static nb_code slot_get(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
+                        size_t *out, nb_status *st)
 {
-    for (size_t i = 0; i < fs->nfonts; i++) {
-        nb_font *f = fs->fonts[i];
-        if (((font_impl *)f->impl)->file == file && f->face_index == index) {
-            *out = f;
+    for (size_t i = 0; i < fs->nslots; i++)
+        if (fs->slots[i].file == file && fs->slots[i].index == index) {
+            *out = i;
             return NB_OK;
         }
-    }
     if (index >= file->num_faces)
         return nb_fail(st, NB_ERR_FONT, "font file %s: has no face %u (it has %u)", path, index,
                        file->num_faces);
-    if (fs->nfonts >= 65535) return nb_fail(st, NB_ERR_LIMIT, "more than 65535 font faces open");
+    if (fs->nslots >= 65535) return nb_fail(st, NB_ERR_LIMIT, "more than 65535 font faces open");
+    if (!grow((void **)&fs->slots, fs->nslots, sizeof *fs->slots))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+    fs->slots[fs->nslots] = (slot){file, index, NULL};
+    *out = fs->nslots++;
+    return NB_OK;
+}
+
+static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
+                          nb_font **out, nb_status *st)
+{
+    size_t id;
+    nb_code rc = slot_get(fs, file, path, index, &id, st);
+    if (rc != NB_OK) return rc;
+    if (fs->slots[id].font) {
+        *out = fs->slots[id].font;
+        return NB_OK;
+    }
+    double t0 = now_ms();
 
     nb_font *f = calloc(1, sizeof *f);
     font_impl *im = calloc(1, sizeof *im);
@@ -390,6 +431,7 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     }
     f->impl = im;
     im->file = file;
+    im->fs = fs;
     f->face_index = index;
     f->path = dupstr(file->realpath);
 
@@ -449,23 +491,26 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     if (!f->family) f->family = dupstr(f->postscript_name);
     fill_metrics(f, im->ft);
 
-    if (!f->path || !f->family || !f->postscript_name ||
-        !grow((void **)&fs->fonts, fs->nfonts, sizeof *fs->fonts)) {
+    if (!f->path || !f->family || !f->postscript_name) {
         font_free(f);
         return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
     }
-    f->id = (unsigned)fs->nfonts;
-    fs->fonts[fs->nfonts++] = f;
+    f->id = (unsigned)id;
+    fs->slots[id].font = f;
+    g_load_ms += now_ms() - t0;
+    g_faces_opened++;
     *out = f;
     return NB_OK;
 }
 
-nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name, nb_font **out,
-                        nb_status *st)
+/* The file and face index a path and face name stand for, without opening the face. */
+static nb_code identify(nb_fontset *fs, const char *path, const char *face_name, nb_file **out,
+                        unsigned *index_out, nb_status *st)
 {
     nb_file *file;
     nb_code rc = file_get(fs, path, &file, st);
     if (rc != NB_OK) return rc;
+    *out = file;
     unsigned index = 0;
     if (face_name && *face_name) {
         static const hb_ot_name_id_t ids[] = {6, 4};
@@ -488,17 +533,39 @@ nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name,
             return nb_fail(st, NB_ERR_FONT, "font file %s: no face named '%s' (it has: %s)", path,
                            face_name, names);
     }
+    *index_out = index;
+    return NB_OK;
+}
+
+nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name, nb_font **out,
+                        nb_status *st)
+{
+    nb_file *file;
+    unsigned index;
+    nb_code rc = identify(fs, path, face_name, &file, &index, st);
+    if (rc != NB_OK) return rc;
     return open_index(fs, file, path, index, out, st);
 }
 
 size_t nb_fontset_count(const nb_fontset *fs)
 {
-    return fs->nfonts;
+    return fs->nslots;
 }
 
 nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id)
 {
-    return id < fs->nfonts ? fs->fonts[id] : NULL;
+    return id < fs->nslots ? fs->slots[id].font : NULL;
+}
+
+void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse)
+{
+    fs->subset_reuse = reuse;
+}
+
+void nb_font_load_stats(double *ms, unsigned *faces)
+{
+    if (ms) *ms = g_load_ms;
+    if (faces) *faces = g_faces_opened;
 }
 
 bool nb_font_has_char(const nb_font *f, uint32_t cp)
@@ -524,6 +591,7 @@ const unsigned char *nb_font_data(const nb_font *f, size_t *len)
 hb_face_t *nb_font_subset_source(nb_font *f)
 {
     font_impl *im = f->impl;
+    if (!im->subset_src && !(im->fs && im->fs->subset_reuse)) return f->hb_face;
     if (!im->subset_src) {
         hb_face_t *p = hb_subset_preprocess(f->hb_face);
         if (p == hb_face_get_empty()) return NULL;
@@ -577,9 +645,9 @@ void nb_fontset_free(nb_fontset *fs)
         free(r);
     }
     free(fs->roles);
-    for (size_t i = 0; i < fs->nfonts; i++)
-        font_free(fs->fonts[i]);
-    free(fs->fonts);
+    for (size_t i = 0; i < fs->nslots; i++)
+        font_free(fs->slots[i].font);
+    free(fs->slots);
     for (size_t i = 0; i < fs->nfiles; i++)
         file_free(fs->files[i]);
     free(fs->files);
@@ -611,6 +679,8 @@ static role *role_get(nb_fontset *fs, const char *name)
         return NULL;
     }
     r->chain.role = r->name;
+    r->chain.more = r;
+    r->fs = fs;
     fs->roles[fs->nroles++] = r;
     return r;
 }
@@ -620,11 +690,13 @@ static role *role_get(nb_fontset *fs, const char *name)
 static bool fc_ready(nb_fontset *fs)
 {
     if (fs->fc) return true;
+    double t0 = now_ms();
     fs->fc = FcInitLoadConfigAndFonts();
-    if (!fs->fc) return false;
-    for (size_t i = 0; i < fs->ndirs; i++)
-        FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)fs->dirs[i]);
-    return true;
+    if (fs->fc)
+        for (size_t i = 0; i < fs->ndirs; i++)
+            FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)fs->dirs[i]);
+    g_load_ms += now_ms() - t0;
+    return fs->fc != NULL;
 }
 
 static bool fc_has_string(FcPattern *p, const char *object, const char *want)
@@ -778,13 +850,28 @@ static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
             return nb_fail(st, NB_ERR_FONT, "no font for role '%s': it has no candidates", r->name);
         return nb_fail(st, NB_ERR_FONT, "%s", msg);
     }
-    for (size_t i = 0; i < r->nfalls; i++) {
-        nb_font *f;
-        if (resolve_entry(fs, &r->falls[i], &f, why, sizeof why) && !chain_add(r, f))
-            return nb_fail(st, NB_ERR_NOMEM, "out of memory");
-    }
+    r->next_fall = 0;
     r->resolved = true;
     return NB_OK;
+}
+
+bool nb_font_chain_more(const nb_font_chain *c)
+{
+    role *r = c ? c->more : NULL;
+    if (!r || !r->resolved) return false;
+    char why[400];
+    while (r->next_fall < r->nfalls) {
+        nb_font *f;
+        size_t before = r->chain.count;
+        if (resolve_entry(r->fs, &r->falls[r->next_fall++], &f, why, sizeof why)) {
+            if (!chain_add(r, f)) {
+                r->next_fall--; /* out of memory: try again next time */
+                return false;
+            }
+            if (r->chain.count > before) return true;
+        }
+    }
+    return false;
 }
 
 nb_code nb_fontset_chain(nb_fontset *fs, const char *role_name, const nb_font_chain **out,
@@ -802,17 +889,15 @@ nb_code nb_fontset_chain(nb_fontset *fs, const char *role_name, const nb_font_ch
 
 nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, nb_status *st)
 {
-    if (!roles) {
-        for (size_t i = 0; i < fs->nroles; i++) {
-            nb_code rc = role_resolve(fs, fs->roles[i], st);
-            if (rc != NB_OK) return rc;
-        }
-        return NB_OK;
-    }
-    for (size_t i = 0; i < n; i++) {
+    size_t count = roles ? n : fs->nroles;
+    for (size_t i = 0; i < count; i++) {
         const nb_font_chain *c;
-        nb_code rc = nb_fontset_chain(fs, roles[i], &c, st);
+        nb_code rc = nb_fontset_chain(fs, roles ? roles[i] : fs->roles[i]->name, &c, st);
         if (rc != NB_OK) return rc;
+        while (nb_font_chain_more(c)) {
+        }
+        role *r = c->more;
+        if (r->next_fall < r->nfalls) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
     return NB_OK;
 }
@@ -928,6 +1013,27 @@ static nb_code parse_entries(const char *map, const char *dir, const char *rname
     return NB_OK;
 }
 
+/* Gives every face the map names by file an id now, in the map's order (roles in order,
+ * candidates before fallbacks), so that ids do not depend on which faces a render happens
+ * to need first: batch renders then match single renders byte for byte.  Only the file
+ * headers are read; entries that fail here fail again, with their message, when used. */
+static void reserve_ids(nb_fontset *fs)
+{
+    for (size_t i = 0; i < fs->nroles; i++) {
+        role *r = fs->roles[i];
+        for (size_t k = 0; k < r->ncands + r->nfalls; k++) {
+            const font_entry *e = k < r->ncands ? &r->cands[k] : &r->falls[k - r->ncands];
+            if (!e->file) continue;
+            nb_status st = NB_STATUS_INIT;
+            nb_file *file;
+            unsigned index;
+            size_t id;
+            if (identify(fs, e->file, e->face, &file, &index, &st) == NB_OK)
+                slot_get(fs, file, e->file, index, &id, &st);
+        }
+    }
+}
+
 nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
 {
     nb_json_doc doc;
@@ -1001,6 +1107,7 @@ nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
                 parse_entries(map_path, dir, rj->string, "fallback", fb, &r->falls, &r->nfalls, st);
         if (rc != NB_OK) goto done;
     }
+    reserve_ids(fs);
 done:
     free(dir);
     nb_json_free(&doc);

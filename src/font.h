@@ -3,11 +3,15 @@
  * An nb_font is one face of one font file (a .ttc holds several), opened once with
  * FreeType and HarfBuzz over a memory-mapped file.  An nb_fontset owns every face it has
  * opened and the role chains read from a font map (fonts/fontmap.json, format in
- * fonts/README.md); faces are opened lazily, the first time a role is asked for, and kept
- * for the fontset's lifetime, so a batch run opens each font file once.  Faces are never
- * freed on their own: nb_fontset_free frees them all.  Not thread-safe for loading; once
- * nb_fontset_prepare has resolved the roles a render needs, concurrent read-only use
- * (shaping with per-thread hb_buffers, reading metrics) is safe.
+ * fonts/README.md).  Faces are opened lazily: a role's primary face the first time the
+ * role is asked for, each fallback face only when a character is missing from the faces
+ * before it (nb_font_chain_more); fontconfig is initialised only when a family entry has
+ * to be looked up.  Face ids follow the font map's order, not the order of opening, so
+ * the same text gives the same ids whatever was rendered before.  Faces are kept for the
+ * fontset's lifetime, so a batch run opens each font file once; nb_fontset_free frees
+ * them all.  Not thread-safe for loading; once nb_fontset_prepare has resolved the roles a
+ * render needs (whole chains), concurrent read-only use (shaping with per-thread
+ * hb_buffers, reading metrics) is safe.
  */
 #ifndef NB_FONT_H
 #define NB_FONT_H
@@ -40,11 +44,15 @@ typedef struct nb_font {
 
 typedef struct nb_fontset nb_fontset;
 
-/* A fallback chain: the faces to try, in order, for one role. Owned by the fontset. */
+/* A fallback chain: the faces to try, in order, for one role. Owned by the fontset.
+ * fonts[0..count) are the faces opened so far; when none has a character, call
+ * nb_font_chain_more to open the next fallback. */
 typedef struct nb_font_chain {
     const char *role;
     nb_font **fonts;
     size_t count;
+    void *more; /* private: the fallbacks not opened yet (NULL: none, e.g. a chain built
+                   by hand) */
 } nb_font_chain;
 
 nb_fontset *nb_fontset_new(void);
@@ -58,9 +66,10 @@ nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
 nb_code nb_fontset_override(nb_fontset *fs, const char *role, const char *file_or_family,
                             nb_status *st);
 
-/* The chain for a role, opening its faces on first use.  Fails with NB_ERR_FONT naming the
- * role and every candidate tried when none of the role's primary candidates can be opened.
- * The pointer stays valid for the fontset's lifetime. */
+/* The chain for a role, opening its primary face on first use (fallbacks come with
+ * nb_font_chain_more).  Fails with NB_ERR_FONT naming the role and every candidate tried
+ * when none of the role's primary candidates can be opened.  The pointer stays valid for
+ * the fontset's lifetime. */
 nb_code nb_fontset_chain(nb_fontset *fs, const char *role, const nb_font_chain **out,
                          nb_status *st);
 
@@ -69,15 +78,22 @@ nb_code nb_fontset_chain(nb_fontset *fs, const char *role, const nb_font_chain *
 nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name, nb_font **out,
                         nb_status *st);
 
-/* Resolves the chains of the given roles now (all roles of the map when roles == NULL), so
- * that later use is read-only.  Fails like nb_fontset_chain. */
+/* Opens the next fallback face of the chain that is not in it yet and appends it; false
+ * when the chain has no more (fallbacks that cannot be opened are skipped).  Not
+ * thread-safe: it changes the chain. */
+bool nb_font_chain_more(const nb_font_chain *c);
+
+/* Resolves the whole chains of the given roles now, fallbacks included (all roles of the
+ * map when roles == NULL), so that later use is read-only.  Fails like nb_fontset_chain. */
 nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, nb_status *st);
 
 /* The roles known to the fontset (from the map and overrides), for listings. */
 size_t nb_fontset_role_count(const nb_fontset *fs);
 const char *nb_fontset_role_name(const nb_fontset *fs, size_t i);
 
-/* How many faces are open; nb_fontset_font(fs, id) returns the face with that id. */
+/* Face ids are below nb_fontset_count; nb_fontset_font(fs, id) returns the face with that
+ * id, NULL when it is not open (yet): ids are reserved, in map order, for every face the
+ * map names by file when the map is loaded. */
 size_t nb_fontset_count(const nb_fontset *fs);
 nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id);
 
@@ -91,8 +107,17 @@ unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid);
  * whole collection (face_index picks the face). */
 const unsigned char *nb_font_data(const nb_font *f, size_t *len);
 
-/* The face prepared once with hb_subset_preprocess, for many fast subsets (batch runs).
- * Created on first call, owned by the font; NULL only when out of memory. */
+/* The face to subset from.  By default the face itself (hb_subset_preprocess costs more
+ * than it saves for one document); when the fontset is set for reuse, the face prepared
+ * once with hb_subset_preprocess, created on first call and owned by the font, for many
+ * fast subsets (batch runs).  Both give the same subsets.  NULL only when out of memory. */
 hb_face_t *nb_font_subset_source(nb_font *f);
+
+/* Batch use: subset from preprocessed faces (see nb_font_subset_source). */
+void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse);
+
+/* For benchmarks: milliseconds spent opening faces and initialising fontconfig, and faces
+ * opened, summed over every fontset of the process since it started. */
+void nb_font_load_stats(double *ms, unsigned *faces);
 
 #endif

@@ -216,7 +216,7 @@ nb_code nb_shape(const nb_font_chain *chain, const char *utf8, size_t len,
             rc = nb_fail(st, NB_ERR_DATA, "invalid UTF-8 at byte offset %zu", i);
             break;
         }
-        size_t face = chain->count;
+        size_t face = SIZE_MAX; /* none yet */
         if (have_run &&
             (joins_base(cp) || (is_mark(cp) && nb_font_has_char(chain->fonts[prev_face], cp)))) {
             face = prev_face;
@@ -226,8 +226,11 @@ nb_code nb_shape(const nb_font_chain *chain, const char *utf8, size_t len,
                     face = k;
                     break;
                 }
+            /* not in the faces open so far: open fallbacks one by one */
+            while (face == SIZE_MAX && nb_font_chain_more(chain))
+                if (nb_font_has_char(chain->fonts[chain->count - 1], cp)) face = chain->count - 1;
         }
-        if (face == chain->count) {
+        if (face == SIZE_MAX) {
             if (!opts->allow_missing) {
                 if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
                     rc = nb_fail(st, NB_ERR_FONT,
