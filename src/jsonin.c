@@ -2,6 +2,8 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,27 +73,112 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col)
     *col = c;
 }
 
-/* Nesting depth, counted over brackets outside strings; stops early past the limit. */
-static bool depth_ok(const char *t, size_t len, size_t *where)
+/* One pass over the raw text, outside and inside strings: nesting depth, an upper bound on
+ * the number of values (every '[', '{' and ',' outside strings starts at most one more) and
+ * "\u0000" escapes (a NUL inside a string would cut it short).  On failure *where is the
+ * offending byte and the return value says which limit was hit. */
+typedef enum { SCAN_OK, SCAN_DEEP, SCAN_MANY, SCAN_NUL_ESCAPE } scan_result;
+
+static scan_result prescan(const char *t, size_t len, size_t *where, size_t *open_string)
 {
+    *open_string = SIZE_MAX; /* where a string that is never closed starts */
     int depth = 0;
+    size_t values = 1;
     bool in_str = false;
     for (size_t i = 0; i < len; i++) {
         char c = t[i];
         if (in_str) {
-            if (c == '\\') i++;
-            else if (c == '"') in_str = false;
+            if (c == '\\') {
+                if (i + 5 < len && memcmp(t + i + 1, "u0000", 5) == 0) {
+                    *where = i;
+                    return SCAN_NUL_ESCAPE;
+                }
+                i++;
+            } else if (c == '"') {
+                in_str = false;
+            }
             continue;
         }
-        if (c == '"') in_str = true;
-        else if (c == '{' || c == '[') {
-            if (++depth > NB_JSON_MAX_DEPTH) {
+        if (c == '"') {
+            in_str = true;
+            *open_string = i;
+        } else if (c == '{' || c == '[' || c == ',') {
+            if (c != ',' && ++depth > NB_JSON_MAX_DEPTH) {
                 *where = i;
-                return false;
+                return SCAN_DEEP;
             }
-        } else if (c == '}' || c == ']') depth--;
+            if (++values > NB_JSON_MAX_VALUES) {
+                *where = i;
+                return SCAN_MANY;
+            }
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
     }
-    return true;
+    if (!in_str) *open_string = SIZE_MAX;
+    return SCAN_OK;
+}
+
+/* A JSON path for messages, built while walking the tree: "$.a.b[3]". */
+typedef struct jpath {
+    char buf[400];
+    size_t len;
+} jpath;
+
+static size_t jpath_push(jpath *p, const cJSON *parent, const cJSON *child, int index)
+{
+    size_t old = p->len, room = sizeof p->buf - p->len;
+    int n = cJSON_IsArray(parent) ? snprintf(p->buf + p->len, room, "[%d]", index)
+                                  : snprintf(p->buf + p->len, room, ".%s", child->string);
+    if (n < 0 || (size_t)n >= room) {
+        /* Too long for a message: end it with "…" and keep that. */
+        memcpy(p->buf + sizeof p->buf - 4, "\xE2\x80\xA6", 4);
+        p->len = sizeof p->buf - 1;
+    } else {
+        p->len += (size_t)n;
+    }
+    return old;
+}
+
+/* Every string and key within NB_JSON_MAX_STRING, every number finite. */
+static nb_code check_values(const char *name, const cJSON *node, jpath *p, nb_status *st)
+{
+    if (cJSON_IsString(node) && node->valuestring) {
+        size_t n = strlen(node->valuestring);
+        if (n > NB_JSON_MAX_STRING)
+            return nb_fail(st, NB_ERR_LIMIT,
+                           "%s: %s: string of %zu bytes, more than the limit of %d (1 MiB)", name,
+                           p->buf, n, NB_JSON_MAX_STRING);
+    } else if (cJSON_IsNumber(node) && !isfinite(node->valuedouble)) {
+        return nb_fail(st, NB_ERR_JSON,
+                       "%s: %s: number out of range (beyond ±1.8e308; JSON numbers must be finite)",
+                       name, p->buf);
+    }
+    int i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        if (c->string && strlen(c->string) > NB_JSON_MAX_STRING)
+            return nb_fail(st, NB_ERR_LIMIT,
+                           "%s: %s: a key of %zu bytes, more than the limit of %d (1 MiB)", name,
+                           p->buf, strlen(c->string), NB_JSON_MAX_STRING);
+        size_t old = jpath_push(p, node, c, i);
+        if (check_values(name, c, p, st)) return st->code;
+        p->len = old;
+        p->buf[old] = '\0';
+    }
+    return NB_OK;
+}
+
+/* A hint after a syntax error at `near`, for the mistakes people make. */
+static const char *syntax_hint(const char *near)
+{
+    static const char *const nonfinite[] = {"NaN",       "-NaN", "Infinity", "-Infinity",
+                                            "+Infinity", "nan",  "inf",      "-inf"};
+    for (size_t i = 0; i < sizeof nonfinite / sizeof nonfinite[0]; i++)
+        if (strncmp(near, nonfinite[i], strlen(nonfinite[i])) == 0)
+            return " (NaN and Infinity are not JSON numbers: write a number)";
+    if (near[0] == '\'') return " (JSON strings take double quotes)";
+    if (near[0] == '}' || near[0] == ']') return " (a comma before it?)";
+    return "";
 }
 
 nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_doc *out,
@@ -117,12 +204,19 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
         line_col(text, off, &line, &col);
         return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: NUL byte in the file", name, line, col);
     }
-    size_t deep;
-    if (!depth_ok(text, len, &deep)) {
+    size_t where = 0, open_string;
+    scan_result sr = prescan(text, len, &where, &open_string);
+    if (sr != SCAN_OK) {
         size_t line, col;
-        line_col(text, deep, &line, &col);
-        return nb_fail(st, NB_ERR_LIMIT, "%s:%zu:%zu: nested more than %d levels deep", name,
-                       line, col, NB_JSON_MAX_DEPTH);
+        line_col(text, where, &line, &col);
+        if (sr == SCAN_DEEP)
+            return nb_fail(st, NB_ERR_LIMIT, "%s:%zu:%zu: nested more than %d levels deep", name,
+                           line, col, NB_JSON_MAX_DEPTH);
+        if (sr == SCAN_MANY)
+            return nb_fail(st, NB_ERR_LIMIT, "%s:%zu:%zu: more than %d values in one document",
+                           name, line, col, NB_JSON_MAX_VALUES);
+        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: \\u0000 (a NUL character) in a string", name,
+                       line, col);
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
@@ -133,22 +227,43 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
         line_col(text, off, &line, &col);
         char near[24] = {0};
         size_t k = 0;
-        for (size_t i = off; i < len && k < 12 && text[i] != '\n'; i++) near[k++] = text[i];
-        if (off >= len)
+        for (size_t i = off; i < len && k < 12 && text[i] != '\n'; i++)
+            near[k++] = text[i];
+        /* Never end the excerpt inside a character (the input is valid UTF-8 by now). */
+        while (k > 0 && off + k < len && ((unsigned char)text[off + k] & 0xC0) == 0x80)
+            k--;
+        near[k] = '\0';
+        size_t rest = off;
+        while (rest < len && strchr(" \t\r\n", text[rest]))
+            rest++;
+        if (rest >= len) {
+            line_col(text, len, &line, &col);
             return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: unexpected end of file",
                            name, line, col);
-        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error near '%s'", name, line, col,
-                       near);
+        }
+        if (open_string != SIZE_MAX && open_string + 1 >= off)
+            return nb_fail(st, NB_ERR_JSON,
+                           "%s:%zu:%zu: JSON syntax error: a string starts here and is never "
+                           "closed (unexpected end of file)",
+                           name, line, col);
+        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error near '%s'%s", name, line,
+                       col, near, syntax_hint(near));
     }
     /* Anything but white space after the value is an error too. */
     size_t off = (size_t)(end - text);
-    while (off < len && strchr(" \t\r\n", text[off])) off++;
+    while (off < len && strchr(" \t\r\n", text[off]))
+        off++;
     if (off < len) {
         size_t line, col;
         line_col(text, off, &line, &col);
         cJSON_Delete(root);
         return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: text after the document",
                        name, line, col);
+    }
+    jpath p = {"$", 1};
+    if (check_values(name, root, &p, st)) {
+        cJSON_Delete(root);
+        return st->code;
     }
     out->root = root;
     out->path = strdup(name);
@@ -174,8 +289,8 @@ nb_code nb_json_load(const char *path, nb_json_doc *out, nb_status *st)
     }
     if (sb.st_size > NB_JSON_MAX_FILE) {
         fclose(f);
-        return nb_fail(st, NB_ERR_LIMIT, "%s: file is %lld bytes, more than the limit of %d",
-                       path, (long long)sb.st_size, NB_JSON_MAX_FILE);
+        return nb_fail(st, NB_ERR_LIMIT, "%s: file is %lld bytes, more than the limit of %d", path,
+                       (long long)sb.st_size, NB_JSON_MAX_FILE);
     }
     size_t cap = (size_t)sb.st_size + 1, len = 0;
     char *buf = malloc(cap);
@@ -224,7 +339,8 @@ const cJSON *nb_json_at(const cJSON *root, const char *path)
             continue;
         }
         size_t k = 0;
-        while (*p && *p != '.' && *p != '[' && k + 1 < sizeof key) key[k++] = *p++;
+        while (*p && *p != '.' && *p != '[' && k + 1 < sizeof key)
+            key[k++] = *p++;
         key[k] = '\0';
         if (!cJSON_IsObject(cur)) return NULL;
         cur = cJSON_GetObjectItemCaseSensitive(cur, key);
