@@ -25,7 +25,8 @@ nb_flow_item *nb_flow_add(nb_layout *l, nb_flow *f)
 {
     if (f->count == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 256;
-        nb_flow_item *it = nb_arena_grow(&l->arena, f->items, f->cap * sizeof *it, cap * sizeof *it);
+        nb_flow_item *it =
+            nb_arena_grow(&l->arena, f->items, f->cap * sizeof *it, cap * sizeof *it);
         if (!it) return NULL;
         f->items = it;
         f->cap = cap;
@@ -59,8 +60,10 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
             snprintf(err, nerr, "expected a finite number");
             return false;
         }
-        if (d == floor(d) && fabs(d) < 9007199254740992.0) snprintf(buf, n, "%.0f", d);
-        else snprintf(buf, n, "%.15g", d);
+        if (d == floor(d) && fabs(d) < 9007199254740992.0)
+            snprintf(buf, n, "%.0f", d);
+        else
+            snprintf(buf, n, "%.15g", d);
         return true;
     }
     if (cJSON_IsObject(v)) {
@@ -78,6 +81,135 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
 }
 
 /* ---- setting text into lines ------------------------------------------------------ */
+
+/* Balanced titles.  A title of N lines (N as first-fit breaking gives it) is split into N
+ * lines whose lengths are as equal as possible, preferring word boundaries: the cost of a
+ * split is the sum over lines of |length - mean| in ems plus, per break, 0 at a good
+ * point (after an administrative unit such as 县/镇/人民政府, after 年度, before the
+ * standard phrases 政府信息公开 / 工作年度报告), 6 inside one of those phrases, 3
+ * elsewhere, and the split is refused between a number and its unit (2020年) or inside
+ * 年度.  Dynamic programming over the allowed breaks; only for titles of at most
+ * BALANCE_MAX_ITEMS clusters and BALANCE_MAX_LINES lines (longer text keeps first fit). */
+enum { BALANCE_MAX_ITEMS = 400, BALANCE_MAX_LINES = 6 };
+
+/* Whether the items just before `i` (after=true) or from `i` on spell `utf8`. */
+static bool items_spell(const nb_lb_item *items, size_t n, size_t i, const char *utf8, bool after)
+{
+    uint32_t cps[16];
+    size_t k = 0;
+    for (const unsigned char *u = (const unsigned char *)utf8; *u && k < 16; k++) {
+        if (*u < 0x80)
+            cps[k] = *u++;
+        else if (*u < 0xE0)
+            cps[k] = (uint32_t)(*u & 0x1F) << 6 | (u[1] & 0x3F), u += 2;
+        else if (*u < 0xF0)
+            cps[k] = (uint32_t)(*u & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F),
+            u += 3;
+        else
+            cps[k] = (uint32_t)(*u & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+                     (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F),
+            u += 4;
+    }
+    size_t start = after ? i - (k <= i ? k : i) : i;
+    if (after ? k > i : i + k > n) return false;
+    for (size_t j = 0; j < k; j++)
+        if (items[start + j].cp != cps[j]) return false;
+    return true;
+}
+
+static bool inside_phrase(const nb_lb_item *items, size_t n, size_t i, const char *phrase,
+                          size_t len)
+{
+    /* A break at i lies strictly inside `phrase` (len code points) when the phrase starts
+     * at i - j for some 0 < j < len. */
+    for (size_t j = 1; j < len && j <= i; j++)
+        if (items_spell(items, n, i - j, phrase, false)) return true;
+    return false;
+}
+
+/* Penalty in ems of a title break before item i; < 0: never here. */
+static float title_break_penalty(const nb_lb_item *items, size_t n, size_t i)
+{
+    uint32_t a = items[i - 1].cp, b = items[i].cp;
+    bool a_digit = a >= '0' && a <= '9', b_digit = b >= '0' && b <= '9';
+    if (a_digit && !b_digit && b >= 0x3000) return -1; /* 2020年, 60号 */
+    if (a == 0x7B2C /* 第 */ && b_digit) return -1;
+    if (a == 0x5E74 /* 年 */ && b == 0x5EA6 /* 度 */) return -1;
+    static const char *const good_before[] = {"政府信息公开", "工作年度报告", "年度报告", "关于"};
+    static const char *const good_after[] = {"人民政府", "年度", "委员会", "办公室", "办公厅",
+                                             "管理局",   "街道", "省",     "市",     "县",
+                                             "区",       "镇",   "乡",     "局"};
+    for (size_t k = 0; k < sizeof good_before / sizeof *good_before; k++)
+        if (items_spell(items, n, i, good_before[k], false)) return 0;
+    if (inside_phrase(items, n, i, "政府信息公开", 6) ||
+        inside_phrase(items, n, i, "工作年度报告", 6))
+        return 6;
+    for (size_t k = 0; k < sizeof good_after / sizeof *good_after; k++)
+        if (items_spell(items, n, i, good_after[k], true)) return 0;
+    return 3;
+}
+
+/* Chooses `nlines` line ends for a balanced title; false when it cannot (too long, or no
+ * split fits the measure), and the caller keeps first fit. */
+static bool balance_ends(const nb_lb_item *items, size_t n, const nb_lb_params *p, size_t nlines,
+                         size_t *ends)
+{
+    if (n > BALANCE_MAX_ITEMS || nlines < 2 || nlines > BALANCE_MAX_LINES) return false;
+    /* Candidate ends: allowed primary breaks, and n. */
+    size_t cand[BALANCE_MAX_ITEMS + 1], nc = 0;
+    float pen[BALANCE_MAX_ITEMS + 1];
+    double pre[BALANCE_MAX_ITEMS + 1];
+    pre[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        pre[i + 1] = pre[i] + items[i].width;
+    for (size_t i = 1; i < n; i++) {
+        if (nb_lb_break_class(items, n, i) != NB_LB_BREAK_PRIMARY) continue;
+        float pe = title_break_penalty(items, n, i);
+        if (pe < 0) continue;
+        cand[nc] = i;
+        pen[nc++] = pe;
+    }
+    cand[nc] = n;
+    pen[nc++] = 0;
+    double mean = pre[n] / (double)nlines;
+    /* cost[l][c]: best cost of lines 0..l with line l ending at cand[c]. */
+    static const double INF = 1e30;
+    double cost[BALANCE_MAX_LINES][BALANCE_MAX_ITEMS + 1];
+    short from[BALANCE_MAX_LINES][BALANCE_MAX_ITEMS + 1];
+    for (size_t l = 0; l < nlines; l++) {
+        for (size_t c = 0; c < nc; c++) {
+            cost[l][c] = INF;
+            from[l][c] = -1;
+            size_t e = cand[c];
+            /* Line l starts at 0 (l == 0) or where line l - 1 ended, at cand[b]. */
+            size_t nb = l == 0 ? 1 : c;
+            for (size_t b = 0; b < nb; b++) {
+                size_t s = 0;
+                double base = 0;
+                if (l > 0) {
+                    if (cost[l - 1][b] >= INF) continue;
+                    s = cand[b];
+                    base = cost[l - 1][b];
+                }
+                if (e <= s) continue;
+                double w = pre[e] - pre[s] + (s == 0 ? p->first_indent : 0);
+                if (w > p->measure + 1e-3) continue;
+                double cst = base + fabs(w - mean) / p->em + (e < n ? pen[c] : 0);
+                if (cst < cost[l][c]) {
+                    cost[l][c] = cst;
+                    from[l][c] = (short)b;
+                }
+            }
+        }
+    }
+    if (cost[nlines - 1][nc - 1] >= INF) return false;
+    size_t c = nc - 1;
+    for (size_t l = nlines; l-- > 0;) {
+        ends[l] = cand[c];
+        c = (size_t)from[l][c];
+    }
+    return true;
+}
 
 nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float measure,
                     float char_grid, nb_set_para *out, const char *where, nb_status *st)
@@ -101,7 +233,7 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
     for (size_t i = 0; i < sh.count; i++)
         if (sh.glyphs[i].cluster_len > 0 || i == 0) nitems++;
     nb_lb_item *items = malloc((nitems ? nitems : 1) * sizeof *items);
-    size_t *first = malloc((nitems + 1) * sizeof *first); /* first glyph of each item */
+    size_t *first = malloc((nitems + 1) * sizeof *first);         /* first glyph of each item */
     float *shift = malloc((nitems ? nitems : 1) * sizeof *shift); /* grid centring */
     nb_lb_result lb = {0};
     nb_code rc = NB_OK;
@@ -146,22 +278,18 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
         rc = st->code;
         goto done;
     }
-    /* A centred title with balance: the narrowest measure that needs no more lines. */
+    /* A centred title with balance: the same number of lines, of near equal length,
+     * broken at word boundaries where it can (see balance_ends). */
     if (style->balance && lb.nlines > 1 && style->align == NB_ALIGN_CENTER) {
-        float total = 0;
-        for (size_t i = 0; i < nitems; i++) total += items[i].width;
-        size_t want = lb.nlines;
-        for (float m = total / (float)want; m < p.measure; m += size / 2) {
-            nb_lb_params q = p;
-            q.measure = m;
+        size_t ends[BALANCE_MAX_LINES];
+        if (balance_ends(items, nitems, &p, lb.nlines, ends)) {
             nb_lb_result r2 = {0};
-            if (nb_linebreak(items, nitems, &q, &r2, st)) break;
-            if (r2.nlines <= want) {
+            if (nb_lb_set_lines(items, nitems, &p, ends, lb.nlines, &r2, st) == NB_OK) {
                 nb_lb_result_free(&lb);
                 lb = r2;
-                break;
+            } else {
+                nb_status_clear(st);
             }
-            nb_lb_result_free(&r2);
         }
     }
     s->linebreak_ms += now_ms() - t1;
@@ -178,8 +306,10 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
         SL->width = L->width;
         float x0 = 0;
         float avail = measure - style->right_indent_chars * char_w;
-        if (style->align == NB_ALIGN_CENTER) x0 = (avail - L->width) / 2;
-        else if (style->align == NB_ALIGN_RIGHT) x0 = avail - L->width;
+        if (style->align == NB_ALIGN_CENTER)
+            x0 = (avail - L->width) / 2;
+        else if (style->align == NB_ALIGN_RIGHT)
+            x0 = avail - L->width;
         if (x0 < 0) x0 = 0;
         /* Count runs (changes of font) to size the box array. */
         size_t g0 = L->start < nitems ? first[L->start] : sh.count;
@@ -264,8 +394,10 @@ static nb_code add_para(composer *c, const nb_style *style, const char *text, co
         it->kind = NB_FLOW_LINE;
         it->height = style->line_pitch;
         it->snap = style->snap_to_grid;
-        if (i == 0) it->break_before = !c->keep_next && !keep_with_previous && style->space_before <= 0;
-        else it->break_before = !together && i >= 2 && n - i >= 2;
+        if (i == 0)
+            it->break_before = !c->keep_next && !keep_with_previous && style->space_before <= 0;
+        else
+            it->break_before = !together && i >= 2 && n - i >= 2;
         if (i == 0 && style->space_before > 0) it->break_before = false;
         float base = nb_baseline_in_line(style->line_pitch, style->size);
         it->boxes = para.lines[i].boxes;
@@ -338,8 +470,9 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
                 ps = nb_layout_style(c->spec, b->heading_style);
             } else {
                 return nb_fail(st, NB_ERR_DATA, "%s: expected %s", where,
-                               b->kind == NB_BLOCK_FLOW ? "a paragraph string or {\"heading\": string}"
-                                                        : "a paragraph string");
+                               b->kind == NB_BLOCK_FLOW
+                                   ? "a paragraph string or {\"heading\": string}"
+                                   : "a paragraph string");
             }
             if (add_para(c, ps, text, where, first && b->keep_with_previous, NULL, 0, false, st))
                 return st->code;
@@ -360,11 +493,12 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
                 text = buf;
                 snprintf(where, sizeof where, "%s: $.%s", c->data_name, ls->value);
             } else {
-                snprintf(where, sizeof where, "%s: $.%s.lines[%zu]", c->spec->path, b->json_path, i);
+                snprintf(where, sizeof where, "%s: $.%s.lines[%zu]", c->spec->path, b->json_path,
+                         i);
             }
             /* Lines of a block stay together. */
-            if (add_para(c, style, text, where, first ? b->keep_with_previous : true, NULL, 0,
-                         true, st))
+            if (add_para(c, style, text, where, first ? b->keep_with_previous : true, NULL, 0, true,
+                         st))
                 return st->code;
             first = false;
         }
@@ -381,8 +515,10 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             it->table = t;
             it->row = r;
             it->height = nb_table_row_height(t, r);
-            if (r == 0) it->break_before = !c->keep_next && !b->keep_with_previous;
-            else it->break_before = r > hr; /* header rows stay with the first body row */
+            if (r == 0)
+                it->break_before = !c->keep_next && !b->keep_with_previous;
+            else
+                it->break_before = r > hr; /* header rows stay with the first body row */
             c->keep_next = false;
         }
         return NB_OK;
@@ -396,8 +532,10 @@ static void shape_notice(void *ctx, uint32_t cp, size_t byte_offset, const nb_fo
 {
     const nb_setter *set = ctx;
     char utf8[8] = {0};
-    if (cp < 0x80) utf8[0] = (char)cp;
-    else if (cp < 0x800) utf8[0] = (char)(0xC0 | cp >> 6), utf8[1] = (char)(0x80 | (cp & 0x3F));
+    if (cp < 0x80)
+        utf8[0] = (char)cp;
+    else if (cp < 0x800)
+        utf8[0] = (char)(0xC0 | cp >> 6), utf8[1] = (char)(0x80 | (cp & 0x3F));
     else if (cp < 0x10000)
         utf8[0] = (char)(0xE0 | cp >> 12), utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
         utf8[2] = (char)(0x80 | (cp & 0x3F));
@@ -405,11 +543,15 @@ static void shape_notice(void *ctx, uint32_t cp, size_t byte_offset, const nb_fo
         utf8[0] = (char)(0xF0 | cp >> 18), utf8[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
         utf8[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), utf8[3] = (char)(0x80 | (cp & 0x3F));
     if (used)
-        fprintf(set->verbose, "nianbao: note: %s: U+%04X '%s' (byte %zu) taken from the fallback "
-                "font %s\n", set->where, cp, utf8, byte_offset, used->postscript_name);
+        fprintf(set->verbose,
+                "nianbao: note: %s: U+%04X '%s' (byte %zu) taken from the fallback "
+                "font %s\n",
+                set->where, cp, utf8, byte_offset, used->postscript_name);
     else
-        fprintf(set->verbose, "nianbao: warning: %s: U+%04X '%s' (byte %zu) is in no font; drawn "
-                "as .notdef\n", set->where, cp, utf8, byte_offset);
+        fprintf(set->verbose,
+                "nianbao: warning: %s: U+%04X '%s' (byte %zu) is in no font; drawn "
+                "as .notdef\n",
+                set->where, cp, utf8, byte_offset);
 }
 
 nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs,

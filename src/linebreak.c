@@ -167,7 +167,7 @@ static bool is_han(uint32_t cp)
  * a soft hyphen and drops it, so a URL broken there would be copied wrong. */
 static bool is_url_break_after(uint32_t cp)
 {
-    return cp == '/' || cp == '.' || cp == '?' || cp == '&' || cp == '=' || cp == '_';
+    return cp == '/' || cp == '.' || cp == '?';
 }
 
 static bool is_dash(uint32_t cp)
@@ -306,6 +306,9 @@ static size_t span_gaps(const para *g, size_t s, size_t e)
 
 enum { MODE_NORMAL, MODE_SQUEEZE, MODE_HANG };
 
+/* The most a justified line is spread between two items, in ems. */
+#define MAX_SPREAD_EM 0.5
+
 typedef struct builder {
     nb_lb_line *lines;
     size_t nlines, cap;
@@ -378,6 +381,10 @@ static bool set_line(const para *g, builder *b, size_t s, size_t e, int mode, bo
     double per = 0.0;
     bool stretch = p->justify && !last;
     if (stretch && t > s + 1 && content < avail) per = (avail - content) / (double)(t - s - 1);
+    /* Bounded: a line that would need more (a long unbreakable run pushed to the next line,
+     * few items) stays short rather than letter-spaced. */
+    bool capped = per > MAX_SPREAD_EM * p->em;
+    if (capped) per = MAX_SPREAD_EM * p->em;
 
     double pen = x0;
     for (size_t i = s; i < t; i++) {
@@ -388,8 +395,8 @@ static bool set_line(const para *g, builder *b, size_t s, size_t e, int mode, bo
         if (i + 1 < t) pen += latin_gap(&it[i], &it[i + 1], p) + per;
     }
     float width = (float)pen;
-    if (per > 0.0) width = x0 + avail;     /* exact, whatever the rounding on the way */
-    for (size_t i = t; i < hang_at; i++) { /* trailing spaces: no width at the line end */
+    if (per > 0.0 && !capped) width = x0 + avail; /* exact, whatever the rounding */
+    for (size_t i = t; i < hang_at; i++) {        /* trailing spaces: no width at the line end */
         b->x[i] = width;
         b->w[i] = 0.0f;
     }
@@ -497,8 +504,8 @@ void nb_lb_result_free(nb_lb_result *r)
     memset(r, 0, sizeof *r);
 }
 
-nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, nb_lb_result *out,
-                     nb_status *st)
+static nb_code check_input(const nb_lb_item *items, size_t n, const nb_lb_params *p,
+                           nb_lb_result *out, nb_status *st)
 {
     if (out == NULL || p == NULL)
         return nb_fail(st, NB_ERR_USAGE, "linebreak: no parameters or no result given");
@@ -510,13 +517,7 @@ nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, n
         return nb_fail(st, NB_ERR_LAYOUT, "linebreak: em is %g pt (expected > 0)", (double)p->em);
     if (!isfinite(p->first_indent) || !isfinite(p->cjk_latin_gap))
         return nb_fail(st, NB_ERR_LAYOUT, "linebreak: first_indent or cjk_latin_gap not finite");
-    if (n == 0) {
-        out->lines = malloc(sizeof *out->lines);
-        if (out->lines == NULL) return nb_fail(st, NB_ERR_NOMEM, "linebreak: out of memory");
-        out->lines[0] = (nb_lb_line){0, 0, 0.0f, true};
-        out->nlines = 1;
-        return NB_OK;
-    }
+    if (n == 0) return NB_OK;
     if (items == NULL) return nb_fail(st, NB_ERR_USAGE, "linebreak: %zu items but no array", n);
     if (n > (SIZE_MAX / sizeof(double)) - 1)
         return nb_fail(st, NB_ERR_LIMIT, "linebreak: paragraph of %zu items is too long", n);
@@ -525,7 +526,23 @@ nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, n
             return nb_fail(st, NB_ERR_LAYOUT,
                            "linebreak: item %zu (U+%04X) has width %g (expected >= 0)", i,
                            (unsigned)items[i].cp, (double)items[i].width);
+    return NB_OK;
+}
 
+static nb_code empty_result(nb_lb_result *out, nb_status *st)
+{
+    out->lines = malloc(sizeof *out->lines);
+    if (out->lines == NULL) return nb_fail(st, NB_ERR_NOMEM, "linebreak: out of memory");
+    out->lines[0] = (nb_lb_line){0, 0, 0.0f, true};
+    out->nlines = 1;
+    return NB_OK;
+}
+
+/* Builds the prefix sums and break classes, then either breaks the lines (ends == NULL) or
+ * sets them at the given ends. */
+static nb_code run(const nb_lb_item *items, size_t n, const nb_lb_params *p, const size_t *ends,
+                   size_t nends, nb_lb_result *out, nb_status *st)
+{
     para g = {items, n, p, NULL, NULL};
     builder b = {0};
     g.q = malloc((n + 1) * sizeof *g.q);
@@ -546,7 +563,20 @@ nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, n
         if (i > 0) g.cls[i] = (uint8_t)nb_lb_break_class(items, n, i);
     }
 
-    rc = break_lines(&g, &b, st);
+    if (ends == NULL) {
+        rc = break_lines(&g, &b, st);
+    } else {
+        size_t s = 0;
+        for (size_t k = 0; k < nends && rc == NB_OK; k++) {
+            float x0 = (s == 0) ? p->first_indent : 0.0f;
+            float avail = p->measure - x0;
+            int mode =
+                span_width(&g, s, ends[k]) > (double)avail + 1e-3 ? MODE_SQUEEZE : MODE_NORMAL;
+            if (!set_line(&g, &b, s, ends[k], mode, k + 1 == nends, x0, avail))
+                rc = nb_fail(st, NB_ERR_NOMEM, "linebreak: out of memory for %zu lines", k + 1);
+            s = ends[k];
+        }
+    }
     if (rc == NB_OK) {
         out->lines = b.lines;
         out->nlines = b.nlines;
@@ -562,4 +592,29 @@ done:
     free(b.x);
     free(b.w);
     return rc;
+}
+
+nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, nb_lb_result *out,
+                     nb_status *st)
+{
+    if (check_input(items, n, p, out, st)) return st->code;
+    if (n == 0) return empty_result(out, st);
+    return run(items, n, p, NULL, 0, out, st);
+}
+
+nb_code nb_lb_set_lines(const nb_lb_item *items, size_t n, const nb_lb_params *p,
+                        const size_t *ends, size_t nends, nb_lb_result *out, nb_status *st)
+{
+    if (check_input(items, n, p, out, st)) return st->code;
+    if (n == 0) return empty_result(out, st);
+    if (ends == NULL || nends == 0 || ends[nends - 1] != n)
+        return nb_fail(st, NB_ERR_USAGE, "linebreak: the given line ends do not end at item %zu",
+                       n);
+    for (size_t k = 0; k < nends; k++)
+        if (ends[k] == 0 || (k > 0 && ends[k] <= ends[k - 1]) ||
+            (ends[k] < n && !nb_lb_break_allowed(items, n, ends[k])))
+            return nb_fail(st, NB_ERR_USAGE,
+                           "linebreak: line end %zu (item %zu) is not an allowed break", k,
+                           ends[k]);
+    return run(items, n, p, ends, nends, out, st);
 }

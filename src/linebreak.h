@@ -5,7 +5,8 @@
  * line.  The rules: no line starts with closing/pause punctuation (，。、；：？！）】》」』”’…·
  * and the second half of —— or ……) and none ends with opening punctuation （【《「『“‘; ——
  * and …… are never split; runs of digits and Latin letters (and URLs) are kept whole,
- * breaking inside them only at their own break points (after / . - ? & = _ and at spaces)
+ * breaking inside them only at their own break points (after / . ? and at spaces; not after
+ * -, which text extraction would drop)
  * when a run is longer than a line; a break is allowed between any two CJK characters
  * otherwise.  Adjacent full-width punctuation is compressed by half an em; justified lines
  * spread leftover space evenly between items (bounded, so a URL line does not open wide
@@ -62,11 +63,18 @@ nb_code nb_linebreak(const nb_lb_item *items, size_t n, const nb_lb_params *p, n
                      nb_status *st);
 void nb_lb_result_free(nb_lb_result *r);
 
+/* Sets a paragraph at line ends the caller chose (balanced titles): line k is items
+ * [ends[k-1], ends[k]), ends strictly increasing, the last equal to n, each an allowed break.
+ * Lines are positioned as nb_linebreak would (compression, justification, last line not
+ * stretched); a line wider than the measure is squeezed as far as its punctuation allows. */
+nb_code nb_lb_set_lines(const nb_lb_item *items, size_t n, const nb_lb_params *p,
+                        const size_t *ends, size_t nends, nb_lb_result *out, nb_status *st);
+
 /* Whether a line may break before item i (0 < i < n), by the rules alone. */
 bool nb_lb_break_allowed(const nb_lb_item *items, size_t n, size_t i);
 
 /* The kind of break before item i: PRIMARY (between CJK, after a space, CJK/Latin
- * boundary), SECONDARY (inside a Latin/URL run after / . - ? & = _, used only when the run
+ * boundary), SECONDARY (inside a Latin/URL run after / . ?, used only when the run
  * does not fit), NONE (forbidden; also for i == 0 or i >= n). */
 typedef enum nb_lb_break {
     NB_LB_BREAK_NONE = 0,

@@ -11,20 +11,23 @@
 #include "jsonin.h"
 
 typedef struct nb_tcell {
-    size_t row, col;         /* anchor */
+    size_t row, col; /* anchor */
     size_t rowspan, colspan;
-    float x, w;              /* pt from the table's left edge */
+    float x, w; /* pt from the table's left edge */
     const nb_style *style;
     nb_set_para text;
-    float text_h;            /* lines × pitch */
+    float text_h; /* lines × pitch */
 } nb_tcell;
 
 struct nb_table_layout {
     const nb_table_spec *spec;
-    nb_tcell *cells;
+    nb_tcell *cells; /* in order of their anchor row */
     size_t ncells;
     float *row_h;
     size_t nrows;
+    size_t *row_first; /* [nrows + 1]: cells anchored at row r are row_first[r]..[r+1] */
+    size_t *col_off;   /* [ncols + 1]: col_cells[col_off[c]..col_off[c+1]) start at column c */
+    size_t *col_cells; /* cell indices, by anchor row within a column */
 };
 
 size_t nb_table_nrows(const nb_table_layout *t)
@@ -54,7 +57,8 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
     t->nrows = ts->nrows;
     t->row_h = nb_arena_alloc(a, t->nrows * sizeof *t->row_h);
     size_t total = 0;
-    for (size_t r = 0; r < ts->nrows; r++) total += ts->rows[r].ncells;
+    for (size_t r = 0; r < ts->nrows; r++)
+        total += ts->rows[r].ncells;
     t->cells = nb_arena_alloc(a, (total ? total : 1) * sizeof *t->cells);
     size_t *busy = calloc(ts->ncols, sizeof *busy); /* rows still covered, per column */
     float *col_x = malloc((ts->ncols + 1) * sizeof *col_x);
@@ -64,7 +68,8 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
         return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
     col_x[0] = 0;
-    for (size_t c = 0; c < ts->ncols; c++) col_x[c + 1] = col_x[c] + ts->col_widths[c];
+    for (size_t c = 0; c < ts->ncols; c++)
+        col_x[c + 1] = col_x[c] + ts->col_widths[c];
     const nb_style *body = nb_layout_style(spec, ts->style);
     const nb_style *head = nb_layout_style(spec, ts->header_style);
     nb_code rc = NB_OK;
@@ -74,7 +79,8 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
         t->row_h[r] = ts->min_row_height;
         for (size_t k = 0; k < ts->rows[r].ncells; k++) {
             const nb_cell_spec *cs = &ts->rows[r].cells[k];
-            while (col < ts->ncols && busy[col] > 0) col++;
+            while (col < ts->ncols && busy[col] > 0)
+                col++;
             nb_tcell *cell = &t->cells[t->ncells++];
             cell->row = r;
             cell->col = col;
@@ -83,7 +89,8 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
             cell->x = col_x[col];
             cell->w = col_x[col + cell->colspan] - col_x[col];
             cell->style = r < ts->header_rows ? head : body;
-            for (size_t s2 = 0; s2 < cell->colspan; s2++) busy[col + s2] = cell->rowspan;
+            for (size_t s2 = 0; s2 < cell->colspan; s2++)
+                busy[col + s2] = cell->rowspan;
             col += cell->colspan;
             const char *text = NULL;
             if (cs->kind == NB_CELL_TEXT) {
@@ -122,12 +129,37 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
     free(busy);
     free(col_x);
     if (rc) return rc;
+    /* Indexes for drawing a page's fragment without walking every cell. */
+    t->row_first = nb_arena_alloc(a, (t->nrows + 1) * sizeof *t->row_first);
+    t->col_off = nb_arena_alloc(a, (ts->ncols + 1) * sizeof *t->col_off);
+    t->col_cells = nb_arena_alloc(a, (t->ncells ? t->ncells : 1) * sizeof *t->col_cells);
+    if (!t->row_first || !t->col_off || !t->col_cells)
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    memset(t->col_off, 0, (ts->ncols + 1) * sizeof *t->col_off);
+    size_t ci = 0;
+    for (size_t r = 0; r <= t->nrows; r++) {
+        t->row_first[r] = ci;
+        while (ci < t->ncells && t->cells[ci].row == r)
+            ci++;
+    }
+    for (size_t i = 0; i < t->ncells; i++)
+        t->col_off[t->cells[i].col + 1]++;
+    for (size_t c = 0; c < ts->ncols; c++)
+        t->col_off[c + 1] += t->col_off[c];
+    size_t *fill = calloc(ts->ncols ? ts->ncols : 1, sizeof *fill);
+    if (!fill) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->ncells; i++) {
+        size_t c = t->cells[i].col;
+        t->col_cells[t->col_off[c] + fill[c]++] = i;
+    }
+    free(fill);
     /* Spanning cells: grow their last row when the span is too short for the text. */
     for (size_t i = 0; i < t->ncells; i++) {
         nb_tcell *cell = &t->cells[i];
         if (cell->rowspan < 2) continue;
         float h = 0;
-        for (size_t r = cell->row; r < cell->row + cell->rowspan; r++) h += t->row_h[r];
+        for (size_t r = cell->row; r < cell->row + cell->rowspan; r++)
+            h += t->row_h[r];
         float need = cell->text_h + 2 * ts->pad_y;
         if (need > h) t->row_h[cell->row + cell->rowspan - 1] += need - h;
     }
@@ -145,58 +177,105 @@ static nb_code add_rule(nb_layout *l, nb_page *page, float x0, float y0, float x
     return NB_OK;
 }
 
+/* Draws cell c over the fragment's rows [first, last] (indexes into rows / y_top). */
+static nb_code draw_cell(nb_layout *l, nb_page *page, const nb_table_layout *t, const nb_tcell *c,
+                         const size_t *rows, const float *y_top, size_t n, size_t first,
+                         size_t last, float x_left, nb_status *st)
+{
+    const float rw = t->spec->rule_width;
+    float top = y_top[first];
+    float bottom = y_top[last] + t->row_h[rows[last]];
+    float left = x_left + c->x, right = left + c->w;
+    /* Each cell draws its top and left edge; the right and bottom edges of the table's last
+     * column / the fragment's last row close the grid. */
+    if (add_rule(l, page, left, top, right, top, rw, st) ||
+        add_rule(l, page, left, top, left, bottom, rw, st))
+        return st->code;
+    if (c->col + c->colspan == t->spec->ncols &&
+        add_rule(l, page, right, top, right, bottom, rw, st))
+        return st->code;
+    if ((last == n - 1 || c->row + c->rowspan == t->nrows) &&
+        add_rule(l, page, left, bottom, right, bottom, rw, st))
+        return st->code;
+    /* Text, centred both ways in the visible part (a continued span repeats it). */
+    float pitch = c->style->line_pitch;
+    float y0 = top + (bottom - top - c->text_h) / 2;
+    if (y0 < top) y0 = top;
+    float base = nb_baseline_in_line(pitch, c->style->size);
+    float dx = left + t->spec->pad_x; /* lines are already aligned in the cell */
+    for (size_t li = 0; li < c->text.nlines; li++) {
+        const nb_set_line *L = &c->text.lines[li];
+        for (size_t b = 0; b < L->nboxes; b++) {
+            nb_box *box = nb_page_add_box(l, page);
+            if (!box) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            *box = L->boxes[b];
+            box->y = y0 + (float)li * pitch + base;
+            /* Copy the glyphs: the same line may be drawn on two pages. */
+            nb_box_glyph *g = nb_arena_alloc(&l->arena, box->nglyphs * sizeof *g + 1);
+            if (!g) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+            for (size_t k = 0; k < box->nglyphs; k++) {
+                g[k] = L->boxes[b].glyphs[k];
+                g[k].x += dx;
+            }
+            box->glyphs = g;
+        }
+    }
+    return NB_OK;
+}
+
+/* The cell covering (row, column col) that is anchored above `row`, or NULL. */
+static const nb_tcell *span_from_above(const nb_table_layout *t, size_t row, size_t col)
+{
+    size_t lo = t->col_off[col], hi = t->col_off[col + 1]; /* last cell with anchor <= row */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->cells[t->col_cells[mid]].row <= row)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == t->col_off[col]) return NULL;
+    const nb_tcell *c = &t->cells[t->col_cells[lo - 1]];
+    return c->row < row && c->row + c->rowspan > row ? c : NULL;
+}
+
+/* The fragment is made of runs of consecutive rows (the repeated header rows, then the
+ * body rows on the page); each run draws the cells anchored in it and, at its first row,
+ * the cells continued from above.  Work: the fragment's cells plus columns × log(rows) per
+ * run, so a long table costs linear time over all its pages. */
 nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
                       const float *y_top, size_t n, float x_left, nb_status *st)
 {
-    const float rw = t->spec->rule_width;
-    for (size_t i = 0; i < t->ncells; i++) {
-        const nb_tcell *c = &t->cells[i];
-        /* The cell's rows that are on this page (a contiguous run of the fragment). */
-        size_t first = n, last = n;
-        for (size_t k = 0; k < n; k++) {
-            if (rows[k] >= c->row && rows[k] < c->row + c->rowspan) {
-                if (first == n) first = k;
-                last = k;
+    size_t k0 = 0;
+    while (k0 < n) {
+        size_t k1 = k0; /* the run is rows[k0..k1] */
+        while (k1 + 1 < n && rows[k1 + 1] == rows[k1] + 1)
+            k1++;
+        size_t r0 = rows[k0];
+        if (r0 >= t->nrows) return nb_fail(st, NB_ERR_USAGE, "table: row %zu of %zu", r0, t->nrows);
+        for (size_t col = 0; col < t->spec->ncols; col++) {
+            const nb_tcell *c = span_from_above(t, r0, col);
+            if (!c || c->col != col) continue;
+            /* Already drawn in an earlier run of this fragment (a header cell spanning on). */
+            bool drawn = false;
+            for (size_t k = 0; k < k0 && !drawn; k++)
+                drawn = rows[k] == c->row;
+            if (drawn) continue;
+            size_t left_rows = c->row + c->rowspan - r0;
+            size_t last = k0 + left_rows - 1 < k1 ? k0 + left_rows - 1 : k1;
+            if (draw_cell(l, page, t, c, rows, y_top, n, k0, last, x_left, st)) return st->code;
+        }
+        for (size_t k = k0; k <= k1; k++) {
+            size_t r = rows[k];
+            if (r >= t->nrows)
+                return nb_fail(st, NB_ERR_USAGE, "table: row %zu of %zu", r, t->nrows);
+            for (size_t i = t->row_first[r]; i < t->row_first[r + 1]; i++) {
+                const nb_tcell *c = &t->cells[i];
+                size_t last = k + c->rowspan - 1 < k1 ? k + c->rowspan - 1 : k1;
+                if (draw_cell(l, page, t, c, rows, y_top, n, k, last, x_left, st)) return st->code;
             }
         }
-        if (first == n) continue;
-        float top = y_top[first];
-        float bottom = y_top[last] + t->row_h[rows[last]];
-        float left = x_left + c->x, right = left + c->w;
-        /* Each cell draws its top and left edge; the right and bottom edges of the
-         * table's last column / the fragment's last row close the grid. */
-        if (add_rule(l, page, left, top, right, top, rw, st) ||
-            add_rule(l, page, left, top, left, bottom, rw, st))
-            return st->code;
-        if (c->col + c->colspan == t->spec->ncols &&
-            add_rule(l, page, right, top, right, bottom, rw, st))
-            return st->code;
-        if ((last == n - 1 || c->row + c->rowspan == t->nrows) &&
-            add_rule(l, page, left, bottom, right, bottom, rw, st))
-            return st->code;
-        /* Text, centred both ways in the visible part (a continued span repeats it). */
-        float pitch = c->style->line_pitch;
-        float y0 = top + (bottom - top - c->text_h) / 2;
-        if (y0 < top) y0 = top;
-        float base = nb_baseline_in_line(pitch, c->style->size);
-        float dx = left + t->spec->pad_x; /* lines are already aligned in the cell */
-        for (size_t li = 0; li < c->text.nlines; li++) {
-            const nb_set_line *L = &c->text.lines[li];
-            for (size_t b = 0; b < L->nboxes; b++) {
-                nb_box *box = nb_page_add_box(l, page);
-                if (!box) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
-                *box = L->boxes[b];
-                box->y = y0 + (float)li * pitch + base;
-                /* Copy the glyphs: the same line may be drawn on two pages. */
-                nb_box_glyph *g = nb_arena_alloc(&l->arena, box->nglyphs * sizeof *g + 1);
-                if (!g) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
-                for (size_t k = 0; k < box->nglyphs; k++) {
-                    g[k] = L->boxes[b].glyphs[k];
-                    g[k].x += dx;
-                }
-                box->glyphs = g;
-            }
-        }
+        k0 = k1 + 1;
     }
     return NB_OK;
 }

@@ -21,7 +21,7 @@ Checks (each failure is one line "FAIL: page P: ..." and the exit status is 1):
   * no line (body, heading, title, table cell) starts with a character clreq forbids at a
     line start, or ends with one forbidden at a line end;
   * between consecutive lines of a paragraph (or the title): no digit/Latin run split
-    (a URL may break after / . ? & = _ — not after '-', which text extraction drops), no
+    (a URL may break after / . ? — not after '-', which text extraction drops), no
     —— or …… split;
   * full body lines (justified, not a paragraph's last line) hold 28 cells' worth of
     characters (full-width = 1 cell, others by advance; punctuation compression and the
@@ -51,7 +51,7 @@ SIZES = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "
 NO_START = set("，。、；：？！）】》」』”’…·〕〉〗〙］｝．,.;:?!)]}")
 NO_END = set("（【《「『“‘〔〈〖〘［｛([{")
 STOP_CLOSE = set("，。、；：？！）】》」』”’〕〉〗〙］｝．")
-URL_BREAK_AFTER = set("/.?&=_")
+URL_BREAK_AFTER = set("/.?")
 
 failures = []
 VERBOSE = bool(__import__("os").environ.get("GLYPHS_VERBOSE"))

@@ -302,7 +302,7 @@ static void check_url_breaks(const nb_lb_result *r, const para *pa, size_t url_s
         size_t e = r->lines[l].end;
         if (e > url_start && e < url_end) {
             uint32_t c = pa->items[e - 1].cp;
-            if (!strchr("/.?&=_", (int)c)) fail_msg("URL broken after '%c'", (int)c);
+            if (!strchr("/.?", (int)c)) fail_msg("URL broken after '%c'", (int)c);
         }
     }
 }
@@ -612,8 +612,8 @@ static void test_break_allowed_table(void **state)
         {"中—", 1, true},         {"……", 1, false},   {"12", 1, false},   {"63365元", 4, false},
         {"63365元", 5, true},     {"年2", 1, true},   {"ab", 1, false},   {"a b", 1, false},
         {"a b", 2, true},         {"a/b", 2, true},   {"a.b", 2, true},   {"a-b", 2, false},
-        {"a?b", 2, true},         {"a&b", 2, true},   {"a=b", 2, true},   {"a//b", 2, false},
-        {"a_b", 2, true},         {"a:b", 2, false},  {"a..b", 2, false}, {"中 文", 1, false},
+        {"a?b", 2, true},         {"a&b", 2, false},  {"a=b", 2, false},  {"a//b", 2, false},
+        {"a_b", 2, false},        {"a:b", 2, false},  {"a..b", 2, false}, {"中 文", 1, false},
         {"中\u00a0文", 2, false}, {"中文", 0, false}, {"中文", 2, false},
     };
     for (size_t k = 0; k < sizeof t / sizeof *t; k++)
@@ -631,6 +631,106 @@ static void test_break_allowed_table(void **state)
     assert_true(nb_lb_is_fullwidth_punct(0xFF08));
     assert_false(nb_lb_is_fullwidth_punct('.'));
     assert_false(nb_lb_is_fullwidth_punct(0x4E2D));
+}
+
+/* ---- least adjustment, bounded spread, lines set at given ends ---------------------- */
+
+/* A line whose next character overflows by a hair: squeezing the punctuation it holds is
+ * a smaller change than spreading the line by almost a whole em, so it is squeezed. */
+static void test_squeeze_rather_than_stretch(void **state)
+{
+    (void)state;
+    para pa = {0};
+    add_han(&pa, 10);
+    add(&pa, "，");
+    add_han(&pa, 16);
+    add(&pa, "1");   /* 27.5 em so far */
+    add_han(&pa, 1); /* 28.5 em: over by half an em... */
+    add_han(&pa, 5);
+    nb_lb_params p = params();
+    nb_lb_result r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    /* half an em is more than the quarter-em bound: not squeezed, spread instead */
+    assert_int_equal(r.lines[0].end, 28);
+    check_justified(&r, &pa, 0, MEASURE);
+    nb_lb_result_free(&r);
+    free(pa.items);
+
+    /* Now over by 2 pt (an item 2 pt wider than the space left): squeezed in. */
+    pa = (para){0};
+    add_han(&pa, 10);
+    add(&pa, "，");
+    add_han(&pa, 16);
+    add(&pa, "1");
+    pa.items[pa.n - 1].width = EM / 2 + 2; /* 27.5 em + 2 pt */
+    add_han(&pa, 1);
+    pa.items[pa.n - 1].width = EM / 2; /* a half-width item: 28 em + 2 pt in all */
+    add_han(&pa, 5);
+    r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[0].end, 29);
+    check_justified(&r, &pa, 0, MEASURE);
+    assert_float_equal(r.w[10], EM - 2, TOL); /* the comma gave the 2 pt */
+    nb_lb_result_free(&r);
+    free(pa.items);
+
+    /* The same overflow with no punctuation on the line: spread, not squeezed. */
+    pa = (para){0};
+    add_han(&pa, 27);
+    add(&pa, "1");
+    pa.items[pa.n - 1].width = EM / 2 + 2;
+    add_han(&pa, 1);
+    pa.items[pa.n - 1].width = EM / 2;
+    add_han(&pa, 5);
+    r = run(&pa, &p);
+    assert_int_equal(r.lines[0].end, 28);
+    check_justified(&r, &pa, 0, MEASURE);
+    nb_lb_result_free(&r);
+    free(pa.items);
+}
+
+/* A short line before a long unbreakable run is not letter-spaced past half an em. */
+static void test_spread_bounded(void **state)
+{
+    (void)state;
+    para pa = {0};
+    add_han(&pa, 3);
+    for (int i = 0; i < 60; i++)
+        add_cp(&pa, 'a' + (uint32_t)(i % 26)); /* 30 em, no breaks */
+    nb_lb_params p = params();
+    nb_lb_result r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[0].end, 3);
+    assert_float_equal(r.x[1] - r.x[0], EM + 0.5f * EM, TOL);
+    assert_float_equal(r.x[2] - r.x[1], EM + 0.5f * EM, TOL);
+    assert_true(r.lines[0].width < MEASURE);
+    nb_lb_result_free(&r);
+    free(pa.items);
+}
+
+static void test_set_lines(void **state)
+{
+    (void)state;
+    para pa = {0};
+    add(&pa, "靖安县宝峰镇2020年度政府信息公开工作年度报告");
+    nb_lb_params p = params();
+    p.justify = false;
+    size_t ends[] = {12, pa.n};
+    nb_lb_result r;
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, ends, 2, &r, &st), NB_OK);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.nlines, 2);
+    assert_int_equal(r.lines[0].end, 12);
+    assert_float_equal(r.lines[0].width, 10 * EM, TOL); /* 6 Han + 4 digits + 年度 */
+    assert_float_equal(r.x[12], 0.0f, TOL);
+    nb_lb_result_free(&r);
+    /* Inside the digit run: refused. */
+    size_t bad[] = {8, pa.n};
+    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, bad, 2, &r, &st), NB_ERR_USAGE);
+    size_t short_[] = {12};
+    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, short_, 1, &r, &st), NB_ERR_USAGE);
+    free(pa.items);
 }
 
 int main(void)
@@ -656,6 +756,9 @@ int main(void)
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_large_paragraph),
         cmocka_unit_test(test_break_allowed_table),
+        cmocka_unit_test(test_squeeze_rather_than_stretch),
+        cmocka_unit_test(test_spread_bounded),
+        cmocka_unit_test(test_set_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
