@@ -11,7 +11,8 @@
 #   6.1.4 xref keyword syntax; 6.1.7 stream keyword EOLs and exact /Length, no /F /FFilter
 #   /FDecodeParms; 6.1.8 obj/endobj syntax; 6.1.10 no LZW; PDF 1.4 (no object/xref streams);
 #   6.2.2 OutputIntent GTS_PDFA1 with a well-formed ICC v2 profile whose colour space matches
-#   /N; 6.2.3 only DeviceGray in content (and it is 0 = pure black); 6.2.4 no images
+#   /N, which Little CMS (liblcms2 via ctypes, when installed) opens without complaint and
+#   uses to map sRGB white, black and red to their D50 Lab values; 6.2.3 only DeviceGray in content (and it is 0 = pure black); 6.2.4 no images
 #   interpolation/alternates; 6.2.7 no PostScript XObjects; 6.2.8 no /TR; 6.3.4 every font
 #   embedded; 6.3.5 a CIDSet for every subset CID font listing exactly the CIDs of the
 #   embedded font program (CFF charset / TrueType maxp parsed here), and every code the
@@ -473,6 +474,54 @@ def info_text(k):
     return t
 
 # ---- OutputIntent, XMP ---------------------------------------------------------------------
+
+
+def lcms_check(icc, space):
+    """Little CMS (Debian's liblcms2, through ctypes) opens the profile without complaint and
+    maps sRGB white, black and red where sRGB puts them in D50 Lab."""
+    import ctypes
+    import ctypes.util
+    name = ctypes.util.find_library("lcms2")
+    if not name or space != b"RGB ":
+        print("(liblcms2 not found or not RGB: ICC profile not run through Little CMS)",
+              file=sys.stderr)
+        return
+    L = ctypes.CDLL(name)
+    complaints = []
+    CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p)
+    cb = CB(lambda ctx, code, msg: complaints.append(msg.decode(errors="replace")))
+    L.cmsSetLogErrorHandler(cb)
+    vp, u32 = ctypes.c_void_p, ctypes.c_uint32
+    L.cmsOpenProfileFromMem.restype, L.cmsOpenProfileFromMem.argtypes = vp, [ctypes.c_char_p, u32]
+    L.cmsCreateLab4Profile.restype, L.cmsCreateLab4Profile.argtypes = vp, [vp]
+    L.cmsCreateTransform.restype = vp
+    L.cmsCreateTransform.argtypes = [vp, u32, vp, u32, u32, u32]
+    L.cmsDoTransform.argtypes = [vp, vp, vp, u32]
+    L.cmsDeleteTransform.argtypes = L.cmsCloseProfile.argtypes = [vp]
+    h = L.cmsOpenProfileFromMem(icc, len(icc))
+    if not h:
+        bad("6.2.2", f"Little CMS cannot open the ICC profile: {complaints}")
+        return
+    lab = L.cmsCreateLab4Profile(None)
+    TYPE_RGB_8, TYPE_LAB_DBL = (4 << 16) | (3 << 3) | 1, (1 << 22) | (10 << 16) | (3 << 3)
+    t = L.cmsCreateTransform(h, TYPE_RGB_8, lab, TYPE_LAB_DBL, 0, 0)
+    if not t:
+        bad("6.2.2", f"Little CMS cannot build a transform from the profile: {complaints}")
+    else:
+        for rgb, want in (((255, 255, 255), (100, 0, 0)), ((0, 0, 0), (0, 0, 0)),
+                          ((255, 0, 0), (54.29, 80.81, 69.89))):
+            src, dst = (ctypes.c_uint8 * 3)(*rgb), (ctypes.c_double * 3)()
+            L.cmsDoTransform(t, src, dst, 1)
+            if max(abs(a - b) for a, b in zip(dst, want)) > 1.5:
+                bad("6.2.2", f"ICC profile maps RGB {rgb} to Lab {[round(x, 2) for x in dst]}, "
+                    f"sRGB gives {want}")
+        L.cmsDeleteTransform(t)
+    L.cmsCloseProfile(lab)
+    L.cmsCloseProfile(h)
+    if complaints:
+        bad("6.2.2", f"Little CMS complained about the ICC profile: {complaints}")
+
+
 intents = obj(catalog.get("/OutputIntents")) or []
 meta_ref = catalog.get("/Metadata")
 xmp = stream_data(meta_ref) if meta_ref else None
@@ -523,6 +572,7 @@ else:
         for t in need:
             if t not in tags:
                 bad("6.2.2", f"ICC profile lacks the {t.decode()} tag")
+        lcms_check(icc, space)
 
     md = obj(meta_ref) if meta_ref else None
     if not xmp or not md:
