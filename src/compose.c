@@ -361,6 +361,9 @@ done:
 
 /* ---- blocks → flow ---------------------------------------------------------------- */
 
+/* Lines of what follows a heading (keep_with_next) that stay on the heading's page. */
+enum { KEEP_AFTER_HEADING = 2 };
+
 typedef struct composer {
     const nb_layout_spec *spec;
     const cJSON *data;
@@ -368,7 +371,8 @@ typedef struct composer {
     nb_setter set;
     nb_flow flow;
     float measure;
-    bool keep_next; /* the previous line asked to stay with what follows */
+    int keep_lines; /* lines (or table rows) still to come that no page break may precede:
+                       a heading keeps KEEP_AFTER_HEADING of what follows with it */
 } composer;
 
 static nb_code add_para(composer *c, const nb_style *style, const char *text, const char *where,
@@ -384,7 +388,7 @@ static nb_code add_para(composer *c, const nb_style *style, const char *text, co
         if (!sp) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
         sp->kind = NB_FLOW_SPACE;
         sp->height = style->space_before;
-        sp->break_before = !c->keep_next && !keep_with_previous;
+        sp->break_before = c->keep_lines == 0 && !keep_with_previous;
     }
     size_t n = para.nlines;
     bool together = style->keep_together || block_together;
@@ -395,9 +399,10 @@ static nb_code add_para(composer *c, const nb_style *style, const char *text, co
         it->height = style->line_pitch;
         it->snap = style->snap_to_grid;
         if (i == 0)
-            it->break_before = !c->keep_next && !keep_with_previous && style->space_before <= 0;
+            it->break_before =
+                c->keep_lines == 0 && !keep_with_previous && style->space_before <= 0;
         else
-            it->break_before = !together && i >= 2 && n - i >= 2;
+            it->break_before = !together && i >= 2 && n - i >= 2 && c->keep_lines == 0;
         if (i == 0 && style->space_before > 0) it->break_before = false;
         float base = nb_baseline_in_line(style->line_pitch, style->size);
         it->boxes = para.lines[i].boxes;
@@ -411,9 +416,9 @@ static nb_code add_para(composer *c, const nb_style *style, const char *text, co
             it->outline_title = outline;
             it->outline_level = outline_level;
         }
-        c->keep_next = false;
+        if (c->keep_lines > 0) c->keep_lines--;
     }
-    c->keep_next = style->keep_with_next;
+    if (style->keep_with_next) c->keep_lines = KEEP_AFTER_HEADING;
     if (style->space_after > 0) {
         nb_flow_item *sp = nb_flow_add(l, &c->flow);
         if (!sp) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
@@ -431,8 +436,22 @@ static nb_code missing(composer *c, const nb_block_spec *b, const char *path, co
                    path, what, c->spec->path, b->json_path);
 }
 
+/* A block kept with the previous one keeps its last `k` lines too: no page break before
+ * any of the last k - 1 items already in the flow (widow control gives 2 anyway). */
+static void keep_last_lines(composer *c, int k)
+{
+    int seen = 0;
+    for (size_t i = c->flow.count; i-- > 0 && seen < k - 1;) {
+        nb_flow_item *it = &c->flow.items[i];
+        if (it->kind == NB_FLOW_SPACE) continue;
+        it->break_before = false;
+        seen++;
+    }
+}
+
 static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
 {
+    if (b->keep_with_previous && b->keep_last_lines > 1) keep_last_lines(c, b->keep_last_lines);
     const nb_style *style = nb_layout_style(c->spec, b->style);
     char where[600];
     char buf[4096], err[200];
@@ -515,11 +534,12 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             it->table = t;
             it->row = r;
             it->height = nb_table_row_height(t, r);
+            /* Header rows stay with the first body row; a heading with two rows. */
             if (r == 0)
-                it->break_before = !c->keep_next && !b->keep_with_previous;
+                it->break_before = c->keep_lines == 0 && !b->keep_with_previous;
             else
-                it->break_before = r > hr; /* header rows stay with the first body row */
-            c->keep_next = false;
+                it->break_before = r > hr && c->keep_lines == 0;
+            if (c->keep_lines > 0) c->keep_lines--;
         }
         return NB_OK;
     }

@@ -352,12 +352,12 @@ static bool set_line(const para *g, builder *b, size_t s, size_t e, int mode, bo
 
     if (mode == MODE_SQUEEZE && content > avail) {
         double need = content - avail;
-        /* The line-end mark's trailing blank goes first: it is invisible anyway. */
+        /* The line-end mark's trailing blank goes first, and whole: it is invisible anyway,
+         * and so the mark's ink ends at the measure (a justified line spreads what is left). */
         float r = blank_right(&it[t - 1], p->em) - b->w[t - 1];
         if (r > 0.0f) {
-            float take = need < r ? (float)need : r;
-            b->w[t - 1] += take;
-            need -= take;
+            b->w[t - 1] += r;
+            need -= r;
         }
         double avail_blank = 0.0;
         for (size_t i = s; i < t; i++)
