@@ -343,45 +343,95 @@ out:
 
 /* ---- strings ------------------------------------------------------------------------------ */
 
+/* The code point at u[*i] (n bytes in all), advancing *i; U+FFFD for a byte that does not
+ * start a valid, shortest-form UTF-8 sequence (then *i moves by one byte). */
+static uint32_t utf8_next(const unsigned char *u, size_t n, size_t *i)
+{
+    unsigned c = u[*i];
+    size_t need;
+    uint32_t cp, min;
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    if ((c & 0xE0) == 0xC0)
+        need = 1, cp = c & 0x1Fu, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        need = 2, cp = c & 0x0Fu, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        need = 3, cp = c & 0x07u, min = 0x10000;
+    else {
+        (*i)++;
+        return 0xFFFD;
+    }
+    if (n - *i <= need) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    for (size_t j = 1; j <= need; j++) {
+        if ((u[*i + j] & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (u[*i + j] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    *i += need + 1;
+    return cp;
+}
+
+/* A metadata string both the Info dictionary and the XMP can carry unchanged (malloc'd,
+ * NULL for NULL): valid UTF-8 (bad bytes become U+FFFD); control characters, DEL and
+ * U+FFFE/U+FFFF become spaces (XML 1.0 cannot carry most of them, and an XML parser turns
+ * CR into LF, so the XMP would no longer match Info). */
+static char *clean_text(const char *s, bool *oom)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s), k = 0, i = 0;
+    char *o = malloc(3 * n + 1);
+    if (!o) {
+        *oom = true;
+        return NULL;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    while (i < n) {
+        uint32_t cp = utf8_next(u, n, &i);
+        if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) cp = ' ';
+        if (cp < 0x80) {
+            o[k++] = (char)cp;
+        } else if (cp < 0x800) {
+            o[k++] = (char)(0xC0 | (cp >> 6));
+            o[k++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            o[k++] = (char)(0xE0 | (cp >> 12));
+            o[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            o[k++] = (char)(0xF0 | (cp >> 18));
+            o[k++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            o[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
 /* UTF-8 → UTF-16BE with a BOM (malloc'd).  Invalid bytes become U+FFFD. */
 static unsigned char *utf16be_bom(const char *s, size_t *out_len)
 {
     size_t n = strlen(s);
     unsigned char *o = malloc(2 + 4 * n + 2);
     if (!o) return NULL;
-    size_t k = 0;
+    size_t k = 0, i = 0;
     o[k++] = 0xFE;
     o[k++] = 0xFF;
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
     while (i < n) {
-        uint32_t cp;
-        unsigned char c0 = u[i];
-        size_t need = c0 < 0x80             ? 0
-                      : (c0 & 0xE0) == 0xC0 ? 1
-                      : (c0 & 0xF0) == 0xE0 ? 2
-                      : (c0 & 0xF8) == 0xF0 ? 3
-                                            : 99;
-        if (need == 99 || i + need >= n + (need == 0)) {
-            cp = need == 0 ? c0 : 0xFFFD;
-            i++;
-        } else {
-            cp = need == 0   ? c0
-                 : need == 1 ? (c0 & 0x1Fu)
-                 : need == 2 ? (c0 & 0x0Fu)
-                             : (c0 & 0x07u);
-            bool ok = true;
-            for (size_t j = 1; j <= need; j++) {
-                if ((u[i + j] & 0xC0) != 0x80) ok = false;
-                cp = (cp << 6) | (u[i + j] & 0x3Fu);
-            }
-            if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                cp = 0xFFFD;
-                i++;
-            } else {
-                i += need + 1;
-            }
-        }
+        uint32_t cp = utf8_next(u, n, &i);
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
             o[k++] = (unsigned char)(hi >> 8), o[k++] = (unsigned char)hi;
@@ -483,6 +533,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     if (layout->npages == 0) return nb_fail(st, NB_ERR_PDF, "PDF writer: the layout has no pages");
 
     doc_fonts df = {0};
+    nb_pdf_meta clean = {0};
     hpdf_ctx ctx = {NB_STATUS_INIT};
     HPDF_Doc pdf = NULL;
     HPDF_Page *pages = NULL;
@@ -519,9 +570,21 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     }
     if ((rc = write_pages(pdf, layout, &df, pages, &md5, &ctx, st)) != NB_OK) goto done;
     if ((rc = write_outline(pdf, layout, pages, &md5, &ctx, st)) != NB_OK) goto done;
-    if ((rc = write_info(pdf, meta, &md5, &ctx, st)) != NB_OK) goto done;
+    /* Info and XMP are written from the same cleaned strings, so they always agree. */
+    bool oom = false;
+    clean.date = meta->date;
+    clean.title = clean_text(meta->title, &oom);
+    clean.author = clean_text(meta->author, &oom);
+    clean.subject = clean_text(meta->subject, &oom);
+    clean.keywords = clean_text(meta->keywords, &oom);
+    clean.creator = clean_text(meta->creator, &oom);
+    if (oom) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
+        goto done;
+    }
+    if ((rc = write_info(pdf, &clean, &md5, &ctx, st)) != NB_OK) goto done;
     if (opts->pdfa &&
-        (rc = nb_pdfa_attach(pdf, meta, NB_PRODUCER, opts->compress, &md5, st)) != NB_OK)
+        (rc = nb_pdfa_attach(pdf, &clean, NB_PRODUCER, opts->compress, &md5, st)) != NB_OK)
         goto done;
 
     if (opts->show_outline && layout->noutline > 0 &&
@@ -572,6 +635,11 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     out->len = size;
 
 done:
+    free((char *)clean.title);
+    free((char *)clean.author);
+    free((char *)clean.subject);
+    free((char *)clean.keywords);
+    free((char *)clean.creator);
     if (pdf) HPDF_Free(pdf);
     free(pages);
     fonts_free(&df);

@@ -622,6 +622,153 @@ static void test_errors(void **state)
     nb_layout_free(&l);
 }
 
+/* Runs the PDF/A-1b checker of tests/e2e/archive_pdfa.sh on `path`; returns its output. */
+static char *pdfa_check(int *status, const char *path, const char *mode)
+{
+    return run(status, "bash '%s/tests/e2e/archive_pdfa.sh' --check '%s' %s 2>&1", NB_TEST_SRCDIR,
+               path, mode);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    char pdf[32], xmp[32];
+    nb_pdfa_dates(1700000000, pdf, xmp);
+    assert_string_equal(pdf, "D:20231114221320+00'00'");
+    assert_string_equal(xmp, "2023-11-14T22:13:20+00:00");
+    nb_pdfa_dates(0, pdf, xmp);
+    assert_string_equal(pdf, "D:19700101000000+00'00'");
+    assert_string_equal(xmp, "1970-01-01T00:00:00+00:00");
+    /* The XMP carries the same instant as Info, and none when there is no date. */
+    nb_pdf_meta m = META;
+    size_t len = 0;
+    char *x = nb_pdfa_xmp(&m, "prod", &len);
+    assert_non_null(x);
+    assert_int_equal(strlen(x), len);
+    assert_non_null(strstr(x, "<xmp:CreateDate>2021-01-15T00:00:00+00:00</xmp:CreateDate>"));
+    assert_non_null(strstr(x, "<xmp:ModifyDate>2021-01-15T00:00:00+00:00</xmp:ModifyDate>"));
+    free(x);
+    m.date = NB_PDF_NO_DATE;
+    x = nb_pdfa_xmp(&m, "prod", &len);
+    assert_null(strstr(x, "Date>"));
+    free(x);
+}
+
+/* Metadata with XML specials, control characters, invalid UTF-8 and a character beyond the
+ * BMP: Info and XMP still agree (the PDF/A checker compares them), the XMP is well-formed. */
+static void test_metadata_consistency(void **state)
+{
+    (void)state;
+    nb_layout l;
+    build_doc(&l);
+    nb_pdf_meta m = META;
+    m.title = "A&B <C> \"q\" 'r'\t\x01\r\n𠀀年报";
+    m.author = "bad \xff\xc0\x80 bytes \xe5\xb9";
+    m.keywords = NULL;
+    nb_pdf_opts o = {.pdfa = true, .compress = true, .show_outline = true};
+    nb_pdf_bytes b;
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_pdf_write(&l, &m, &o, &b, NULL, &st), NB_OK);
+    char path[128];
+    snprintf(path, sizeof path, "%s/meta.pdf", FX->dir);
+    save(path, &b);
+    int s;
+    char *out = pdfa_check(&s, path, "pdfa");
+    if (s != 0) fail_msg("PDF/A checker: %s", out);
+    free(out);
+    out = run(&s, "pdfinfo '%s' 2>&1", path);
+    assert_int_equal(s, 0);
+    if (!strstr(out, "Title:           A&B <C> \"q\" 'r'    𠀀年报\n"))
+        fail_msg("pdfinfo: %s", out);
+    if (!strstr(out,
+                "Author:          bad \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd bytes \xef\xbf\xbd"))
+        fail_msg("pdfinfo: %s", out);
+    assert_null(strstr(out, "Keywords:"));
+    free(out);
+    out = run(&s, "pdfinfo -meta '%s' 2>&1", path);
+    assert_non_null(strstr(out, "A&amp;B &lt;C&gt; &quot;q&quot; 'r'    𠀀年报"));
+    free(out);
+    nb_pdf_bytes_free(&b);
+    /* No date: neither Info nor XMP has one, and the file is still PDF/A. */
+    m.date = NB_PDF_NO_DATE;
+    assert_int_equal(nb_pdf_write(&l, &m, &o, &b, NULL, &st), NB_OK);
+    save(path, &b);
+    out = run(&s, "pdfinfo '%s' 2>&1; pdfinfo -meta '%s'", path, path);
+    assert_null(strstr(out, "CreationDate"));
+    assert_null(strstr(out, "ModDate"));
+    assert_null(strstr(out, "CreateDate"));
+    free(out);
+    out = pdfa_check(&s, path, "pdfa");
+    if (s != 0) fail_msg("PDF/A checker (no date): %s", out);
+    free(out);
+    nb_pdf_bytes_free(&b);
+    nb_layout_free(&l);
+}
+
+/* pdfa = false: no OutputIntent, no pdfaid, no CIDSet; pdfa = true: all of them, XMP
+ * unfiltered even with compression on. */
+static void test_pdfa_switch(void **state)
+{
+    (void)state;
+    nb_layout l;
+    build_doc(&l);
+    nb_pdf_opts o = {.pdfa = false, .compress = true, .show_outline = true};
+    nb_pdf_bytes b;
+    write_pdf(&l, &o, &b);
+    assert_null(find_bytes(b.data, b.len, "/OutputIntents"));
+    assert_null(find_bytes(b.data, b.len, "pdfaid"));
+    assert_null(find_bytes(b.data, b.len, "/CIDSet"));
+    char path[128];
+    snprintf(path, sizeof path, "%s/plain.pdf", FX->dir);
+    save(path, &b);
+    int s;
+    char *out = pdfa_check(&s, path, "plain");
+    if (s != 0) fail_msg("plain checks: %s", out);
+    free(out);
+    nb_pdf_bytes_free(&b);
+    o.pdfa = true;
+    write_pdf(&l, &o, &b);
+    assert_non_null(find_bytes(b.data, b.len, "/OutputIntents"));
+    assert_non_null(find_bytes(b.data, b.len, "<pdfaid:part>1</pdfaid:part>")); /* not Flate */
+    assert_non_null(find_bytes(b.data, b.len, "/CIDSet"));
+    /* Binary comment on line 2: four bytes above 127. */
+    const unsigned char *p2 = memchr(b.data, '\n', b.len);
+    assert_non_null(p2);
+    assert_int_equal(p2[1], '%');
+    for (int k = 2; k < 6; k++)
+        assert_true(p2[k] > 127);
+    assert_null(find_bytes(b.data, b.len, "/Encrypt"));
+    nb_pdf_bytes_free(&b);
+    nb_layout_free(&l);
+}
+
+static void test_output_path_check(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    char in[128], hard[128], other[128];
+    snprintf(in, sizeof in, "%s/in.json", FX->dir);
+    snprintf(hard, sizeof hard, "%s/hard.json", FX->dir);
+    snprintf(other, sizeof other, "%s/other.pdf", FX->dir);
+    FILE *f = fopen(in, "w");
+    fputs("{}", f);
+    fclose(f);
+    unlink(hard);
+    assert_int_equal(link(in, hard), 0);
+    const char *prot[] = {NULL, in};
+    assert_int_equal(nb_output_path_check(hard, prot, 2, &st), NB_ERR_IO); /* same inode */
+    assert_non_null(strstr(st.msg, "refusing"));
+    nb_status_clear(&st);
+    assert_int_equal(nb_output_path_check(in, prot, 2, &st), NB_ERR_IO);
+    nb_status_clear(&st);
+    assert_int_equal(nb_output_path_check(other, prot, 2, &st), NB_OK); /* does not exist */
+    assert_int_equal(nb_output_path_check("-", prot, 2, &st), NB_OK);
+    f = fopen(other, "w");
+    fclose(f);
+    assert_int_equal(nb_output_path_check(other, prot, 2, &st), NB_OK); /* exists, not an input */
+    assert_int_equal(nb_output_path_check(in, prot, 0, &st), NB_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -629,6 +776,8 @@ int main(void)
         cmocka_unit_test(test_cid_codes),      cmocka_unit_test(test_beyond_bmp_and_rise),
         cmocka_unit_test(test_name_keyed_cff), cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_dates),          cmocka_unit_test(test_metadata_consistency),
+        cmocka_unit_test(test_pdfa_switch),    cmocka_unit_test(test_output_path_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
