@@ -314,6 +314,577 @@ static HPDF_STATUS build_widths(HPDF_Doc pdf, const nb_pdf_font *pf, const code_
     return ret;
 }
 
+/* ---- a CID-keyed CFF subsetter ------------------------------------------------------------
+ *
+ * hb-subset parses a whole CJK face (65,535 glyphs, dozens of FDs) before subsetting it,
+ * which costs tens of milliseconds per face and document; that is most of a render.  For
+ * CID-keyed CFF (Fandol, Noto CJK) this subsetter reads only what the used glyphs need:
+ * it copies their charstrings with every subroutine call inlined (so the subset has no
+ * subroutines), keeps every Font DICT and Private DICT (minus Subrs), and writes a charset
+ * giving each new glyph its original CID, so codes (= CIDs) are the same as with
+ * hb-subset.  Anything it does not understand (arithmetic charstring operators, seac,
+ * malformed data) makes it give up, and the caller falls back to hb-subset. */
+
+typedef struct cff_index {
+    const unsigned char *data; /* first byte of the object data, minus 1 (offsets are 1-based) */
+    const unsigned char *offs;
+    unsigned count, off_size;
+    size_t end; /* offset just past the INDEX in the table */
+} cff_index;
+
+typedef struct cff_src {
+    const unsigned char *p;
+    size_t len;
+} cff_src;
+
+static bool cff_read_index(cff_src s, size_t at, cff_index *ix)
+{
+    memset(ix, 0, sizeof *ix);
+    if (at + 2 > s.len) return false;
+    ix->count = (unsigned)(s.p[at] << 8 | s.p[at + 1]);
+    if (ix->count == 0) {
+        ix->end = at + 2;
+        return true;
+    }
+    if (at + 3 > s.len) return false;
+    ix->off_size = s.p[at + 2];
+    if (ix->off_size < 1 || ix->off_size > 4) return false;
+    size_t offs_len = ((size_t)ix->count + 1) * ix->off_size;
+    if (at + 3 + offs_len > s.len) return false;
+    ix->offs = s.p + at + 3;
+    ix->data = s.p + at + 3 + offs_len - 1;
+    size_t last = 0;
+    for (unsigned k = 0; k < ix->off_size; k++)
+        last = last << 8 | ix->offs[(size_t)ix->count * ix->off_size + k];
+    if (last < 1 || at + 3 + offs_len - 1 + last > s.len) return false;
+    ix->end = at + 3 + offs_len - 1 + last;
+    return true;
+}
+
+static size_t cff_off(const cff_index *ix, unsigned i)
+{
+    size_t v = 0;
+    for (unsigned k = 0; k < ix->off_size; k++)
+        v = v << 8 | ix->offs[(size_t)i * ix->off_size + k];
+    return v;
+}
+
+/* Object i of an INDEX; false when its offsets are out of order or out of bounds. */
+static bool cff_get(const cff_index *ix, unsigned i, const unsigned char **p, size_t *len)
+{
+    if (i >= ix->count) return false;
+    size_t a = cff_off(ix, i), b = cff_off(ix, i + 1);
+    size_t last = cff_off(ix, ix->count);
+    if (a < 1 || b < a || b > last) return false;
+    *p = ix->data + a;
+    *len = b - a;
+    return true;
+}
+
+/* One DICT entry: operator (escaped ones as 1200 + second byte) and its operand bytes. */
+typedef struct cff_entry {
+    int op;
+    const unsigned char *start; /* operands, then the operator */
+    size_t len;                 /* operands and operator */
+    long val[4];                /* integer operands (reals count as 0) */
+    int nval;
+} cff_entry;
+
+/* Calls fn for each entry of a DICT; false when the DICT is malformed or fn says stop. */
+static bool cff_dict(const unsigned char *p, size_t len, bool (*fn)(void *ctx, const cff_entry *e),
+                     void *ctx)
+{
+    size_t i = 0;
+    cff_entry e = {0};
+    e.start = p;
+    while (i < len) {
+        unsigned b0 = p[i];
+        long v = 0;
+        if (b0 <= 21) {
+            if (b0 == 12) {
+                if (i + 1 >= len) return false;
+                e.op = 1200 + p[i + 1];
+                i += 2;
+            } else {
+                e.op = (int)b0;
+                i++;
+            }
+            e.len = (size_t)(p + i - e.start);
+            if (!fn(ctx, &e)) return false;
+            memset(&e, 0, sizeof e);
+            e.start = p + i;
+            continue;
+        }
+        if (b0 == 28) {
+            if (i + 3 > len) return false;
+            v = (int16_t)(p[i + 1] << 8 | p[i + 2]);
+            i += 3;
+        } else if (b0 == 29) {
+            if (i + 5 > len) return false;
+            v = (int32_t)((uint32_t)p[i + 1] << 24 | (uint32_t)p[i + 2] << 16 |
+                          (uint32_t)p[i + 3] << 8 | p[i + 4]);
+            i += 5;
+        } else if (b0 == 30) {
+            i++;
+            while (i < len && (p[i] & 0x0F) != 0x0F && (p[i] >> 4) != 0x0F)
+                i++;
+            if (i >= len) return false;
+            i++;
+        } else if (b0 >= 32 && b0 <= 246) {
+            v = (long)b0 - 139;
+            i++;
+        } else if (b0 >= 247 && b0 <= 250) {
+            if (i + 2 > len) return false;
+            v = ((long)b0 - 247) * 256 + p[i + 1] + 108;
+            i += 2;
+        } else if (b0 >= 251 && b0 <= 254) {
+            if (i + 2 > len) return false;
+            v = -((long)b0 - 251) * 256 - p[i + 1] - 108;
+            i += 2;
+        } else {
+            return false;
+        }
+        if (e.nval < 4) e.val[e.nval] = v;
+        e.nval++;
+    }
+    return true;
+}
+
+typedef struct cff_top {
+    long charstrings, fdarray, fdselect, private_size, private_off, subrs;
+    bool ros;
+} cff_top;
+
+static bool cff_top_entry(void *ctx, const cff_entry *e)
+{
+    cff_top *t = ctx;
+    if (e->op == 17 && e->nval == 1) t->charstrings = e->val[0];
+    if (e->op == 1236 && e->nval == 1) t->fdarray = e->val[0];
+    if (e->op == 1237 && e->nval == 1) t->fdselect = e->val[0];
+    if (e->op == 1230) t->ros = true;
+    if (e->op == 18 && e->nval == 2) {
+        t->private_size = e->val[0];
+        t->private_off = e->val[1];
+    }
+    if (e->op == 19 && e->nval == 1) t->subrs = e->val[0];
+    return true;
+}
+
+/* Appends a DICT's entries except the given operators. */
+typedef struct dict_copy {
+    bbuf *out;
+    int skip[6];
+} dict_copy;
+
+static bool cff_copy_entry(void *ctx, const cff_entry *e)
+{
+    dict_copy *c = ctx;
+    for (int k = 0; k < 6; k++)
+        if (c->skip[k] == e->op) return true;
+    bb_add(c->out, e->start, e->len);
+    return true;
+}
+
+static void bb_byte(bbuf *b, unsigned v)
+{
+    unsigned char c = (unsigned char)v;
+    bb_add(b, &c, 1);
+}
+
+static void bb_be(bbuf *b, size_t v, unsigned n)
+{
+    for (unsigned k = n; k-- > 0;)
+        bb_byte(b, (unsigned)(v >> (8 * k)) & 0xFF);
+}
+
+/* A DICT operand as a 5-byte integer, so that sizes do not depend on values. */
+static void bb_dict_int5(bbuf *b, long v)
+{
+    bb_byte(b, 29);
+    bb_be(b, (size_t)(uint32_t)(int32_t)v, 4);
+}
+
+static void bb_dict_op(bbuf *b, int op)
+{
+    if (op >= 1200) {
+        bb_byte(b, 12);
+        bb_byte(b, (unsigned)(op - 1200));
+    } else {
+        bb_byte(b, (unsigned)op);
+    }
+}
+
+/* An INDEX of n objects whose data are concatenated in `data` with `ends[i]` the end of
+ * object i. */
+static void bb_index(bbuf *b, const char *data, const size_t *ends, unsigned n)
+{
+    bb_be(b, n, 2);
+    if (n == 0) return;
+    size_t total = ends[n - 1];
+    unsigned os = total + 1 < 0x100 ? 1 : total + 1 < 0x10000 ? 2 : total + 1 < 0x1000000 ? 3 : 4;
+    bb_byte(b, os);
+    bb_be(b, 1, os);
+    for (unsigned i = 0; i < n; i++)
+        bb_be(b, ends[i] + 1, os);
+    bb_add(b, data, total);
+}
+
+static size_t index_size(size_t total, unsigned n)
+{
+    if (n == 0) return 2;
+    unsigned os = total + 1 < 0x100 ? 1 : total + 1 < 0x10000 ? 2 : total + 1 < 0x1000000 ? 3 : 4;
+    return 3 + (size_t)(n + 1) * os + total;
+}
+
+/* Inlines subroutine calls of one Type 2 charstring. */
+typedef struct cs_run {
+    const cff_index *gsubrs, *lsubrs;
+    long gbias, lbias;
+    bbuf *out;
+    unsigned nstems;
+    int nargs;
+    size_t argpos[48]; /* where each operand starts in out */
+    long argval[48];
+    bool ended;
+} cs_run;
+
+static long subr_bias(unsigned count)
+{
+    return count < 1240 ? 107 : count < 33900 ? 1131 : 32768;
+}
+
+static bool cs_run_one(cs_run *r, const unsigned char *p, size_t len, int depth)
+{
+    if (depth > 10) return false;
+    size_t i = 0;
+    while (i < len && !r->ended) {
+        unsigned b0 = p[i];
+        if (b0 >= 32 || b0 == 28) { /* an operand */
+            size_t n = b0 == 28 ? 3 : b0 <= 246 ? 1 : b0 <= 254 ? 2 : 5;
+            if (i + n > len || r->nargs >= 48) return false;
+            long v;
+            if (b0 == 28)
+                v = (int16_t)(p[i + 1] << 8 | p[i + 2]);
+            else if (b0 <= 246)
+                v = (long)b0 - 139;
+            else if (b0 <= 250)
+                v = ((long)b0 - 247) * 256 + p[i + 1] + 108;
+            else if (b0 <= 254)
+                v = -((long)b0 - 251) * 256 - p[i + 1] - 108;
+            else
+                v = (int32_t)((uint32_t)p[i + 1] << 24 | (uint32_t)p[i + 2] << 16 |
+                              (uint32_t)p[i + 3] << 8 | p[i + 4]) >>
+                    16;
+            r->argpos[r->nargs] = r->out->len;
+            r->argval[r->nargs] = v;
+            r->nargs++;
+            bb_add(r->out, p + i, n);
+            i += n;
+            continue;
+        }
+        i++;
+        switch (b0) {
+        case 10: /* callsubr */
+        case 29: /* callgsubr */ {
+            if (r->nargs < 1) return false;
+            const cff_index *ix = b0 == 10 ? r->lsubrs : r->gsubrs;
+            if (!ix) return false;
+            long n = r->argval[r->nargs - 1] + (b0 == 10 ? r->lbias : r->gbias);
+            r->nargs--;
+            r->out->len = r->argpos[r->nargs]; /* drop the subroutine number */
+            const unsigned char *sp;
+            size_t sl;
+            if (n < 0 || !cff_get(ix, (unsigned)n, &sp, &sl)) return false;
+            if (!cs_run_one(r, sp, sl, depth + 1)) return false;
+            break;
+        }
+        case 11: /* return */
+            return depth > 0;
+        case 14:                             /* endchar */
+            if (r->nargs >= 4) return false; /* seac-like accent composition */
+            bb_byte(r->out, b0);
+            r->ended = true;
+            return true;
+        case 1:
+        case 3:
+        case 18:
+        case 23: /* stems */
+            r->nstems += (unsigned)r->nargs / 2;
+            bb_byte(r->out, b0);
+            r->nargs = 0;
+            break;
+        case 19:
+        case 20: { /* hintmask, cntrmask: implicit vstems, then the mask bytes */
+            r->nstems += (unsigned)r->nargs / 2;
+            size_t m = (r->nstems + 7) / 8;
+            if (i + m > len) return false;
+            bb_byte(r->out, b0);
+            bb_add(r->out, p + i, m);
+            i += m;
+            r->nargs = 0;
+            break;
+        }
+        case 12: { /* escaped: only flex (and the obsolete dotsection) */
+            if (i >= len) return false;
+            unsigned b1 = p[i++];
+            if (b1 != 0 && (b1 < 34 || b1 > 37)) return false;
+            bb_byte(r->out, 12);
+            bb_byte(r->out, b1);
+            r->nargs = 0;
+            break;
+        }
+        case 4:
+        case 5:
+        case 6:
+        case 7:
+        case 8:
+        case 21:
+        case 22:
+        case 24:
+        case 25:
+        case 26:
+        case 27:
+        case 30:
+        case 31: /* path operators */
+            bb_byte(r->out, b0);
+            r->nargs = 0;
+            break;
+        default:
+            return false;
+        }
+        if (r->out->oom) return false;
+    }
+    return true;
+}
+
+/* Builds the subset of a CID-keyed CFF table: new glyph k is the k-th used glyph in gid
+ * order (gid 0 first).  False when the table is not CID-keyed CFF this code handles. */
+static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nglyphs, bbuf *out)
+{
+    hb_blob_t *blob = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned blen = 0;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(blob, &blen);
+    cff_src s = {p, blen};
+    bool ok = false;
+    bbuf cs = {0}, fd = {0}, priv = {0}, top = {0};
+    size_t *cs_ends = NULL, *fd_ends = NULL, *priv_size = NULL;
+    unsigned char *fdsel = NULL;
+    unsigned nfd = 0;
+    if (!p || blen < 4 || p[0] != 1) goto done;
+
+    cff_index name, topix, strings, gsubrs, chars, fdarray;
+    const unsigned char *tp;
+    size_t tl;
+    cff_top t = {0};
+    if (!cff_read_index(s, p[2], &name) || name.count != 1 ||
+        !cff_read_index(s, name.end, &topix) || topix.count != 1 ||
+        !cff_read_index(s, topix.end, &strings) || !cff_read_index(s, strings.end, &gsubrs) ||
+        !cff_get(&topix, 0, &tp, &tl))
+        goto done;
+    t.charstrings = t.fdarray = t.fdselect = -1;
+    if (!cff_dict(tp, tl, cff_top_entry, &t) || !t.ros || t.charstrings <= 0 || t.fdarray <= 0 ||
+        t.fdselect <= 0 || (size_t)t.fdselect >= blen)
+        goto done;
+    if (!cff_read_index(s, (size_t)t.charstrings, &chars) || chars.count != nglyphs ||
+        !cff_read_index(s, (size_t)t.fdarray, &fdarray) || fdarray.count == 0 ||
+        fdarray.count > 255)
+        goto done;
+    nfd = fdarray.count;
+
+    /* The FD of each used glyph. */
+    fdsel = malloc(nglyphs);
+    if (!fdsel) goto done;
+    {
+        size_t at = (size_t)t.fdselect;
+        unsigned fmt = p[at];
+        if (fmt == 0) {
+            if (at + 1 + nglyphs > blen) goto done;
+            memcpy(fdsel, p + at + 1, nglyphs);
+        } else if (fmt == 3) {
+            if (at + 3 > blen) goto done;
+            unsigned nr = (unsigned)(p[at + 1] << 8 | p[at + 2]);
+            if (nr == 0 || at + 3 + 3ull * nr + 2 > blen) goto done;
+            memset(fdsel, 0xFF, nglyphs);
+            for (unsigned r = 0; r < nr; r++) {
+                const unsigned char *q = p + at + 3 + 3 * r;
+                unsigned first = (unsigned)(q[0] << 8 | q[1]);
+                unsigned next = (unsigned)(q[3] << 8 | q[4]); /* next range or sentinel */
+                for (unsigned gi = first; gi < next && gi < nglyphs; gi++)
+                    fdsel[gi] = q[2];
+            }
+        } else {
+            goto done;
+        }
+    }
+
+    /* Each FD: its Font DICT without Private, its Private DICT without Subrs, its subrs. */
+    cff_index *lsubrs = calloc(nfd, sizeof *lsubrs);
+    bool *has_lsubrs = calloc(nfd, sizeof *has_lsubrs);
+    fd_ends = calloc(nfd, sizeof *fd_ends);
+    priv_size = calloc(nfd, sizeof *priv_size);
+    size_t *priv_ends = calloc(nfd, sizeof *priv_ends);
+    bool fds_ok = lsubrs && has_lsubrs && fd_ends && priv_size && priv_ends;
+    for (unsigned k = 0; fds_ok && k < nfd; k++) {
+        const unsigned char *dp;
+        size_t dl;
+        cff_top ft = {0};
+        ft.subrs = -1;
+        if (!cff_get(&fdarray, k, &dp, &dl) || !cff_dict(dp, dl, cff_top_entry, &ft) ||
+            ft.private_off <= 0 || ft.private_size < 0 ||
+            (size_t)ft.private_off + (size_t)ft.private_size > blen) {
+            fds_ok = false;
+            break;
+        }
+        dict_copy c1 = {&fd, {18, -1, -1, -1, -1, -1}};
+        cff_dict(dp, dl, cff_copy_entry, &c1);
+        fd_ends[k] = fd.len;
+        const unsigned char *pp = p + ft.private_off;
+        cff_top pt = {0};
+        pt.subrs = -1;
+        if (!cff_dict(pp, (size_t)ft.private_size, cff_top_entry, &pt)) {
+            fds_ok = false;
+            break;
+        }
+        size_t before = priv.len;
+        dict_copy c2 = {&priv, {19, -1, -1, -1, -1, -1}};
+        cff_dict(pp, (size_t)ft.private_size, cff_copy_entry, &c2);
+        priv_size[k] = priv.len - before;
+        priv_ends[k] = priv.len;
+        if (pt.subrs > 0) {
+            if (!cff_read_index(s, (size_t)ft.private_off + (size_t)pt.subrs, &lsubrs[k])) {
+                fds_ok = false;
+                break;
+            }
+            has_lsubrs[k] = true;
+        }
+    }
+
+    /* Charstrings of the used glyphs, subroutines inlined. */
+    unsigned nused = 0;
+    for (unsigned gi = 0; fds_ok && gi < nglyphs; gi++) {
+        if (!g[gi].used) continue;
+        if (fdsel[gi] >= nfd) {
+            fds_ok = false;
+            break;
+        }
+        nused++;
+    }
+    cs_ends = calloc(nused ? nused : 1, sizeof *cs_ends);
+    unsigned char *new_fd = calloc(nused ? nused : 1, 1);
+    if (!cs_ends || !new_fd) fds_ok = false;
+    unsigned k2 = 0;
+    for (unsigned gi = 0; fds_ok && gi < nglyphs; gi++) {
+        if (!g[gi].used) continue;
+        const unsigned char *cp;
+        size_t cl;
+        unsigned fdi = fdsel[gi];
+        cs_run r = {0};
+        r.gsubrs = &gsubrs;
+        r.gbias = subr_bias(gsubrs.count);
+        r.lsubrs = has_lsubrs[fdi] ? &lsubrs[fdi] : NULL;
+        r.lbias = r.lsubrs ? subr_bias(r.lsubrs->count) : 0;
+        r.out = &cs;
+        if (!cff_get(&chars, gi, &cp, &cl) || !cs_run_one(&r, cp, cl, 0) || !r.ended) {
+            fds_ok = false;
+            break;
+        }
+        cs_ends[k2] = cs.len;
+        new_fd[k2] = (unsigned char)fdi;
+        k2++;
+    }
+
+    if (fds_ok && !cs.oom && !fd.oom && !priv.oom) {
+        /* Top DICT: the source's entries but the offsets, then the offsets as 5-byte ints. */
+        dict_copy ct = {&top, {15, 16, 17, 18, 1236, 1237}};
+        cff_dict(tp, tl, cff_copy_entry, &ct);
+        size_t top_len = top.len + 4 * 6; /* charset, CharStrings: 6 bytes; FD*: 7 */
+        top_len += 2;
+        const unsigned char *np;
+        size_t nl;
+        cff_get(&name, 0, &np, &nl);
+        size_t off = 4 + index_size(nl, 1) + index_size(top_len, 1) + (strings.end - topix.end) +
+                     2 /* empty global subrs */;
+        size_t charset_off = off;
+        off += 1 + 2 * (size_t)(nused - 1);
+        size_t fdselect_off = off;
+        off += 1 + nused;
+        size_t cs_off = off;
+        off += index_size(cs.len, nused);
+        size_t fdarray_off = off;
+        /* each Font DICT grows by its Private entry: two 5-byte ints and the operator */
+        size_t fd_total = fd.len + 11 * (size_t)nfd;
+        off += index_size(fd_total, nfd);
+        size_t priv_off = off;
+
+        /* header */
+        bb_byte(out, 1);
+        bb_byte(out, 0);
+        bb_byte(out, 4);
+        bb_byte(out, 4);
+        size_t nend = nl;
+        bb_index(out, (const char *)np, &nend, 1);
+        bb_dict_int5(&top, (long)charset_off);
+        bb_dict_op(&top, 15);
+        bb_dict_int5(&top, (long)cs_off);
+        bb_dict_op(&top, 17);
+        bb_dict_int5(&top, (long)fdarray_off);
+        bb_dict_op(&top, 1236);
+        bb_dict_int5(&top, (long)fdselect_off);
+        bb_dict_op(&top, 1237);
+        size_t tend = top.len;
+        bb_index(out, top.p, &tend, 1);
+        bb_add(out, p + topix.end, strings.end - topix.end); /* String INDEX as is */
+        bb_be(out, 0, 2);                                    /* no global subrs */
+        /* charset: the CID of each new glyph but .notdef */
+        bb_byte(out, 0);
+        for (unsigned gi = 1; gi < nglyphs; gi++)
+            if (g[gi].used) bb_be(out, nb_font_cid_of_glyph(f, gi), 2);
+        /* FDSelect format 0 */
+        bb_byte(out, 0);
+        bb_add(out, new_fd, nused);
+        bb_index(out, cs.p ? cs.p : "", cs_ends, nused);
+        /* FDArray */
+        bbuf fd2 = {0};
+        size_t *fd2_ends = calloc(nfd, sizeof *fd2_ends);
+        size_t prev = 0, poff = priv_off;
+        for (unsigned k = 0; fd2_ends && k < nfd; k++) {
+            bb_add(&fd2, fd.p + prev, fd_ends[k] - prev);
+            prev = fd_ends[k];
+            bb_dict_int5(&fd2, (long)priv_size[k]);
+            bb_dict_int5(&fd2, (long)poff);
+            bb_dict_op(&fd2, 18);
+            poff += priv_size[k];
+            fd2_ends[k] = fd2.len;
+        }
+        if (fd2_ends && !fd2.oom) {
+            bb_index(out, fd2.p, fd2_ends, nfd);
+            if (priv.len) bb_add(out, priv.p, priv.len);
+            ok = !out->oom && out->len == priv_off + priv.len;
+        }
+        free(fd2.p);
+        free(fd2_ends);
+    }
+    free(new_fd);
+    free(lsubrs);
+    free(has_lsubrs);
+    free(priv_ends);
+done:
+    free(cs.p);
+    free(fd.p);
+    free(priv.p);
+    free(top.p);
+    free(cs_ends);
+    free(fd_ends);
+    free(priv_size);
+    free(fdsel);
+    hb_blob_destroy(blob);
+    if (!ok) {
+        free(out->p);
+        memset(out, 0, sizeof *out);
+    }
+    return ok;
+}
+
 /* ---- embedding --------------------------------------------------------------------------- */
 
 nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
@@ -324,6 +895,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     nb_code rc = NB_OK;
     hb_subset_input_t *input = NULL;
     hb_subset_plan_t *plan = NULL;
+    uint32_t *newgid = NULL;
+    bbuf own = {0};
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL, *cff = NULL;
     FT_Library ftlib = NULL;
@@ -334,7 +907,26 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
 
     if (pf->embedded) return NB_OK;
 
-    /* 1. Subset. */
+    /* 1. Subset: CID-keyed CFF ourselves, anything else (or what we cannot read) with
+     * hb-subset. */
+    pf->nused = 0;
+    for (unsigned gid = 0; gid < pf->nglyphs; gid++)
+        if (pf->g[gid].used) pf->nused++;
+    newgid = malloc(sizeof *newgid * pf->nglyphs);
+    if (!newgid) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
+        goto done;
+    }
+    const char *prog = NULL;
+    unsigned plen = 0, sub_glyphs = 0;
+    if (f->is_cff && f->is_cid_keyed && pf->nglyphs == f->num_glyphs &&
+        cff_cid_subset(f, pf->g, pf->nglyphs, &own)) {
+        prog = own.p;
+        plen = (unsigned)own.len;
+        for (unsigned gid = 0; gid < pf->nglyphs; gid++)
+            if (pf->g[gid].used) newgid[gid] = sub_glyphs++;
+        goto subset_done;
+    }
     hb_face_t *source = nb_font_subset_source((nb_font *)f); /* creates the font's cache */
     if (!source) {
         rc = nb_fail(st, NB_ERR_NOMEM, "%s: cannot prepare the face for subsetting", fname);
@@ -346,12 +938,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         goto done;
     }
     hb_set_t *gset = hb_subset_input_glyph_set(input);
-    pf->nused = 0;
-    for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
-        if (!pf->g[gid].used) continue;
-        hb_set_add(gset, gid);
-        pf->nused++;
-    }
+    for (unsigned gid = 0; gid < pf->nglyphs; gid++)
+        if (pf->g[gid].used) hb_set_add(gset, gid);
     static const hb_tag_t drop[] = {
         HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
         HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
@@ -381,8 +969,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset produced an empty font", fname);
         goto done;
     }
-    const char *prog = bdata;
-    unsigned plen = blen;
+    prog = bdata;
+    plen = blen;
     if (f->is_cff) {
         cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
         prog = hb_blob_get_data(cff, &plen);
@@ -391,13 +979,16 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
             goto done;
         }
     }
-    unsigned sub_glyphs = hb_face_get_glyph_count(sub);
+    sub_glyphs = hb_face_get_glyph_count(sub);
+    for (unsigned gid = 0; gid < pf->nglyphs; gid++)
+        newgid[gid] = pf->g[gid].used ? hb_map_get(old2new, gid) : HB_MAP_VALUE_INVALID;
 
-    /* 2. Codes and widths. */
+subset_done:;
+    /* 2. Codes and widths: CIDs read back from the subset (a check of it too). */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
     if (cid_keyed) {
         if (FT_Init_FreeType(&ftlib) != 0 ||
-            FT_New_Memory_Face(ftlib, (const FT_Byte *)bdata, (FT_Long)blen, 0, &ftface) != 0) {
+            FT_New_Memory_Face(ftlib, (const FT_Byte *)prog, (FT_Long)plen, 0, &ftface) != 0) {
             rc = nb_fail(st, NB_ERR_FONT, "%s: FreeType cannot open the subset font", fname);
             goto done;
         }
@@ -411,7 +1002,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
         glyph_use *u = &pf->g[gid];
         if (!u->used) continue;
-        hb_codepoint_t ng = hb_map_get(old2new, gid);
+        hb_codepoint_t ng = newgid[gid];
         if (ng == HB_MAP_VALUE_INVALID) {
             rc = nb_fail(st, NB_ERR_FONT, "%s: glyph %u was dropped by the subsetter", fname, gid);
             goto done;
@@ -573,6 +1164,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
 hpdf_error:
     rc = hpdf_fail(pdf, pf, st, "the font objects");
 done:
+    free(newgid);
+    free(own.p);
     free(cidset);
     free(cg);
     free(cmap.p);
