@@ -23,7 +23,8 @@
 #   predefined schemas, pdfaid:part 1 / conformance B, and Title/Author/Subject/Keywords/
 #   Creator/Producer/CreationDate/ModDate equal to the Info dictionary (dates as the same
 #   instant in the same zone); 6.1.6-ish: Info strings are PDFDocEncoding (ASCII) or
-#   UTF-16BE with a BOM; 6.9 no /OCProperties; no /EmbeddedFiles.
+#   UTF-16BE with a BOM; 6.9 no /OCProperties; no /EmbeddedFiles; 6.1.12 implementation
+#   limits (array/dictionary sizes, integers, reals, names, strings, objects, q nesting).
 # Mode "plain" (for --no-pdfa output) checks there is no OutputIntent and no pdfaid.
 # On top: qpdf --check clean, Ghostscript (nullpage) renders with no output at all,
 # `pdfinfo -meta` shows the XMP.
@@ -175,7 +176,28 @@ FORBIDDEN_ACTIONS = {"/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData",
                      "/JavaScript", "/Hide", "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView"}
 
 
+def limits(v, where):
+    """6.1.12 implementation limits (PDF 1.4 Appendix C)."""
+    if isinstance(v, dict) and len(v) > 4095:
+        bad("6.1.12", f"{where}: dictionary with {len(v)} entries")
+    elif isinstance(v, list) and len(v) > 8191:
+        bad("6.1.12", f"{where}: array with {len(v)} elements")
+    elif isinstance(v, bool):
+        pass
+    elif isinstance(v, int) and not -2**31 <= v <= 2**31 - 1:
+        bad("6.1.12", f"{where}: integer {v}")
+    elif isinstance(v, float) and abs(v) > 32767:
+        bad("6.1.12", f"{where}: real {v}")
+    elif isinstance(v, str) and v.startswith("/") and len(v[1:].encode()) > 127:
+        bad("6.1.12", f"{where}: name longer than 127 bytes")
+    elif isinstance(v, str) and v[:2] in ("u:", "b:"):
+        n = len(v[2:]) // 2 if v[0] == "b" else 2 + len(v[2:].encode("utf-16-be"))
+        if n > 65535:
+            bad("6.1.12", f"{where}: string of {n} bytes")
+
+
 def walk(v, where):
+    limits(v, where)
     if isinstance(v, dict):
         for k, x in v.items():
             xv = obj(x) if k in ("/CA", "/ca", "/SMask", "/BM", "/S", "/Filter") else x
@@ -221,6 +243,8 @@ for key, o in stored.items():
     else:
         walk(o.get("value"), key)
 
+if max((int(k.split()[0][4:]) for k in stored if k.startswith("obj:")), default=0) > 8388607:
+    bad("6.1.12", "more than 8388607 indirect objects")
 catalog = obj(trailer.get("/Root"))
 info = obj(trailer.get("/Info")) or {}
 
@@ -258,7 +282,7 @@ for pi, pg in enumerate(pages, 1):
         if data is None:
             bad("setup", f"page {pi}: content {cref} not readable")
             continue
-        ops, font = [], None
+        ops, font, depth = [], None, 0
         for t in TOKEN.findall(data):
             if t.startswith(b"%"):
                 continue
@@ -271,6 +295,10 @@ for pi, pg in enumerate(pages, 1):
                 elif t in (b"g", b"G"):
                     if not ops or float(ops[-1]) != 0:
                         bad("black", f"page {pi}: {t.decode()} {ops[-1:]} is not pure black")
+                elif t in (b"q", b"Q"):
+                    depth += 1 if t == b"q" else -1
+                    if depth > 28 or depth < 0:
+                        bad("6.1.12", f"page {pi}: q/Q nesting {depth}")
                 elif t == b"Tf":
                     name = ops[-2].decode() if len(ops) >= 2 else None
                     font = fonts.get(name)
