@@ -2,7 +2,7 @@
 # says exactly which one cannot.
 #
 # (1) A paragraph with 𠀀 (U+20000, CJK Extension B) and 䶮 (U+4DAE, Extension A), and a
-#     title starting with 𠀀: both are taken from a fallback font of the role's chain (the -v
+#     title starting with 𠀀, and a subheading (heading2 role) ending 𠀀䶮: all are taken from a fallback font of the role's chain (the -v
 #     notes name the character, its data path and the font, and that font is embedded), and
 #     pdftotext returns them; the title with 𠀀 is the same in pdfinfo (Info, UTF-16 surrogate
 #     pair) and in the XMP; the file still passes the PDF/A-1b checker (archive_pdfa.sh).
@@ -24,6 +24,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 d["opening"][0] = sys.argv[2] + d["opening"][0]
 d["title"] = "𠀀" + d["title"]
+heads = [x for x in d["sections"]["overview"] if isinstance(x, dict) and "heading" in x]
+heads[0]["heading"] += "𠀀䶮"
 json.dump(d, open("extb.json", "w"), ensure_ascii=False)
 d = json.load(open(sys.argv[1]))
 d["opening"][0] = "本报告\ue000依据" + d["opening"][0]
@@ -44,9 +46,12 @@ for cp in "U+20000 '𠀀'" "U+4DAE '䶮'"; do
     assert_not_contains "$font" "FandolFang" "the fallback font for $cp"
 done
 printf '%s\n' "$notes" | grep -F "U+20000" | grep -qF '$.title' || fail "no fallback note for the title's U+20000"
+printf '%s\n' "$notes" | grep -F "U+4DAE" | grep -qF '$.sections.overview[' ||
+    fail "no fallback note for U+4DAE in a subheading (heading2 role)"
 text=$(pdf_text extb.pdf | normalize_text)
 assert_contains "$text" "$PARA" "pdftotext of extb.pdf"
 assert_contains "$text" "𠀀靖安县宝峰镇" "pdftotext of extb.pdf (title)"
+assert_contains "$text" "主动公开𠀀䶮" "pdftotext of extb.pdf (subheading)"
 title=$(python3 -c 'import json; print(json.load(open("extb.json"))["title"])')
 assert_contains "$(pdfinfo extb.pdf)" "Title:           $title" "pdfinfo"
 assert_contains "$(pdfinfo -meta extb.pdf)" ">$title</rdf:li>" "pdfinfo -meta"
