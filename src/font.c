@@ -49,7 +49,6 @@ typedef struct font_impl {
     nb_file *file;
     const nb_fontset *fs; /* for the subset-reuse setting */
     hb_face_t *subset_src;
-    uint16_t *cids; /* CID of each gid, only for CID-keyed CFF faces */
 } font_impl;
 
 typedef struct font_entry {
@@ -347,7 +346,6 @@ static void font_free(nb_font *f)
     if (im) {
         if (im->ft) FT_Done_Face(im->ft);
         if (im->subset_src) hb_face_destroy(im->subset_src);
-        free(im->cids);
         free(im);
     }
     if (f->hb_font) hb_font_destroy(f->hb_font);
@@ -468,16 +466,6 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     FT_Bool cid_keyed = 0;
     if (f->is_cff && FT_Get_CID_Is_Internally_CID_Keyed(im->ft, &cid_keyed) == 0 && cid_keyed) {
         f->is_cid_keyed = true;
-        im->cids = malloc(sizeof *im->cids * f->num_glyphs);
-        if (!im->cids) {
-            font_free(f);
-            return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
-        }
-        for (unsigned g = 0; g < f->num_glyphs; g++) {
-            FT_UInt cid = g;
-            if (FT_Get_CID_From_Glyph_Index(im->ft, g, &cid) != 0) cid = g;
-            im->cids[g] = (uint16_t)cid;
-        }
     }
 
     f->family = ot_name(f->hb_face, 16);
@@ -577,8 +565,11 @@ bool nb_font_has_char(const nb_font *f, uint32_t cp)
 unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid)
 {
     const font_impl *im = f->impl;
-    if (im->cids && gid < f->num_glyphs) return im->cids[gid];
-    return gid;
+    FT_UInt cid = gid;
+    if (f->is_cid_keyed && gid < f->num_glyphs &&
+        FT_Get_CID_From_Glyph_Index(im->ft, gid, &cid) != 0)
+        cid = gid;
+    return cid;
 }
 
 const unsigned char *nb_font_data(const nb_font *f, size_t *len)

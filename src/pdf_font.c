@@ -12,18 +12,22 @@
 #include <string.h>
 
 typedef struct glyph_use {
+    uint32_t gid;
     uint32_t text_off; /* into pf->text */
     uint32_t text_len;
     uint32_t code;
     int32_t width;
-    uint8_t used, has_text;
+    uint8_t has_text;
 } glyph_use;
 
 struct nb_pdf_font {
     const nb_font *font;
     unsigned nglyphs;
-    glyph_use *g; /* indexed by the face's gid */
-    char *text;   /* the glyphs' UTF-8 texts, concatenated */
+    glyph_use *g;   /* the used glyphs (sorted by gid once embedded) */
+    size_t gcap;    /* nused is their count */
+    uint32_t *hash; /* open addressing: gid + 1 → index into g + 1; 0 = empty */
+    size_t hcap;    /* a power of two, at least twice nused */
+    char *text;     /* the glyphs' UTF-8 texts, concatenated */
     size_t text_len, text_cap;
     size_t nused;
     HPDF_Dict type0;
@@ -83,12 +87,11 @@ nb_pdf_font *nb_pdf_font_new(const nb_font *font)
     if (!pf) return NULL;
     pf->font = font;
     pf->nglyphs = font->num_glyphs ? font->num_glyphs : 1;
-    pf->g = calloc(pf->nglyphs, sizeof *pf->g);
-    if (!pf->g) {
-        free(pf);
+    nb_status st = NB_STATUS_INIT;
+    if (nb_pdf_font_use(pf, 0, NULL, 0, &st) != NB_OK) { /* .notdef is always in the subset */
+        nb_pdf_font_free(pf);
         return NULL;
     }
-    pf->g[0].used = 1; /* .notdef is always in the subset */
     return pf;
 }
 
@@ -96,8 +99,59 @@ void nb_pdf_font_free(nb_pdf_font *pf)
 {
     if (!pf) return;
     free(pf->g);
+    free(pf->hash);
     free(pf->text);
     free(pf);
+}
+
+static size_t hash_slot(const nb_pdf_font *pf, uint32_t gid)
+{
+    size_t h = (size_t)(gid * 2654435761u) & (pf->hcap - 1);
+    while (pf->hash[h] != 0 && pf->g[pf->hash[h] - 1].gid != gid)
+        h = (h + 1) & (pf->hcap - 1);
+    return h;
+}
+
+static glyph_use *find_use(const nb_pdf_font *pf, uint32_t gid)
+{
+    if (pf->hcap == 0) return NULL;
+    uint32_t v = pf->hash[hash_slot(pf, gid)];
+    return v ? &pf->g[v - 1] : NULL;
+}
+
+static bool rehash(nb_pdf_font *pf, size_t hcap)
+{
+    uint32_t *h = calloc(hcap, sizeof *h);
+    if (!h) return false;
+    free(pf->hash);
+    pf->hash = h;
+    pf->hcap = hcap;
+    for (size_t i = 0; i < pf->nused; i++)
+        pf->hash[hash_slot(pf, pf->g[i].gid)] = (uint32_t)i + 1;
+    return true;
+}
+
+static glyph_use *add_use(nb_pdf_font *pf, uint32_t gid)
+{
+    if (pf->nused == pf->gcap) {
+        size_t cap = pf->gcap ? pf->gcap * 2 : 256;
+        glyph_use *g = realloc(pf->g, cap * sizeof *g);
+        if (!g) return NULL;
+        pf->g = g;
+        pf->gcap = cap;
+    }
+    if (2 * (pf->nused + 1) > pf->hcap && !rehash(pf, pf->hcap ? pf->hcap * 2 : 512)) return NULL;
+    glyph_use *u = &pf->g[pf->nused];
+    memset(u, 0, sizeof *u);
+    u->gid = gid;
+    pf->hash[hash_slot(pf, gid)] = (uint32_t)++pf->nused;
+    return u;
+}
+
+static int cmp_use(const void *a, const void *b)
+{
+    const glyph_use *x = a, *y = b;
+    return x->gid < y->gid ? -1 : x->gid > y->gid;
 }
 
 nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t len, nb_status *st)
@@ -105,8 +159,9 @@ nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t 
     if (gid >= pf->nglyphs)
         return nb_fail(st, NB_ERR_PDF, "%s: glyph %u is not in the font (it has %u glyphs)",
                        pf->font->path ? pf->font->path : "font", (unsigned)gid, pf->nglyphs);
-    glyph_use *u = &pf->g[gid];
-    u->used = 1;
+    glyph_use *u = find_use(pf, gid);
+    if (!u) u = add_use(pf, gid);
+    if (!u) return nb_fail(st, NB_ERR_NOMEM, "out of memory recording glyph use");
     if (u->has_text || !text || len == 0) return NB_OK;
     if (len > 1024) len = 1024; /* a ToUnicode entry holds at most 512 bytes of UTF-16 */
     if (pf->text_len + len > pf->text_cap) {
@@ -128,9 +183,10 @@ nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t 
 
 bool nb_pdf_font_glyph(const nb_pdf_font *pf, uint32_t gid, unsigned *code, int *width)
 {
-    if (!pf->embedded || gid >= pf->nglyphs || !pf->g[gid].used) return false;
-    *code = pf->g[gid].code;
-    *width = pf->g[gid].width;
+    const glyph_use *u = pf->embedded ? find_use(pf, gid) : NULL;
+    if (!u) return false;
+    *code = u->code;
+    *width = u->width;
     return true;
 }
 
@@ -219,7 +275,7 @@ static void sanitize_name(char *out, size_t cap, const char *name, unsigned id)
 }
 
 typedef struct code_gid {
-    uint32_t code, gid;
+    uint32_t code, gid; /* gid: the glyph's index in pf->g (which is in gid order) */
 } code_gid;
 
 static int cmp_code(const void *a, const void *b)
@@ -659,7 +715,7 @@ static bool cs_run_one(cs_run *r, const unsigned char *p, size_t len, int depth)
 
 /* Builds the subset of a CID-keyed CFF table: new glyph k is the k-th used glyph in gid
  * order (gid 0 first).  False when the table is not CID-keyed CFF this code handles. */
-static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nglyphs, bbuf *out)
+static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused, bbuf *out)
 {
     hb_blob_t *blob = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
     unsigned blen = 0;
@@ -685,6 +741,7 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nglyph
     if (!cff_dict(tp, tl, cff_top_entry, &t) || !t.ros || t.charstrings <= 0 || t.fdarray <= 0 ||
         t.fdselect <= 0 || (size_t)t.fdselect >= blen)
         goto done;
+    unsigned nglyphs = f->num_glyphs;
     if (!cff_read_index(s, (size_t)t.charstrings, &chars) || chars.count != nglyphs ||
         !cff_read_index(s, (size_t)t.fdarray, &fdarray) || fdarray.count == 0 ||
         fdarray.count > 255)
@@ -760,21 +817,15 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nglyph
     }
 
     /* Charstrings of the used glyphs, subroutines inlined. */
-    unsigned nused = 0;
-    for (unsigned gi = 0; fds_ok && gi < nglyphs; gi++) {
-        if (!g[gi].used) continue;
-        if (fdsel[gi] >= nfd) {
+    for (unsigned k = 0; fds_ok && k < nused; k++)
+        if (g[k].gid >= nglyphs || fdsel[g[k].gid] >= nfd || (k == 0) != (g[k].gid == 0))
             fds_ok = false;
-            break;
-        }
-        nused++;
-    }
     cs_ends = calloc(nused ? nused : 1, sizeof *cs_ends);
     unsigned char *new_fd = calloc(nused ? nused : 1, 1);
     if (!cs_ends || !new_fd) fds_ok = false;
     unsigned k2 = 0;
-    for (unsigned gi = 0; fds_ok && gi < nglyphs; gi++) {
-        if (!g[gi].used) continue;
+    for (unsigned k = 0; fds_ok && k < nused; k++) {
+        unsigned gi = g[k].gid;
         const unsigned char *cp;
         size_t cl;
         unsigned fdi = fdsel[gi];
@@ -837,8 +888,8 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nglyph
         bb_be(out, 0, 2);                                    /* no global subrs */
         /* charset: the CID of each new glyph but .notdef */
         bb_byte(out, 0);
-        for (unsigned gi = 1; gi < nglyphs; gi++)
-            if (g[gi].used) bb_be(out, nb_font_cid_of_glyph(f, gi), 2);
+        for (unsigned k = 1; k < nused; k++)
+            bb_be(out, nb_font_cid_of_glyph(f, g[k].gid), 2);
         /* FDSelect format 0 */
         bb_byte(out, 0);
         bb_add(out, new_fd, nused);
@@ -909,22 +960,23 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
 
     /* 1. Subset: CID-keyed CFF ourselves, anything else (or what we cannot read) with
      * hb-subset. */
-    pf->nused = 0;
-    for (unsigned gid = 0; gid < pf->nglyphs; gid++)
-        if (pf->g[gid].used) pf->nused++;
-    newgid = malloc(sizeof *newgid * pf->nglyphs);
+    qsort(pf->g, pf->nused, sizeof *pf->g, cmp_use);
+    if (!rehash(pf, pf->hcap)) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
+        goto done;
+    }
+    newgid = malloc(sizeof *newgid * pf->nused);
     if (!newgid) {
         rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
         goto done;
     }
     const char *prog = NULL;
     unsigned plen = 0, sub_glyphs = 0;
-    if (f->is_cff && f->is_cid_keyed && pf->nglyphs == f->num_glyphs &&
-        cff_cid_subset(f, pf->g, pf->nglyphs, &own)) {
+    if (f->is_cff && f->is_cid_keyed && cff_cid_subset(f, pf->g, (unsigned)pf->nused, &own)) {
         prog = own.p;
         plen = (unsigned)own.len;
-        for (unsigned gid = 0; gid < pf->nglyphs; gid++)
-            if (pf->g[gid].used) newgid[gid] = sub_glyphs++;
+        for (size_t i = 0; i < pf->nused; i++)
+            newgid[i] = sub_glyphs++;
         goto subset_done;
     }
     hb_face_t *source = nb_font_subset_source((nb_font *)f); /* creates the font's cache */
@@ -938,8 +990,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         goto done;
     }
     hb_set_t *gset = hb_subset_input_glyph_set(input);
-    for (unsigned gid = 0; gid < pf->nglyphs; gid++)
-        if (pf->g[gid].used) hb_set_add(gset, gid);
+    for (size_t i = 0; i < pf->nused; i++)
+        hb_set_add(gset, pf->g[i].gid);
     static const hb_tag_t drop[] = {
         HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
         HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
@@ -980,8 +1032,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         }
     }
     sub_glyphs = hb_face_get_glyph_count(sub);
-    for (unsigned gid = 0; gid < pf->nglyphs; gid++)
-        newgid[gid] = pf->g[gid].used ? hb_map_get(old2new, gid) : HB_MAP_VALUE_INVALID;
+    for (size_t i = 0; i < pf->nused; i++)
+        newgid[i] = hb_map_get(old2new, pf->g[i].gid);
 
 subset_done:;
     /* 2. Codes and widths: CIDs read back from the subset (a check of it too). */
@@ -999,10 +1051,10 @@ subset_done:;
         goto done;
     }
     size_t n = 0;
-    for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
-        glyph_use *u = &pf->g[gid];
-        if (!u->used) continue;
-        hb_codepoint_t ng = newgid[gid];
+    for (size_t i = 0; i < pf->nused; i++) {
+        glyph_use *u = &pf->g[i];
+        unsigned gid = u->gid;
+        hb_codepoint_t ng = newgid[i];
         if (ng == HB_MAP_VALUE_INVALID) {
             rc = nb_fail(st, NB_ERR_FONT, "%s: glyph %u was dropped by the subsetter", fname, gid);
             goto done;
@@ -1025,7 +1077,7 @@ subset_done:;
         u->code = code;
         u->width = scale1000(f, hb_font_get_glyph_h_advance(f->hb_font, gid));
         cg[n].code = code;
-        cg[n].gid = gid;
+        cg[n].gid = (uint32_t)i;
         n++;
     }
     qsort(cg, n, sizeof *cg, cmp_code);
@@ -1035,8 +1087,8 @@ subset_done:;
     const char *ps = f->postscript_name ? f->postscript_name : "";
     for (const char *p = ps; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    for (unsigned gid = 0; gid < pf->nglyphs; gid++) {
-        if (!pf->g[gid].used) continue;
+    for (size_t i = 0; i < pf->nused; i++) {
+        unsigned gid = pf->g[i].gid;
         for (int k = 0; k < 4; k++)
             h = (h ^ ((gid >> (8 * k)) & 0xFF)) * 1099511628211ull;
     }
