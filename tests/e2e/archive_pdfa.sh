@@ -16,7 +16,10 @@
 #   interpolation/alternates; 6.2.7 no PostScript XObjects; 6.2.8 no /TR; 6.3.4 every font
 #   embedded; 6.3.5 a CIDSet for every subset CID font listing exactly the CIDs of the
 #   embedded font program (CFF charset / TrueType maxp parsed here), and every code the
-#   pages show is in it; font descriptors carry every required key and FontName = BaseFont;
+#   pages show is in it; 6.3.6 the /W and /DW width of every code shown equals the advance
+#   in the embedded program (Type 2 charstring widths with the Private DICT's nominal and
+#   default widths; TrueType hmtx), within 1/1000 em; font descriptors carry every required
+#   key and FontName = BaseFont;
 #   6.4 no /SMask, /CA or /ca below 1, no blend modes, no transparency groups;
 #   6.6 no forbidden actions (Launch, JavaScript, ...) and no /AA; 6.7 an unfiltered XMP
 #   Metadata stream with a valid packet header (no bytes/encoding attributes), only
@@ -320,8 +323,72 @@ for pi, pg in enumerate(pages, 1):
 # ---- fonts: embedding, descriptors, CIDSet against the font program -------------------------
 
 
-def cff_cids(b):
-    """Set of CIDs (CID-keyed) or glyph ids (name-keyed) of a bare CFF font program."""
+def dict_parse(d):
+    """A CFF DICT → {operator: operands} (escaped operators as 1200 + second byte)."""
+    out, ops, i = {}, [], 0
+    while i < len(d):
+        c = d[i]
+        if c <= 21:
+            op = c
+            if c == 12:
+                i += 1
+                op = 1200 + d[i]
+            out[op], ops = ops, []
+            i += 1
+        elif c == 28:
+            ops.append(int.from_bytes(d[i + 1:i + 3], "big", signed=True)); i += 3
+        elif c == 29:
+            ops.append(int.from_bytes(d[i + 1:i + 5], "big", signed=True)); i += 5
+        elif c == 30:
+            txt, i, done = "", i + 1, False
+            while not done:
+                for nib in (d[i] >> 4, d[i] & 0x0F):
+                    if nib == 0x0F:
+                        done = True
+                        break
+                    txt += "0123456789.E?-"[nib] if nib != 0x0C else "E-"
+                i += 1
+            ops.append(float(txt.replace("?", "")))
+        elif 32 <= c <= 246:
+            ops.append(c - 139); i += 1
+        elif 247 <= c <= 250:
+            ops.append((c - 247) * 256 + d[i + 1] + 108); i += 2
+        elif 251 <= c <= 254:
+            ops.append(-(c - 251) * 256 - d[i + 1] - 108); i += 2
+        else:
+            raise ValueError(f"bad DICT byte {c}")
+    return out
+
+
+def charstring_width(cs, nominal, default):
+    """Advance of a Type 2 charstring: the optional first operand of the first stack-clearing
+    operator; None when a subroutine call comes first (not followed here)."""
+    stack, i = [], 0
+    while i < len(cs):
+        c = cs[i]
+        if c == 28:
+            stack.append(int.from_bytes(cs[i + 1:i + 3], "big", signed=True)); i += 3
+        elif c == 255:
+            stack.append(int.from_bytes(cs[i + 1:i + 5], "big", signed=True) / 65536); i += 5
+        elif 32 <= c <= 246:
+            stack.append(c - 139); i += 1
+        elif 247 <= c <= 250:
+            stack.append((c - 247) * 256 + cs[i + 1] + 108); i += 2
+        elif 251 <= c <= 254:
+            stack.append(-(c - 251) * 256 - cs[i + 1] - 108); i += 2
+        else:
+            extra = {1: len(stack) % 2, 3: len(stack) % 2, 18: len(stack) % 2, 23: len(stack) % 2,
+                     19: len(stack) % 2, 20: len(stack) % 2, 21: len(stack) == 3,
+                     4: len(stack) == 2, 22: len(stack) == 2, 14: len(stack) in (1, 5)}
+            if c not in extra:
+                return None
+            return nominal + stack[0] if extra[c] else default
+    return None
+
+
+def cff_font(b):
+    """{CID: advance in 1/1000 em} of a bare CFF font program (name-keyed: CID = glyph id;
+    advance None when it could not be read)."""
     def index(pos):
         count = int.from_bytes(b[pos:pos + 2], "big")
         if count == 0:
@@ -332,72 +399,97 @@ def cff_cids(b):
         base = pos + 2 + (count + 1) * osz
         return [b[base + offs[i]:base + offs[i + 1]] for i in range(count)], base + offs[-1]
 
-    def top_dict(d):
-        out, ops, i = {}, [], 0
-        while i < len(d):
-            c = d[i]
-            if c <= 21:
-                op = c
-                if c == 12:
-                    i += 1
-                    op = 1200 + d[i]
-                out[op], ops = ops, []
-                i += 1
-            elif c == 28:
-                ops.append(int.from_bytes(d[i + 1:i + 3], "big", signed=True)); i += 3
-            elif c == 29:
-                ops.append(int.from_bytes(d[i + 1:i + 5], "big", signed=True)); i += 5
-            elif c == 30:
-                i += 1
-                while (d[i] & 0x0F) != 0x0F and (d[i] >> 4) != 0x0F:
-                    i += 1
-                ops.append(0.0); i += 1
-            elif 32 <= c <= 246:
-                ops.append(c - 139); i += 1
-            elif 247 <= c <= 250:
-                ops.append((c - 247) * 256 + d[i + 1] + 108); i += 2
-            elif 251 <= c <= 254:
-                ops.append(-(c - 251) * 256 - d[i + 1] - 108); i += 2
-            else:
-                raise ValueError(f"bad DICT byte {c}")
-        return out
+    def private(fd):
+        size, off = fd.get(18, [0, 0])
+        pd = dict_parse(b[off:off + size]) if size else {}
+        return pd.get(21, [0])[0], pd.get(20, [0])[0]
 
     _, p = index(b[2])
     tops, p = index(p)
-    td = top_dict(tops[0])
-    nglyphs = len(index(td[17][0])[0])
-    if 1230 not in td:  # name-keyed: CID = glyph id
-        return set(range(nglyphs))
-    cs = td.get(15, [0])[0]
-    if cs < 3:
-        raise ValueError("CID-keyed CFF with a predefined charset")
-    fmt, q, cids = b[cs], cs + 1, {0}
-    if fmt == 0:
-        for g in range(1, nglyphs):
-            cids.add(int.from_bytes(b[q:q + 2], "big")); q += 2
+    td = dict_parse(tops[0])
+    charstrings = index(td[17][0])[0]
+    n = len(charstrings)
+    top_a = td[1207][0] if 1207 in td else None
+    if 1230 not in td:  # name-keyed
+        cids = list(range(n))
+        fds, fd_of = [td], [0] * n
     else:
-        w = 1 if fmt == 1 else 2
-        while len(cids) < nglyphs:
-            first = int.from_bytes(b[q:q + 2], "big")
-            left = int.from_bytes(b[q + 2:q + 2 + w], "big")
-            cids.update(range(first, first + left + 1))
-            q += 2 + w
-    return cids
+        cs = td.get(15, [0])[0]
+        if cs < 3:
+            raise ValueError("CID-keyed CFF with a predefined charset")
+        fmt, q, cids = b[cs], cs + 1, [0]
+        if fmt == 0:
+            for g in range(1, n):
+                cids.append(int.from_bytes(b[q:q + 2], "big")); q += 2
+        else:
+            w = 1 if fmt == 1 else 2
+            while len(cids) < n:
+                first = int.from_bytes(b[q:q + 2], "big")
+                left = int.from_bytes(b[q + 2:q + 2 + w], "big")
+                cids.extend(range(first, first + left + 1))
+                q += 2 + w
+            cids = cids[:n]
+        fds = [dict_parse(x) for x in index(td[1236][0])[0]]
+        s = td[1237][0]
+        if b[s] == 0:
+            fd_of = list(b[s + 1:s + 1 + n])
+        elif b[s] == 3:
+            nr, fd_of = int.from_bytes(b[s + 1:s + 3], "big"), [0] * n
+            for r in range(nr):
+                e = s + 3 + 3 * r
+                first, fd = int.from_bytes(b[e:e + 2], "big"), b[e + 2]
+                last = int.from_bytes(b[e + 3:e + 5], "big")
+                for g in range(first, min(last, n)):
+                    fd_of[g] = fd
+        else:
+            raise ValueError(f"FDSelect format {b[s]}")
+    privs = [private(fd) for fd in fds]
+    out = {}
+    for g, cid in enumerate(cids):
+        fd = fds[fd_of[g]]
+        fd_a = fd[1207][0] if (1207 in fd and fd is not td) else None
+        a = (top_a or 1) * (fd_a or 1) if (top_a or fd_a) else 0.001
+        nominal, default = privs[fd_of[g]]
+        wd = charstring_width(charstrings[g], nominal, default)
+        out[cid] = None if wd is None else wd * a * 1000
+    return out
 
 
-def truetype_glyphs(b):
-    n = int.from_bytes(b[4:6], "big")
-    for i in range(n):
+def truetype_font(b):
+    """{glyph id: advance in 1/1000 em} of a TrueType font program."""
+    tables = {}
+    for i in range(int.from_bytes(b[4:6], "big")):
         rec = b[12 + 16 * i:28 + 16 * i]
-        if rec[:4] == b"maxp":
-            o = int.from_bytes(rec[8:12], "big")
-            return int.from_bytes(b[o + 4:o + 6], "big")
-    raise ValueError("no maxp table")
+        tables[rec[:4]] = int.from_bytes(rec[8:12], "big")
+    for t in (b"maxp", b"head", b"hhea", b"hmtx"):
+        if t not in tables:
+            raise ValueError(f"no {t.decode()} table")
+    n = int.from_bytes(b[tables[b"maxp"] + 4:tables[b"maxp"] + 6], "big")
+    upem = int.from_bytes(b[tables[b"head"] + 18:tables[b"head"] + 20], "big")
+    nh = int.from_bytes(b[tables[b"hhea"] + 34:tables[b"hhea"] + 36], "big")
+    h = tables[b"hmtx"]
+    adv = [int.from_bytes(b[h + 4 * i:h + 4 * i + 2], "big") for i in range(nh)]
+    return {g: adv[min(g, nh - 1)] * 1000 / upem for g in range(n)}
+
+
+def pdf_widths(cid):
+    dw, w, m, i = obj(cid.get("/DW", 1000)), obj(cid.get("/W")) or [], {}, 0
+    while i < len(w):
+        first, nxt = obj(w[i]), obj(w[i + 1])
+        if isinstance(nxt, list):
+            for k, x in enumerate(nxt):
+                m[first + k] = obj(x)
+            i += 2
+        else:
+            for c in range(first, nxt + 1):
+                m[c] = obj(w[i + 2])
+            i += 3
+    return lambda c: m.get(c, dw)
 
 
 DESC_KEYS = ["/Type", "/FontName", "/Flags", "/FontBBox", "/ItalicAngle", "/Ascent", "/Descent",
              "/CapHeight", "/StemV"]
-font_refs = set()
+font_refs, checked_widths, unread_widths = set(), 0, 0
 for pg in pages:
     for v in (obj(resources_of(pg["object"]).get("/Font")) or {}).values():
         font_refs.add(v)
@@ -432,7 +524,7 @@ for fref in sorted(font_refs):
             bad("6.3.4", f"{base}: CIDFontType0 without a FontFile3 /CIDFontType0C")
             continue
         try:
-            present = cff_cids(stream_data(ff))
+            advances = cff_font(stream_data(ff))
         except (ValueError, IndexError, KeyError) as e:
             bad("6.3.4", f"{base}: embedded CFF does not parse: {e}")
             continue
@@ -445,20 +537,35 @@ for fref in sorted(font_refs):
         if m2g is None:
             bad("6.3.3.2", f"{base}: CIDFontType2 without /CIDToGIDMap")
             continue
-        n = truetype_glyphs(stream_data(ff))
+        try:
+            glyphs = truetype_font(stream_data(ff))
+        except (ValueError, IndexError) as e:
+            bad("6.3.4", f"{base}: embedded TrueType does not parse: {e}")
+            continue
         if m2g == "/Identity":
-            present = set(range(n))
+            advances = glyphs
         else:
             mp = stream_data(m2g)
-            present = {0} | {c for c in range(len(mp) // 2)
-                             if 0 < int.from_bytes(mp[2 * c:2 * c + 2], "big") < n}
+            advances = {c: glyphs[g] for c in range(len(mp) // 2)
+                        for g in [int.from_bytes(mp[2 * c:2 * c + 2], "big")]
+                        if g in glyphs and (g or c == 0)}
     else:
         bad("6.3", f"{base}: CIDFont subtype {sub}")
         continue
+    present = set(advances)
     codes = used_codes.get(fref, set())
     missing = sorted(c for c in codes if c not in present)
     if missing:
         bad("6.3.4", f"{base}: CIDs shown but not in the font program: {missing[:10]}")
+    width_of = pdf_widths(cid)
+    for c in sorted(codes & present):
+        if advances[c] is None:
+            unread_widths += 1
+        elif abs(advances[c] - width_of(c)) > 1:
+            bad("6.3.6", f"{base}: CID {c} is {width_of(c)} wide in /W but "
+                f"{advances[c]:.1f} in the font program")
+        else:
+            checked_widths += 1
     if mode != "pdfa":
         continue
     if subset:
@@ -695,7 +802,8 @@ for e in errors:
 if errors:
     sys.exit(1)
 print(f"{path}: {mode} checks passed ({len(font_refs)} fonts, {len(pages)} pages, "
-      f"{sum(len(c) for c in used_codes.values())} distinct codes)", file=sys.stderr)
+      f"{sum(len(c) for c in used_codes.values())} distinct codes, {checked_widths} widths "
+      f"matched{f', {unread_widths} not read' if unread_widths else ''})", file=sys.stderr)
 PY
 }
 
@@ -773,4 +881,6 @@ mutate date-mismatch "<xmp:CreateDate>2020" "<xmp:CreateDate>2021" 6.7.3
 mutate metadata-type "/Type /Metadata" "/Type /Metadatx" 6.7.2
 mutate no-cidset "/CIDSet " "/CIDSex " 6.3.5
 mutate encrypt-id "/ID [" "/IX [" 6.1.3
+mutate widths "/DW 1000" "/DW 1010" 6.3.6
+mutate descriptor "/StemV " "/StemW " "PDF 1.4 5.7"
 note "PDF/A-1b checks passed for both samples; --no-pdfa is plain; the checker rejects broken copies"
