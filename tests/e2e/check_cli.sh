@@ -33,8 +33,8 @@ expect_status() {
 }
 
 # same_findings TEXT_OUT JSON_OUT FILE — the text and the JSON report list the same findings
-# (severity, rule-free message, paths) in the same order, for FILE; prints the JSON's
-# "errors warnings" counts.
+# (severity, message, paths) in the same order, for FILE; prints the JSON's counts and rule
+# ids, "ERRORS WARNINGS RULE...", rules sorted and unique (one python run per comparison).
 same_findings() {
     python3 - "$1" "$2" "$3" <<'EOF'
 import json, re, sys
@@ -69,15 +69,20 @@ errors = sum(it["severity"] == "error" for it in items)
 if (errors, len(items) - errors) != (doc["errors"], doc["warnings"]):
     sys.exit(f"FAIL: JSON counts errors={doc['errors']} warnings={doc['warnings']} disagree "
              f"with its findings")
-print(doc["errors"], doc["warnings"])
+print(doc["errors"], doc["warnings"], *sorted({it["rule"] for it in items}))
 EOF
 }
 
-# rules_of JSON_OUT — the findings' rule ids, sorted and unique, space-separated.
+# counts_of "ERRORS WARNINGS RULE..." prints "ERRORS WARNINGS"; rules_of prints "RULE...".
+counts_of() {
+    local a
+    read -ra a <<<"$1"
+    echo "${a[0]} ${a[1]}"
+}
 rules_of() {
-    python3 -c '
-import json, sys
-print(" ".join(sorted({f["rule"] for f in json.load(open(sys.argv[1]))["findings"]})))' "$1"
+    local a
+    read -ra a <<<"$1"
+    echo "${a[*]:2}"
 }
 
 W=$WORKDIR
@@ -92,10 +97,10 @@ assert_file_contains "$W/baofeng.out" "2020年1月25日"
 assert_file_contains "$W/baofeng.out" "[signature.date, year]"
 [ ! -s "$W/baofeng.err" ] || fail "baofeng-2020: unexpected stderr: $(cat "$W/baofeng.err")"
 expect_status 0 "$W/baofeng-json" "$SAMPLES/baofeng-2020.json" --format json
-counts=$(same_findings "$W/baofeng.out" "$W/baofeng-json.out" "$SAMPLES/baofeng-2020.json")
-[ "$counts" = "0 1" ] || fail "baofeng-2020 JSON: expected 0 errors 1 warning, got $counts"
-[ "$(rules_of "$W/baofeng-json.out")" = "date.after_period" ] ||
-    fail "baofeng-2020: rule is $(rules_of "$W/baofeng-json.out"), expected date.after_period"
+res=$(same_findings "$W/baofeng.out" "$W/baofeng-json.out" "$SAMPLES/baofeng-2020.json")
+[ "$(counts_of "$res")" = "0 1" ] || fail "baofeng-2020 JSON: expected 0 errors 1 warning: $res"
+[ "$(rules_of "$res")" = "date.after_period" ] ||
+    fail "baofeng-2020: rule is $(rules_of "$res"), expected date.after_period"
 
 # ---------------------------------------------------------------- clean inputs: exit 0, silent
 for f in "$SAMPLES/county-bureau-2021.json" "$SAMPLES/pair-2021.json" "$SAMPLES/pair-2022.json" \
@@ -103,8 +108,8 @@ for f in "$SAMPLES/county-bureau-2021.json" "$SAMPLES/pair-2021.json" "$SAMPLES/
     expect_status 0 "$W/clean" "$f"
     [ ! -s "$W/clean.out" ] || fail "$f: expected no findings, got: $(cat "$W/clean.out")"
     expect_status 0 "$W/clean-json" "$f" --format json
-    counts=$(same_findings "$W/clean.out" "$W/clean-json.out" "$f")
-    [ "$counts" = "0 0" ] || fail "$f JSON: expected no findings, got $counts"
+    res=$(same_findings "$W/clean.out" "$W/clean-json.out" "$f")
+    [ "$res" = "0 0" ] || fail "$f JSON: expected no findings, got $res"
 done
 
 # ---------------------------------------------------------------- one broken file per rule
@@ -114,10 +119,10 @@ while IFS=: read -r file want rules; do
     note "$file -> $want ($rules)"
     expect_status "$want" "$W/broken" "$DATA/$file"
     expect_status "$want" "$W/broken-json" "$DATA/$file" --format json
-    counts=$(same_findings "$W/broken.out" "$W/broken-json.out" "$DATA/$file")
-    got=$(rules_of "$W/broken-json.out")
+    res=$(same_findings "$W/broken.out" "$W/broken-json.out" "$DATA/$file")
+    got=$(rules_of "$res")
     [ "$got" = "$rules" ] || fail "$file: rules '$got', expected '$rules'"
-    errors=${counts% *}
+    errors=${res%% *}
     if [ "$want" = 1 ]; then
         [ "$errors" -gt 0 ] || fail "$file: exit 1 but no error in the JSON"
     else
@@ -152,10 +157,10 @@ expect_status 0 "$W/co-alone" "$DATA/carry-over-mismatch.json"
 expect_status 1 "$W/co" "$DATA/carry-over-mismatch.json" --previous "$SAMPLES/pair-2021.json"
 expect_status 1 "$W/co-json" "$DATA/carry-over-mismatch.json" --previous \
     "$SAMPLES/pair-2021.json" --format json
-counts=$(same_findings "$W/co.out" "$W/co-json.out" "$DATA/carry-over-mismatch.json")
-[ "$(rules_of "$W/co-json.out")" = "year.carry_over" ] ||
-    fail "carry-over: rules $(rules_of "$W/co-json.out"), expected year.carry_over"
-[ "${counts% *}" -ge 1 ] || fail "carry-over: no error counted"
+res=$(same_findings "$W/co.out" "$W/co-json.out" "$DATA/carry-over-mismatch.json")
+[ "$(rules_of "$res")" = "year.carry_over" ] ||
+    fail "carry-over: rules $(rules_of "$res"), expected year.carry_over"
+[ "${res%% *}" -ge 1 ] || fail "carry-over: no error counted"
 assert_file_contains "$W/co.out" "previous:applications.carried_forward."
 # the values in the JSON are this year's 二 and last year's 四, and they differ
 python3 - "$W/co-json.out" "$DATA/carry-over-mismatch.json" "$SAMPLES/pair-2021.json" <<'EOF'
@@ -174,9 +179,12 @@ for f in out["findings"]:
 EOF
 
 note "--previous: 2019-edition cross-year warning (previous_count) keeps exit 0"
-expect_status 0 "$W/pc" "$DATA/previous-count.json" --previous "$DATA/base-2019.json" --format json
-[ "$(rules_of "$W/pc.out")" = "year.previous_count" ] ||
-    fail "previous-count: rules $(rules_of "$W/pc.out"), expected year.previous_count"
+expect_status 0 "$W/pc" "$DATA/previous-count.json" --previous "$DATA/base-2019.json"
+expect_status 0 "$W/pc-json" "$DATA/previous-count.json" --previous "$DATA/base-2019.json" \
+    --format json
+res=$(same_findings "$W/pc.out" "$W/pc-json.out" "$DATA/previous-count.json")
+[ "$res" = "0 1 year.previous_count" ] ||
+    fail "previous-count: got '$res', expected one year.previous_count warning"
 
 # ---------------------------------------------------------------- inputs that cannot be read: 2
 note "exit 2: missing file, bad JSON, structurally broken data, bad usage"
