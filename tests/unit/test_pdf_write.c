@@ -212,6 +212,8 @@ static int teardown(void **state)
     return 0;
 }
 
+static char *pdfa_check(int *status, const char *path, const char *mode);
+
 /* ---- tests ------------------------------------------------------------------------------- */
 
 static void test_fonts_text_info(void **state)
@@ -376,10 +378,15 @@ static void test_cid_codes(void **state)
 static void test_beyond_bmp_and_rise(void **state)
 {
     (void)state;
-    nb_font *f = NULL;
-    nb_font *cands[] = {FX->fang, FX->kai, FX->noto};
-    for (int i = 0; i < 3 && !f; i++)
-        if (nb_font_has_char(cands[i], 0x20000)) f = cands[i];
+    nb_font *f = NULL, *hana = NULL;
+    nb_status fst = NB_STATUS_INIT;
+    const char *hana_path = "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf";
+    if (access(hana_path, R_OK) == 0 &&
+        nb_fontset_open(FX->fs, hana_path, NULL, &hana, &fst) != NB_OK)
+        fail_msg("cannot open %s: %s", hana_path, fst.msg);
+    nb_font *cands[] = {FX->fang, FX->kai, FX->noto, hana};
+    for (int i = 0; i < 4 && !f; i++)
+        if (cands[i] && nb_font_has_char(cands[i], 0x20000)) f = cands[i];
     nb_layout l;
     nb_layout_init(&l);
     nb_page *p = nb_layout_add_page(&l, 595.28f, 841.89f);
@@ -409,6 +416,9 @@ static void test_beyond_bmp_and_rise(void **state)
     char *out = run(&s, "pdftotext -enc UTF-8 '%s' - 2>&1", path);
     if (!strstr(out, text)) fail_msg("pdftotext gave '%s', expected '%s'", out, text);
     if (!strstr(out, "公开")) fail_msg("pdftotext gave '%s', expected '公开'", out);
+    free(out);
+    out = pdfa_check(&s, path, "pdfa"); /* the TrueType CIDSet, widths, surrogate ToUnicode */
+    if (s != 0) fail_msg("PDF/A checker: %s", out);
     free(out);
     nb_pdf_bytes_free(&b);
     /* The raised glyph is set with a text rise that is reset afterwards. */
