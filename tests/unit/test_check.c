@@ -721,6 +721,69 @@ static void test_previous_structure_error_is_prefixed(void **state)
     cJSON_Delete(prev);
 }
 
+static void test_check_structure_alone(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    cJSON *doc = load(COUNTY);
+    assert_int_equal(nb_check_structure(doc, &st), NB_OK);
+    cJSON_Delete(doc);
+    /* the message names the JSON path only: the caller adds the file name */
+    doc = load(BROKEN("missing-field.json"));
+    assert_int_equal(nb_check_structure(doc, &st), NB_ERR_DATA);
+    const char *want = "$.applications.results.total: missing (required by the 2021 edition)";
+    assert_memory_equal(st.msg, want, strlen(want));
+    cJSON_Delete(doc);
+    /* a consistency error is not structural */
+    nb_status_clear(&st);
+    doc = load(BROKEN("corner-rule.json"));
+    assert_int_equal(nb_check_structure(doc, &st), NB_OK);
+    cJSON_Delete(doc);
+    cJSON *arr = cJSON_CreateArray();
+    assert_int_equal(nb_check_structure(arr, &st), NB_ERR_DATA);
+    assert_memory_equal(st.msg, "$: expected a JSON object", 25);
+    cJSON_Delete(arr);
+}
+
+/* Every rule id check.h lists is asserted by name somewhere in this file (as "id"), and
+ * check.h lists each id once, under errors or warnings. */
+static void test_every_rule_id_is_tested(void **state)
+{
+    (void)state;
+    char *header = read_text("src/check.h");
+    char *self = read_text("tests/unit/test_check.c");
+    assert_non_null(header);
+    assert_non_null(self);
+    size_t seen = 0;
+    const char *const kinds[] = {"errors:", "warnings:"};
+    for (size_t k = 0; k < 2; k++) {
+        const char *p = strstr(header, kinds[k]);
+        assert_non_null(p);
+        p += strlen(kinds[k]);
+        /* ids run until the next "warnings:" or the closing "Paths into" sentence */
+        const char *end = strstr(p, k == 0 ? "warnings:" : "Paths into");
+        assert_non_null(end);
+        while (p < end) {
+            while (p < end && strchr(" \n\t*", *p))
+                p++;
+            const char *q = p;
+            while (q < end && !strchr(" \n\t*", *q))
+                q++;
+            if (q > p) {
+                char quoted[64];
+                assert_true(q - p < 60);
+                snprintf(quoted, sizeof quoted, "\"%.*s\"", (int)(q - p), p);
+                if (strstr(self, quoted) == NULL) fail_msg("rule %s has no test", quoted);
+                seen++;
+            }
+            p = q;
+        }
+    }
+    assert_int_equal(seen, 17); /* 9 errors and 8 warnings today */
+    free(header);
+    free(self);
+}
+
 /* ------------------------------------------------------------------ output */
 
 static char *capture(const nb_findings *f, const char *file, bool json)
@@ -846,6 +909,8 @@ int main(void)
         cmocka_unit_test(test_previous_count),
         cmocka_unit_test(test_previous_year_and_body),
         cmocka_unit_test(test_previous_structure_error_is_prefixed),
+        cmocka_unit_test(test_check_structure_alone),
+        cmocka_unit_test(test_every_rule_id_is_tested),
         cmocka_unit_test(test_print_text),
         cmocka_unit_test(test_print_json),
     };
