@@ -79,7 +79,8 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col)
  * offending byte and the return value says which limit was hit. */
 typedef enum { SCAN_OK, SCAN_DEEP, SCAN_MANY, SCAN_NUL_ESCAPE } scan_result;
 
-static scan_result prescan(const char *t, size_t len, size_t *where, size_t *open_string)
+static scan_result prescan(const char *t, size_t len, size_t *where, size_t *open_string,
+                           int *open_depth)
 {
     *open_string = SIZE_MAX; /* where a string that is never closed starts */
     int depth = 0;
@@ -116,6 +117,7 @@ static scan_result prescan(const char *t, size_t len, size_t *where, size_t *ope
         }
     }
     if (!in_str) *open_string = SIZE_MAX;
+    *open_depth = depth;
     return SCAN_OK;
 }
 
@@ -169,14 +171,14 @@ static nb_code check_values(const char *name, const cJSON *node, jpath *p, nb_st
 }
 
 /* A hint after a syntax error at `near`, for the mistakes people make. */
-static const char *syntax_hint(const char *near)
+static const char *syntax_hint(const char *near, bool after_quote)
 {
     static const char *const nonfinite[] = {"NaN",       "-NaN", "Infinity", "-Infinity",
                                             "+Infinity", "nan",  "inf",      "-inf"};
     for (size_t i = 0; i < sizeof nonfinite / sizeof nonfinite[0]; i++)
         if (strncmp(near, nonfinite[i], strlen(nonfinite[i])) == 0)
             return " (NaN and Infinity are not JSON numbers: write a number)";
-    if (near[0] == '\'') return " (JSON strings take double quotes)";
+    if (near[0] == '\'' || after_quote) return " (JSON strings take double quotes)";
     if (near[0] == '}' || near[0] == ']') return " (a comma before it?)";
     return "";
 }
@@ -205,7 +207,8 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
         return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: NUL byte in the file", name, line, col);
     }
     size_t where = 0, open_string;
-    scan_result sr = prescan(text, len, &where, &open_string);
+    int open_depth = 0;
+    scan_result sr = prescan(text, len, &where, &open_string, &open_depth);
     if (sr != SCAN_OK) {
         size_t line, col;
         line_col(text, where, &line, &col);
@@ -233,21 +236,29 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
         while (k > 0 && off + k < len && ((unsigned char)text[off + k] & 0xC0) == 0x80)
             k--;
         near[k] = '\0';
+        /* At the end of the file (only white space left, or an array or object left open
+         * with nothing structural after the last value), say so: cJSON points at the
+         * start of the value it could not finish. */
         size_t rest = off;
         while (rest < len && strchr(" \t\r\n", text[rest]))
             rest++;
-        if (rest >= len) {
+        bool structural = false;
+        for (size_t i = off; i < len && open_string == SIZE_MAX; i++)
+            if (strchr(",:[]{}\"", text[i])) structural = true;
+        if (rest >= len || (open_depth > 0 && open_string == SIZE_MAX && !structural)) {
             line_col(text, len, &line, &col);
             return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: unexpected end of file",
                            name, line, col);
         }
-        if (open_string != SIZE_MAX && open_string + 1 >= off)
+        if (open_string != SIZE_MAX && open_string + 1 >= off) {
+            line_col(text, open_string, &line, &col);
             return nb_fail(st, NB_ERR_JSON,
                            "%s:%zu:%zu: JSON syntax error: a string starts here and is never "
                            "closed (unexpected end of file)",
                            name, line, col);
+        }
         return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error near '%s'%s", name, line,
-                       col, near, syntax_hint(near));
+                       col, near, syntax_hint(near, off > 0 && text[off - 1] == '\''));
     }
     /* Anything but white space after the value is an error too. */
     size_t off = (size_t)(end - text);
