@@ -162,10 +162,29 @@ FANG=$SRCDIR/deps/fandol/FandolFang-Regular.otf
 [ -f "$FANG" ] || fail "Fandol fonts missing: scripts/dev setup"
 head -c 100000 "$FANG" >"$W/cut.otf"
 expect_render font-truncated 2 "font file $W/cut.otf: truncated or corrupt" "$COUNTY" --font "body=$W/cut.otf"
-head -c 4096 /dev/urandom | tr -d '\0' >"$W/noise.ttf"
-printf 'OTTO' | cat - "$W/noise.ttf" >"$W/noise-otto.otf"
+python3 -c "
+import random, sys
+r = random.Random(6)  # fixed noise, so the test always sees the same bytes
+noise = bytes(r.randrange(1, 256) for _ in range(4096))
+open(sys.argv[1], 'wb').write(noise)
+open(sys.argv[2], 'wb').write(b'OTTO' + noise)
+# a real font's table directory with the tables cut away
+open(sys.argv[3], 'wb').write(open(sys.argv[4], 'rb').read(300))" \
+    "$W/noise.ttf" "$W/noise-otto.otf" "$W/header-only.otf" "$FANG"
 expect_render font-noise 2 "font file $W/noise.ttf: not a font" "$COUNTY" --font "body=$W/noise.ttf"
-expect_render font-noise-otto 2 "font file $W/noise-otto.otf: " "$COUNTY" --font "body=$W/noise-otto.otf"
+expect_render font-noise-otto 2 "font file $W/noise-otto.otf: truncated" "$COUNTY" --font "body=$W/noise-otto.otf"
+expect_render font-header-only 2 "font file $W/header-only.otf: truncated or corrupt" "$COUNTY" \
+    --font "body=$W/header-only.otf"
+# Tables intact, contents scrambled: 200 noise bytes every 50,000.
+python3 - "$FANG" "$W/scrambled.otf" <<'PY'
+import random, sys
+r = random.Random(7)
+d = bytearray(open(sys.argv[1], "rb").read())
+for off in range(20000, len(d) - 200, 50000):
+    d[off:off + 200] = bytes(r.randrange(256) for _ in range(200))
+open(sys.argv[2], "wb").write(d)
+PY
+expect_render font-scrambled 2 "$W/scrambled.otf: " "$COUNTY" --font "body=$W/scrambled.otf"
 : >"$W/zero.ttf"
 expect_render font-empty 2 "font file $W/zero.ttf: not a font (only 0 bytes)" "$COUNTY" --font "body=$W/zero.ttf"
 expect_render font-missing 2 "font file not found: $W/nope.ttf" "$COUNTY" --font "body=$W/nope.ttf"
