@@ -43,17 +43,23 @@ expect_refusal() {
 }
 
 # ---- unwritable folder ----------------------------------------------------------------------
-chmod 555 out
+as_user=()
 if [ "$(id -u)" -eq 0 ]; then
     require_tool setpriv
     chmod o+rx "$WORKDIR" && chmod o+r "$data"
     as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
-else
-    as_user=()
+    # nobody must be able to reach the binary, the data, the layouts and the fonts
+    if ! "${as_user[@]}" "$NIANBAO" render "$data" -o - -q >/dev/null 2>probe.err; then
+        note "as nobody the render cannot run ($(head -c 200 probe.err)); unwritable-folder case skipped"
+        as_user=(skip)
+    fi
 fi
-expect_refusal "unwritable folder" "cannot write $WORKDIR/out/out.pdf" \
-    "${as_user[@]}" "$NIANBAO" render "$data" -o "$WORKDIR/out/out.pdf" -q
-chmod 755 out
+if [ "${as_user[0]:-}" != skip ]; then
+    chmod 555 out
+    expect_refusal "unwritable folder" "cannot write $WORKDIR/out/out.pdf" \
+        "${as_user[@]}" "$NIANBAO" render "$data" -o "$WORKDIR/out/out.pdf" -q
+    chmod 755 out
+fi
 : >afile
 expect_refusal "parent is a file" "cannot write afile/out.pdf" \
     "$NIANBAO" render "$data" -o afile/out.pdf -q
