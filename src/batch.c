@@ -1,16 +1,38 @@
+/* batch.c — many data files in one process (see batch.h).
+ *
+ * The list of inputs comes from a folder (every *.json in it, sorted by name) or a list file
+ * (one path a line; blank lines and lines starting with '#' skipped).  One nb_engine renders
+ * the first file in this process, so that the fonts, layouts and the like are opened and
+ * prepared once; then, with -j N > 1, N workers are forked and share them copy-on-write.
+ * Workers take the next file from a counter in shared memory (so a slow file does not hold
+ * up the others) and report each result as one line on a pipe: "ok\tI" or
+ * "err\tI\tmessage".  The parent draws the progress line (count, rate, ETA) when standard
+ * error is a terminal and prints the failures and a summary at the end.  A file that fails
+ * is reported and skipped; a worker that dies leaves its files unreported, and they count
+ * as failed.  Every output is written to a temporary file beside it and renamed into
+ * place, so no half-written PDF is left under its name; instead of one fsync per file
+ * (milliseconds each, more than a render), the output folder's file system is synced once
+ * before the summary.  Outputs are the same bytes as single renders of the same files.
+ */
+#define _GNU_SOURCE /* syncfs */
 #include "batch.h"
 
+#include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
-#include <poll.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "font.h"
 
 typedef struct list {
     char **items;
@@ -31,11 +53,19 @@ static int push(list *l, const char *s)
     return 0;
 }
 
+static void list_free(list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+}
+
 static int cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The inputs; -1 (after a message) when the folder or list cannot be read. */
 static int collect(const char *src, list *l)
 {
     struct stat sb;
@@ -50,159 +80,407 @@ static int collect(const char *src, list *l)
             return -1;
         }
         struct dirent *e;
-        while ((e = readdir(d))) {
+        int rc = 0;
+        while (rc == 0 && (e = readdir(d))) {
             size_t n = strlen(e->d_name);
-            if (n > 5 && !strcmp(e->d_name + n - 5, ".json")) {
-                char path[4096];
-                snprintf(path, sizeof path, "%s/%s", src, e->d_name);
-                if (push(l, path)) break;
+            if (n > 5 && !strcmp(e->d_name + n - 5, ".json") && e->d_name[0] != '.') {
+                size_t need = strlen(src) + n + 2;
+                char *path = malloc(need);
+                if (!path)
+                    rc = -1;
+                else {
+                    snprintf(path, need, "%s/%s", src, e->d_name);
+                    rc = push(l, path);
+                    free(path);
+                }
             }
         }
         closedir(d);
-        qsort(l->items, l->n, sizeof *l->items, cmp);
-    } else {
-        FILE *f = fopen(src, "r");
-        if (!f) {
-            fprintf(stderr, "nianbao: --batch %s: %s\n", src, strerror(errno));
+        if (rc) {
+            fprintf(stderr, "nianbao: --batch %s: out of memory\n", src);
             return -1;
         }
-        char line[4096];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\r\n")] = '\0';
-            if (line[0] && line[0] != '#' && push(l, line)) break;
-        }
-        fclose(f);
+        qsort(l->items, l->n, sizeof *l->items, cmp);
+        return 0;
+    }
+    FILE *f = fopen(src, "r");
+    if (!f) {
+        fprintf(stderr, "nianbao: --batch %s: %s\n", src, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    int rc = 0;
+    while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s && *s != '#') rc = push(l, s);
+    }
+    free(line);
+    fclose(f);
+    if (rc) {
+        fprintf(stderr, "nianbao: --batch %s: out of memory\n", src);
+        return -1;
     }
     return 0;
 }
 
-static void out_name(const char *outdir, const char *in, char *buf, size_t n)
+/* OUTDIR/<base name without .json>.pdf, malloc'd. */
+static char *out_name(const char *outdir, const char *in)
 {
-    char *copy = strdup(in);
-    const char *base = copy ? basename(copy) : in;
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
     size_t bl = strlen(base);
     if (bl > 5 && !strcmp(base + bl - 5, ".json")) bl -= 5;
-    snprintf(buf, n, "%s/%.*s.pdf", outdir, (int)bl, base);
-    free(copy);
+    size_t need = strlen(outdir) + bl + 6;
+    char *s = malloc(need);
+    if (s) snprintf(s, need, "%s/%.*s.pdf", outdir, (int)bl, base);
+    return s;
 }
 
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Renders one file; writes "ok\t<i>\n" or "err\t<i>\t<message>\n" to fd. */
-static void render_one(nb_engine *e, const list *l, size_t i, const char *outdir,
-                       const nb_render_opts *o, int fd)
+typedef struct job {
+    list in;
+    char **out; /* output path of each input, NULL when it collides with an earlier one */
+    const char *outdir;
+    nb_render_opts opts;
+} job;
+
+static mode_t g_new_mode = 0644;
+
+/* Writes the PDF to a temporary file in the output folder and renames it to `path`; no
+ * fsync here (see the header comment).  Refuses to replace the input itself. */
+static bool write_out(const char *path, const char *input, const nb_pdf_bytes *pdf, char *msg,
+                      size_t msglen)
 {
-    char out[4200];
-    out_name(outdir, l->items[i], out, sizeof out);
-    nb_status st = NB_STATUS_INIT;
-    char msg[NB_STATUS_MSG_MAX + 64];
-    int len;
-    if (nb_render_file(e, l->items[i], out, o, NULL, &st) == NB_OK)
-        len = snprintf(msg, sizeof msg, "ok\t%zu\n", i);
-    else {
-        for (char *p = st.msg; *p; p++)
-            if (*p == '\n' || *p == '\t') *p = ' ';
-        len = snprintf(msg, sizeof msg, "err\t%zu\t%s\n", i, st.msg);
+    struct stat a, b;
+    bool exists = stat(path, &a) == 0;
+    if (exists && stat(input, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+        snprintf(msg, msglen, "%s: the output %s is the input itself; not written", input, path);
+        return false;
     }
-    if (len > (int)sizeof msg - 1) len = (int)sizeof msg - 1;
-    /* Lines shorter than PIPE_BUF are written atomically. */
-    ssize_t w = write(fd, msg, (size_t)len);
-    (void)w;
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t need = strlen(path) + 16;
+    char *tmp = malloc(need);
+    if (!tmp) {
+        snprintf(msg, msglen, "%s: out of memory", input);
+        return false;
+    }
+    snprintf(tmp, need, "%.*s.%s.XXXXXX", (int)dl, path, path + dl);
+    int fd = mkstemp(tmp);
+    bool ok = fd >= 0;
+    int err = errno;
+    size_t off = 0;
+    while (ok && off < pdf->len) {
+        ssize_t w = write(fd, pdf->data + off, pdf->len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            ok = false;
+            err = w < 0 ? errno : EIO;
+        } else {
+            off += (size_t)w;
+        }
+    }
+    /* mkstemp makes 0600: give the file the mode a replaced file had, else 0666 - umask,
+     * as single renders do */
+    if (ok && fchmod(fd, exists ? (a.st_mode & 07777) : g_new_mode) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        if (fd >= 0) unlink(tmp);
+        snprintf(msg, msglen, "%s: cannot write %s: %s", input, path, strerror(err));
+    }
+    free(tmp);
+    return ok;
+}
+
+/* Renders input i; fills msg ("" on success).  Returns true on success. */
+static bool render_one(nb_engine *e, const job *j, size_t i, char *msg, size_t msglen)
+{
+    msg[0] = '\0';
+    if (!j->out[i]) {
+        snprintf(msg, msglen, "%s: its output name is taken by an earlier file of the batch",
+                 j->in.items[i]);
+        return false;
+    }
+    nb_status st = NB_STATUS_INIT;
+    nb_pdf_bytes pdf;
+    if (nb_render_mem(e, j->in.items[i], &j->opts, &pdf, NULL, &st) == NB_OK) {
+        bool ok = write_out(j->out[i], j->in.items[i], &pdf, msg, msglen);
+        nb_pdf_bytes_free(&pdf);
+        return ok;
+    }
+    /* name the file unless the message already starts with it */
+    size_t pl = strlen(j->in.items[i]);
+    if (strncmp(st.msg, j->in.items[i], pl) == 0)
+        snprintf(msg, msglen, "%s", st.msg);
+    else
+        snprintf(msg, msglen, "%s: %s", j->in.items[i], st.msg);
+    for (char *p = msg; *p; p++)
+        if (*p == '\n' || *p == '\t') *p = ' ';
+    return false;
+}
+
+/* The parent's view of the run. */
+typedef struct tally {
+    size_t total, done, failed;
+    char **errors; /* message of each failed input */
+    bool *reported;
+    bool tty;
+    double t0;
+} tally;
+
+static void progress(tally *t)
+{
+    if (!t->tty) return;
+    double el = now_s() - t->t0;
+    double rate = el > 0 ? (double)t->done / el : 0;
+    double eta = rate > 0 ? (double)(t->total - t->done) / rate : 0;
+    fprintf(stderr, "\r\033[K%zu/%zu  %.1f reports/s  ETA %.0f s", t->done, t->total, rate, eta);
+    if (t->failed) fprintf(stderr, "  %zu failed", t->failed);
+    fflush(stderr);
+}
+
+static void record(tally *t, size_t i, const char *err)
+{
+    if (i >= t->total || t->reported[i]) return;
+    t->reported[i] = true;
+    t->done++;
+    if (err) {
+        t->failed++;
+        t->errors[i] = strdup(err);
+    }
+    progress(t);
+}
+
+/* Worker: takes inputs from the shared counter until none is left. */
+static void worker(nb_engine *e, const job *j, size_t *next, int fd)
+{
+    char msg[NB_STATUS_MSG_MAX + 4200];
+    char line[sizeof msg + 64];
+    for (;;) {
+        size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
+        if (i >= j->in.n) break;
+        bool ok = render_one(e, j, i, msg, sizeof msg);
+        int len = ok ? snprintf(line, sizeof line, "ok\t%zu\n", i)
+                     : snprintf(line, sizeof line, "err\t%zu\t%.3000s\n", i, msg);
+        if (len < 0) continue;
+        if ((size_t)len >= sizeof line) len = (int)sizeof line - 1;
+        /* one write per line; lines under PIPE_BUF (4096) bytes are not interleaved */
+        ssize_t w = write(fd, line, (size_t)len);
+        (void)w;
+    }
+}
+
+static int run(job *j, int jobs)
+{
+    tally t = {0};
+    t.total = j->in.n;
+    t.errors = calloc(t.total, sizeof *t.errors);
+    t.reported = calloc(t.total, sizeof *t.reported);
+    t.tty = isatty(STDERR_FILENO);
+    t.t0 = now_s();
+    nb_engine *e = nb_engine_new();
+    if (!t.errors || !t.reported || !e) {
+        fprintf(stderr, "nianbao: out of memory\n");
+        free(t.errors);
+        free(t.reported);
+        nb_engine_free(e);
+        return 3;
+    }
+    char msg[NB_STATUS_MSG_MAX + 4200];
+    /* The first file here: fonts and layouts are loaded once, before any fork. */
+    record(&t, 0, render_one(e, j, 0, msg, sizeof msg) ? NULL : msg);
+
+    size_t nworkers = (size_t)jobs;
+    if (nworkers > t.total - 1) nworkers = t.total - 1;
+    if (nworkers <= 1) {
+        for (size_t i = 1; i < t.total; i++)
+            record(&t, i, render_one(e, j, i, msg, sizeof msg) ? NULL : msg);
+    } else {
+        size_t *next =
+            mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        int fds[2];
+        if (next == MAP_FAILED || pipe(fds) != 0) {
+            fprintf(stderr, "nianbao: cannot start the workers: %s\n", strerror(errno));
+            nb_engine_free(e);
+            return 3;
+        }
+        *next = 1;
+        pid_t *pids = calloc(nworkers, sizeof *pids);
+        size_t started = 0;
+        fflush(NULL);
+        for (size_t w = 0; pids && w < nworkers; w++) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                close(fds[0]);
+                signal(SIGPIPE, SIG_DFL);
+                worker(e, j, next, fds[1]);
+                _exit(0);
+            }
+            if (pid < 0) break;
+            pids[started++] = pid;
+        }
+        close(fds[1]);
+        if (started == 0) { /* no fork at all: do the work here */
+            fprintf(stderr, "nianbao: could not start worker processes; rendering in one\n");
+            for (size_t i = 1; i < t.total; i++)
+                record(&t, i, render_one(e, j, i, msg, sizeof msg) ? NULL : msg);
+        }
+        FILE *in = fdopen(fds[0], "r");
+        char *line = NULL;
+        size_t cap = 0;
+        while (in && getline(&line, &cap, in) >= 0) {
+            line[strcspn(line, "\n")] = '\0';
+            bool err = !strncmp(line, "err\t", 4);
+            if (!err && strncmp(line, "ok\t", 3)) continue;
+            char *end;
+            size_t i = strtoul(line + (err ? 4 : 3), &end, 10);
+            record(&t, i, err ? (*end == '\t' ? end + 1 : "failed") : NULL);
+        }
+        free(line);
+        if (in)
+            fclose(in);
+        else
+            close(fds[0]);
+        for (size_t w = 0; w < started; w++) {
+            int status;
+            if (waitpid(pids[w], &status, 0) == pids[w] && WIFSIGNALED(status))
+                fprintf(stderr, "%snianbao: a worker died (signal %d)\n", t.tty ? "\n" : "",
+                        WTERMSIG(status));
+        }
+        free(pids);
+        munmap(next, sizeof *next);
+    }
+    /* One sync of the output folder's file system for all the files written. */
+    int dfd = open(j->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || syncfs(dfd) != 0)
+        fprintf(stderr, "%snianbao: cannot sync the output folder %s: %s\n", t.tty ? "\n" : "",
+                j->outdir, strerror(errno));
+    if (dfd >= 0) close(dfd);
+    if (t.tty) fputc('\n', stderr);
+    double el = now_s() - t.t0;
+    for (size_t i = 0; i < t.total; i++) {
+        if (t.errors[i])
+            fprintf(stderr, "nianbao: failed: %s\n", t.errors[i]);
+        else if (!t.reported[i])
+            fprintf(stderr, "nianbao: failed: %s: not rendered (its worker stopped)\n",
+                    j->in.items[i]);
+    }
+    size_t failed = t.total - (t.done - t.failed);
+    fprintf(stderr, "nianbao: batch: %zu of %zu rendered, %zu failed, %.2f s, %.1f reports/s\n",
+            t.total - failed, t.total, failed, el, el > 0 ? (double)(t.total - failed) / el : 0.0);
+    for (size_t i = 0; i < t.total; i++)
+        free(t.errors[i]);
+    free(t.errors);
+    free(t.reported);
+    nb_engine_free(e);
+    return failed ? 1 : 0;
+}
+
+/* For sorting input indices by output name, then by index (stable: the first one wins). */
+static char **g_names;
+static int cmp_by_name(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(g_names[x], g_names[y]);
+    return c ? c : (x < y ? -1 : x > y);
 }
 
 int nb_batch_run(const char *src, const char *outdir, int jobs, const nb_render_opts *opts)
 {
-    list l = {0};
-    if (collect(src, &l)) return 2;
-    if (l.n == 0) {
+    job j = {0};
+    if (collect(src, &j.in)) {
+        list_free(&j.in);
+        return 2;
+    }
+    if (j.in.n == 0) {
         fprintf(stderr, "nianbao: --batch %s: no data files\n", src);
-        free(l.items);
+        list_free(&j.in);
         return 2;
     }
     struct stat sb;
-    if (stat(outdir, &sb) != 0 && mkdir(outdir, 0777) != 0) {
-        fprintf(stderr, "nianbao: cannot create the output folder %s: %s\n", outdir,
-                strerror(errno));
+    if (stat(outdir, &sb) != 0) {
+        if (mkdir(outdir, 0777) != 0) {
+            fprintf(stderr, "nianbao: cannot create the output folder %s: %s\n", outdir,
+                    strerror(errno));
+            list_free(&j.in);
+            return 2;
+        }
+    } else if (!S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "nianbao: --batch: the output %s is not a folder\n", outdir);
+        list_free(&j.in);
         return 2;
     }
-    nb_render_opts o = *opts;
-    o.quiet = true; /* per-file warnings would drown the progress line */
-    bool tty = isatty(STDERR_FILENO);
-    int fds[2];
-    if (pipe(fds) != 0) return 3;
-    double t0 = now_s();
-    nb_engine *e = nb_engine_new();
-    /* The first file is rendered here, before forking: fonts are opened, mapped and
-     * prepared for subsetting once, and the workers share them. */
-    render_one(e, &l, 0, outdir, &o, fds[1]);
-    size_t nworkers = (size_t)jobs;
-    if (nworkers > l.n - 1) nworkers = l.n - 1;
-    pid_t *pids = calloc(nworkers + 1, sizeof *pids);
-    fflush(NULL);
-    for (size_t w = 0; w < nworkers; w++) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fds[0]);
-            for (size_t i = 1 + w; i < l.n; i += nworkers) render_one(e, &l, i, outdir, &o, fds[1]);
-            _exit(0);
+    j.out = calloc(j.in.n, sizeof *j.out);
+    if (!j.out) {
+        list_free(&j.in);
+        return 3;
+    }
+    for (size_t i = 0; i < j.in.n; i++) {
+        j.out[i] = out_name(outdir, j.in.items[i]);
+        if (!j.out[i]) {
+            fprintf(stderr, "nianbao: out of memory\n");
+            for (size_t k = 0; k < i; k++)
+                free(j.out[k]);
+            free(j.out);
+            list_free(&j.in);
+            return 3;
         }
-        pids[w] = pid;
     }
-    if (nworkers == 0) {
-        /* nothing more to do */
-    }
-    close(fds[1]);
-    size_t done = 0, failed = 0;
-    char **errors = calloc(l.n, sizeof *errors);
-    FILE *in = fdopen(fds[0], "r");
-    char line[NB_STATUS_MSG_MAX + 128];
-    while (in && fgets(line, sizeof line, in)) {
-        done++;
-        if (!strncmp(line, "err\t", 4)) {
-            char *idx = line + 4;
-            char *tab = strchr(idx, '\t');
-            size_t i = strtoul(idx, NULL, 10);
-            if (tab && i < l.n) {
-                tab[strcspn(tab, "\n")] = '\0';
-                errors[i] = strdup(tab + 1);
+    /* Two inputs with one base name would overwrite each other: the later ones fail. */
+    size_t *order = malloc(j.in.n * sizeof *order);
+    if (order) {
+        for (size_t i = 0; i < j.in.n; i++)
+            order[i] = i;
+        g_names = j.out;
+        qsort(order, j.in.n, sizeof *order, cmp_by_name);
+        for (size_t k = 1; k < j.in.n; k++)
+            if (strcmp(j.out[order[k]], j.out[order[k - 1]]) == 0) j.out[order[k]][0] = '\0';
+        for (size_t i = 0; i < j.in.n; i++)
+            if (!j.out[i][0]) {
+                free(j.out[i]);
+                j.out[i] = NULL;
             }
-            failed++;
-        }
-        if (tty) {
-            double el = now_s() - t0, rate = done / (el > 0 ? el : 1e-9);
-            fprintf(stderr, "\r%zu/%zu  %.0f/s  ETA %.0fs  %zu failed ", done, l.n, rate,
-                    (double)(l.n - done) / (rate > 0 ? rate : 1), failed);
-        }
+        free(order);
     }
-    if (in) fclose(in);
-    for (size_t w = 0; w < nworkers; w++) {
-        int status;
-        waitpid(pids[w], &status, 0);
-    }
-    if (tty) fputc('\n', stderr);
-    double el = now_s() - t0;
-    /* Files a crashed worker never reported are failures too. */
-    for (size_t i = 0; i < l.n; i++) {
-        if (errors[i]) fprintf(stderr, "nianbao: failed: %s\n", errors[i]);
-    }
-    if (done < l.n) {
-        fprintf(stderr, "nianbao: %zu file(s) were not reported by their worker\n", l.n - done);
-        failed += l.n - done;
-    }
-    fprintf(stderr, "nianbao: %zu of %zu rendered, %zu failed, %.2f s (%.1f reports/s)\n",
-            l.n - failed, l.n, failed, el, (double)(l.n - failed) / (el > 0 ? el : 1e-9));
-    for (size_t i = 0; i < l.n; i++) {
-        free(errors[i]);
-        free(l.items[i]);
-    }
-    free(errors);
-    free(l.items);
-    free(pids);
-    nb_engine_free(e);
-    return failed ? 1 : 0;
+    mode_t um = umask(022);
+    umask(um);
+    g_new_mode = 0666 & ~um;
+    j.outdir = outdir;
+    j.opts = *opts;
+    j.opts.quiet = true; /* per-file warnings would drown the progress line; */
+    j.opts.diag = NULL;  /* a file the checker rejects fails with a one-line summary */
+    /* Many documents share each face: subsetting from prepared faces pays off. */
+    nb_fonts_set_default_subset_reuse(true);
+    /* Each document allocates and frees the same large buffers (font programs, the PDF):
+     * keep freed memory in the process instead of handing it back to the kernel and
+     * faulting it in again for the next document. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    int rc = run(&j, jobs);
+    for (size_t i = 0; i < j.in.n; i++)
+        free(j.out[i]);
+    free(j.out);
+    list_free(&j.in);
+    return rc;
 }

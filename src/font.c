@@ -48,6 +48,7 @@ typedef struct font_impl {
     FT_Face ft;
     nb_file *file;
     const nb_fontset *fs; /* for the subset-reuse setting */
+    unsigned nsubsets;    /* times nb_font_subset_source was asked */
     hb_face_t *subset_src;
 } font_impl;
 
@@ -342,6 +343,7 @@ static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_stat
 static void font_free(nb_font *f)
 {
     if (!f) return;
+    if (f->embed_cache && f->embed_cache_free) f->embed_cache_free(f->embed_cache);
     font_impl *im = f->impl;
     if (im) {
         if (im->ft) FT_Done_Face(im->ft);
@@ -582,7 +584,11 @@ const unsigned char *nb_font_data(const nb_font *f, size_t *len)
 hb_face_t *nb_font_subset_source(nb_font *f)
 {
     font_impl *im = f->impl;
-    if (!im->subset_src && !(im->fs && im->fs->subset_reuse)) return f->hb_face;
+    /* Preparing costs about as much as a few dozen plain subsets (and memory): only for
+     * faces that are subset again and again. */
+    if (im->nsubsets < UINT_MAX) im->nsubsets++;
+    if (!im->subset_src && !(im->fs && im->fs->subset_reuse && im->nsubsets >= 3))
+        return f->hb_face;
     if (!im->subset_src) {
         hb_face_t *p = hb_subset_preprocess(f->hb_face);
         if (p == hb_face_get_empty()) return NULL;
@@ -593,10 +599,18 @@ hb_face_t *nb_font_subset_source(nb_font *f)
 
 /* ---- fontset ------------------------------------------------------------------------- */
 
+static bool g_default_reuse;
+
+void nb_fonts_set_default_subset_reuse(bool reuse)
+{
+    g_default_reuse = reuse;
+}
+
 nb_fontset *nb_fontset_new(void)
 {
     nb_fontset *fs = calloc(1, sizeof *fs);
     if (!fs) return NULL;
+    fs->subset_reuse = g_default_reuse;
     if (FT_Init_FreeType(&fs->ft) != 0) {
         free(fs);
         return NULL;

@@ -39,7 +39,11 @@ typedef struct nb_font {
     hb_face_t *hb_face; /* owned */
     hb_font_t *hb_font; /* owned; scale = units_per_em */
     void *impl;         /* private: FreeType face, mapping, subset plan cache */
-    unsigned id;        /* stable index inside its fontset, 0-based */
+    /* Kept by the PDF embedding between documents (pdf_font.c); freed with the face by
+     * calling embed_cache_free(embed_cache). */
+    void *embed_cache;
+    void (*embed_cache_free)(void *);
+    unsigned id; /* stable index inside its fontset, 0-based */
 } nb_font;
 
 typedef struct nb_fontset nb_fontset;
@@ -108,13 +112,17 @@ unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid);
 const unsigned char *nb_font_data(const nb_font *f, size_t *len);
 
 /* The face to subset from.  By default the face itself (hb_subset_preprocess costs more
- * than it saves for one document); when the fontset is set for reuse, the face prepared
- * once with hb_subset_preprocess, created on first call and owned by the font, for many
- * fast subsets (batch runs).  Both give the same subsets.  NULL only when out of memory. */
+ * than it saves for one document); when the fontset is set for reuse, from the third call
+ * on, the face prepared once with hb_subset_preprocess (owned by the font), for many fast
+ * subsets (batch runs).  Both give the same subsets.  NULL only when out of memory. */
 hb_face_t *nb_font_subset_source(nb_font *f);
 
-/* Batch use: subset from preprocessed faces (see nb_font_subset_source). */
+/* Batch use: subset from preprocessed faces (see nb_font_subset_source) — a face is
+ * prepared the third time it is subset.  Only hb-subset uses them: TrueType and
+ * name-keyed CFF faces (CID-keyed CFF faces have their own fast subsetter, pdf_font.c).
+ * nb_fonts_set_default_subset_reuse sets it for fontsets made afterwards (batch mode). */
 void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse);
+void nb_fonts_set_default_subset_reuse(bool reuse);
 
 /* For benchmarks: milliseconds spent opening faces and initialising fontconfig, and faces
  * opened, summed over every fontset of the process since it started. */

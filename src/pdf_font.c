@@ -43,7 +43,20 @@ typedef struct bbuf {
     bool oom;
 } bbuf;
 
-static void bb_add(bbuf *b, const void *s, size_t n)
+static void bb_grow_add(bbuf *b, const void *s, size_t n);
+
+static inline void bb_add(bbuf *b, const void *s, size_t n)
+{
+    if (b->len + n + 1 <= b->cap) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return;
+    }
+    bb_grow_add(b, s, n);
+}
+
+static void bb_grow_add(bbuf *b, const void *s, size_t n)
 {
     if (b->oom) return;
     if (b->len + n + 1 > b->cap) {
@@ -713,6 +726,96 @@ static bool cs_run_one(cs_run *r, const unsigned char *p, size_t len, int depth)
     return true;
 }
 
+/* Charstrings with their subroutines inlined, kept on the face between documents (a batch
+ * run sets the same common characters again and again).  At most CS_CACHE_MAX bytes a
+ * face; then new glyphs are simply not kept. */
+#define CS_CACHE_MAX (32u << 20)
+
+typedef struct cs_entry {
+    uint32_t gid, off, len;
+} cs_entry;
+
+typedef struct cs_cache {
+    uint32_t *slots; /* entry index + 1; 0 = empty */
+    size_t nslots;   /* power of two */
+    cs_entry *e;
+    size_t n, ecap;
+    unsigned char *data;
+    size_t dlen, dcap;
+} cs_cache;
+
+static void cs_cache_free(void *p)
+{
+    cs_cache *c = p;
+    if (!c) return;
+    free(c->slots);
+    free(c->e);
+    free(c->data);
+    free(c);
+}
+
+static cs_cache *cs_cache_of(nb_font *f)
+{
+    if (!f->embed_cache) {
+        f->embed_cache = calloc(1, sizeof(cs_cache));
+        if (f->embed_cache) f->embed_cache_free = cs_cache_free;
+    }
+    return f->embed_cache;
+}
+
+static size_t cs_slot(const cs_cache *c, uint32_t gid)
+{
+    size_t h = (size_t)(gid * 2654435761u) & (c->nslots - 1);
+    while (c->slots[h] && c->e[c->slots[h] - 1].gid != gid)
+        h = (h + 1) & (c->nslots - 1);
+    return h;
+}
+
+static bool cs_cache_get(const cs_cache *c, uint32_t gid, const unsigned char **p, size_t *len)
+{
+    if (!c || !c->nslots) return false;
+    uint32_t v = c->slots[cs_slot(c, gid)];
+    if (!v) return false;
+    *p = c->data + c->e[v - 1].off;
+    *len = c->e[v - 1].len;
+    return true;
+}
+
+static void cs_cache_put(cs_cache *c, uint32_t gid, const unsigned char *p, size_t len)
+{
+    if (!c || c->dlen + len > CS_CACHE_MAX) return;
+    if (2 * (c->n + 1) > c->nslots) {
+        size_t ns = c->nslots ? c->nslots * 2 : 1024;
+        uint32_t *slots = calloc(ns, sizeof *slots);
+        if (!slots) return;
+        free(c->slots);
+        c->slots = slots;
+        c->nslots = ns;
+        for (size_t i = 0; i < c->n; i++)
+            c->slots[cs_slot(c, c->e[i].gid)] = (uint32_t)i + 1;
+    }
+    if (c->n == c->ecap) {
+        size_t cap = c->ecap ? c->ecap * 2 : 512;
+        cs_entry *e = realloc(c->e, cap * sizeof *e);
+        if (!e) return;
+        c->e = e;
+        c->ecap = cap;
+    }
+    if (c->dlen + len > c->dcap) {
+        size_t cap = c->dcap ? c->dcap : 64 * 1024;
+        while (cap < c->dlen + len)
+            cap *= 2;
+        unsigned char *d = realloc(c->data, cap);
+        if (!d) return;
+        c->data = d;
+        c->dcap = cap;
+    }
+    if (len) memcpy(c->data + c->dlen, p, len);
+    c->e[c->n] = (cs_entry){gid, (uint32_t)c->dlen, (uint32_t)len};
+    c->dlen += len;
+    c->slots[cs_slot(c, gid)] = (uint32_t)++c->n;
+}
+
 /* Builds the subset of a CID-keyed CFF table: new glyph k is the k-th used glyph in gid
  * order (gid 0 first).  False when the table is not CID-keyed CFF this code handles. */
 static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused, bbuf *out)
@@ -748,26 +851,34 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
         goto done;
     nfd = fdarray.count;
 
-    /* The FD of each used glyph. */
-    fdsel = malloc(nglyphs);
+    /* The FD of each used glyph (FDSelect format 0: one byte a glyph; 3: ranges). */
+    fdsel = malloc(nused ? nused : 1);
     if (!fdsel) goto done;
     {
         size_t at = (size_t)t.fdselect;
         unsigned fmt = p[at];
         if (fmt == 0) {
             if (at + 1 + nglyphs > blen) goto done;
-            memcpy(fdsel, p + at + 1, nglyphs);
+            for (unsigned k = 0; k < nused; k++)
+                fdsel[k] = g[k].gid < nglyphs ? p[at + 1 + g[k].gid] : 0xFF;
         } else if (fmt == 3) {
             if (at + 3 > blen) goto done;
             unsigned nr = (unsigned)(p[at + 1] << 8 | p[at + 2]);
             if (nr == 0 || at + 3 + 3ull * nr + 2 > blen) goto done;
-            memset(fdsel, 0xFF, nglyphs);
-            for (unsigned r = 0; r < nr; r++) {
-                const unsigned char *q = p + at + 3 + 3 * r;
-                unsigned first = (unsigned)(q[0] << 8 | q[1]);
-                unsigned next = (unsigned)(q[3] << 8 | q[4]); /* next range or sentinel */
-                for (unsigned gi = first; gi < next && gi < nglyphs; gi++)
-                    fdsel[gi] = q[2];
+            const unsigned char *r0 = p + at + 3;
+            for (unsigned k = 0; k < nused; k++) {
+                /* the last range whose first glyph is <= gid */
+                unsigned gid = g[k].gid, lo = 0, hi = nr;
+                while (hi - lo > 1) {
+                    unsigned mid = (lo + hi) / 2;
+                    if ((unsigned)(r0[3 * mid] << 8 | r0[3 * mid + 1]) <= gid)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                unsigned first = (unsigned)(r0[3 * lo] << 8 | r0[3 * lo + 1]);
+                unsigned next = (unsigned)(r0[3 * lo + 3] << 8 | r0[3 * lo + 4]);
+                fdsel[k] = gid >= first && gid < next ? r0[3 * lo + 2] : 0xFF;
             }
         } else {
             goto done;
@@ -818,17 +929,24 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
 
     /* Charstrings of the used glyphs, subroutines inlined. */
     for (unsigned k = 0; fds_ok && k < nused; k++)
-        if (g[k].gid >= nglyphs || fdsel[g[k].gid] >= nfd || (k == 0) != (g[k].gid == 0))
-            fds_ok = false;
+        if (g[k].gid >= nglyphs || fdsel[k] >= nfd || (k == 0) != (g[k].gid == 0)) fds_ok = false;
     cs_ends = calloc(nused ? nused : 1, sizeof *cs_ends);
     unsigned char *new_fd = calloc(nused ? nused : 1, 1);
     if (!cs_ends || !new_fd) fds_ok = false;
     unsigned k2 = 0;
+    cs_cache *cache = cs_cache_of((nb_font *)f);
     for (unsigned k = 0; fds_ok && k < nused; k++) {
         unsigned gi = g[k].gid;
         const unsigned char *cp;
         size_t cl;
-        unsigned fdi = fdsel[gi];
+        unsigned fdi = fdsel[k];
+        new_fd[k2] = (unsigned char)fdi;
+        if (cs_cache_get(cache, gi, &cp, &cl)) { /* done for an earlier document */
+            bb_add(&cs, cp, cl);
+            cs_ends[k2++] = cs.len;
+            continue;
+        }
+        size_t start = cs.len;
         cs_run r = {0};
         r.gsubrs = &gsubrs;
         r.gbias = subr_bias(gsubrs.count);
@@ -839,9 +957,8 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
             fds_ok = false;
             break;
         }
-        cs_ends[k2] = cs.len;
-        new_fd[k2] = (unsigned char)fdi;
-        k2++;
+        if (!cs.oom) cs_cache_put(cache, gi, (const unsigned char *)cs.p + start, cs.len - start);
+        cs_ends[k2++] = cs.len;
     }
 
     if (fds_ok && !cs.oom && !fd.oom && !priv.oom) {
