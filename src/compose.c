@@ -82,11 +82,11 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
 
 /* ---- setting text into lines ------------------------------------------------------ */
 
-/* Balanced titles.  A title of N lines (N as first-fit breaking gives it) is split into N
- * lines whose lengths are as equal as possible, preferring word boundaries: the cost of a
- * split is the sum over lines of |length - mean| in ems plus, per break, 0 at a good
- * point (after an administrative unit such as 县/镇/人民政府, after 年度, before the
- * standard phrases 政府信息公开 / 工作年度报告), 6 inside one of those phrases, 3
+/* Balanced titles (and centred table cells, table.c).  A title of N lines (N as first-fit breaking
+ * gives it) is split into N lines whose lengths are as equal as possible, preferring word
+ * boundaries: the cost of a split is the sum over lines of |length - mean| in ems plus, per break,
+ * 0 at a good point (after ）、，：》, after an administrative unit such as 县/镇/人民政府, after
+ * 年度, before the standard phrases 政府信息公开 / 工作年度报告), 6 inside one of those phrases, 3
  * elsewhere, and the split is refused between a number and its unit (2020年) or inside
  * 年度.  Dynamic programming over the allowed breaks; only for titles of at most
  * BALANCE_MAX_ITEMS clusters and BALANCE_MAX_LINES lines (longer text keeps first fit). */
@@ -144,6 +144,8 @@ static float title_break_penalty(const nb_lb_item *items, size_t n, size_t i)
     if (inside_phrase(items, n, i, "政府信息公开", 6) ||
         inside_phrase(items, n, i, "工作年度报告", 6))
         return 6;
+    if (a == 0xFF09 || a == 0x3001 || a == 0xFF0C || a == 0xFF1A || a == 0x300B)
+        return 0; /* ）、，：》 */
     for (size_t k = 0; k < sizeof good_after / sizeof *good_after; k++)
         if (items_spell(items, n, i, good_after[k], true)) return 0;
     return 3;
@@ -195,6 +197,8 @@ static bool balance_ends(const nb_lb_item *items, size_t n, const nb_lb_params *
                 double w = pre[e] - pre[s] + (s == 0 ? p->first_indent : 0);
                 if (w > p->measure + 1e-3) continue;
                 double cst = base + fabs(w - mean) / p->em + (e < n ? pen[c] : 0);
+                /* ties: a longer line above a shorter one (自然 / 人, not 自 / 然人) */
+                if (e < n && w < mean) cst += 0.01 * (mean - w) / p->em;
                 if (cst < cost[l][c]) {
                     cost[l][c] = cst;
                     from[l][c] = (short)b;

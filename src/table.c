@@ -114,7 +114,10 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
             float inner = cell->w - 2 * ts->pad_x;
             if (inner < cell->style->size) inner = cell->style->size;
             if (text && *text) {
-                if (nb_set_text(s, cell->style, text, inner, 0, &cell->text, where, st)) {
+                /* A centred cell of several lines is balanced (no lone last character). */
+                nb_style cs_style = *cell->style;
+                if (cs_style.align == NB_ALIGN_CENTER) cs_style.balance = true;
+                if (nb_set_text(s, &cs_style, text, inner, 0, &cell->text, where, st)) {
                     rc = st->code;
                     break;
                 }
