@@ -25,6 +25,12 @@ static nb_layout_spec fuzz_render_layouts[2]; /* 2019, 2021 */
 static bool fuzz_render_ready;
 static nb_fontset *fuzz_render_fonts;
 static FILE *fuzz_render_sink;
+static bool fuzz_render_debug; /* NB_FUZZ_DEBUG=1: say how far each input got (triage) */
+
+static void fuzz_render_note(const char *stage, const nb_status *st)
+{
+    if (fuzz_render_debug) fprintf(stderr, "fuzz_render: %s: %s\n", stage, st ? st->msg : "ok");
+}
 
 static void fuzz_render_die(const nb_status *st)
 {
@@ -49,6 +55,8 @@ static void fuzz_render_init(void)
         nb_fontset_prepare(fuzz_render_fonts, NULL, 0, &st))
         fuzz_render_die(&st);
     fuzz_render_sink = fopen("/dev/null", "w");
+    const char *dbg = getenv("NB_FUZZ_DEBUG");
+    fuzz_render_debug = dbg && *dbg && strcmp(dbg, "0") != 0;
     fuzz_render_ready = true;
 }
 
@@ -57,7 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_render_init();
     nb_status st = NB_STATUS_INIT;
     nb_json_doc doc;
-    if (nb_json_parse("fuzz.json", (const char *)data, size, &doc, &st)) return 0;
+    if (nb_json_parse("fuzz.json", (const char *)data, size, &doc, &st)) {
+        fuzz_render_note("parse", &st);
+        return 0;
+    }
     const cJSON *ed = cJSON_GetObjectItemCaseSensitive(doc.root, "edition");
     const nb_layout_spec *spec = NULL;
     if (cJSON_IsString(ed) && strcmp(ed->valuestring, "2019") == 0) spec = &fuzz_render_layouts[0];
@@ -65,24 +76,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nb_findings f = {0};
     nb_code rc = nb_check(doc.root, NULL, &f, &st);
     nb_findings_free(&f);
+    fuzz_render_note("check", rc ? &st : NULL);
     if (spec && (rc == NB_OK || rc == NB_ERR_DATA)) {
         nb_status_clear(&st);
         nb_layout layout;
         nb_layout_init(&layout);
         nb_compose_opts co = {true, fuzz_render_sink, "fuzz.json"};
         if (nb_compose(spec, doc.root, fuzz_render_fonts, &co, &layout, NULL, &st) == NB_OK) {
+            fuzz_render_note("compose", NULL);
             nb_pdf_meta meta = {.title = "fuzz", .creator = "nianbao fuzz", .date = 0};
             /* Alternate PDF/A on and off with the input's length, to cover both writers. */
             nb_pdf_opts po = {(size & 1) == 0, true, true};
             nb_pdf_bytes pdf;
             if (nb_pdf_write(&layout, &meta, &po, &pdf, NULL, &st) == NB_OK) {
                 if (pdf.len < 8 || memcmp(pdf.data, "%PDF-", 5) != 0) __builtin_trap();
+                if (fuzz_render_debug)
+                    fprintf(stderr, "fuzz_render: pdf: %zu pages, %zu bytes\n", layout.npages,
+                            pdf.len);
                 nb_pdf_bytes_free(&pdf);
-            } else if (st.msg[0] == '\0') {
-                __builtin_trap();
+            } else {
+                fuzz_render_note("pdf", &st);
+                if (st.msg[0] == '\0') __builtin_trap();
             }
-        } else if (st.msg[0] == '\0') {
-            __builtin_trap();
+        } else {
+            fuzz_render_note("compose", &st);
+            if (st.msg[0] == '\0') __builtin_trap();
         }
         nb_layout_free(&layout);
     }

@@ -1,0 +1,130 @@
+/* test_fuzz_corpus.c — replays every input kept under tests/fuzz/corpus/HARNESS/ (crashes and
+ * hangs the fuzzers once found, minimized, and hand-made hostile seeds) through the same
+ * harness code the fuzzers run, so the ordinary suite (and its ASan+UBSan run) guards
+ * against each coming back.  The harnesses trap on a failure without a message, so a
+ * regression shows up as a crash or a sanitizer report here.  Also replays the samples,
+ * and checks each input finishes well within the fuzzers' 10 s hang limit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NB_FUZZ_SRCDIR NB_TEST_SRCDIR
+#define LLVMFuzzerTestOneInput fuzz_data_one
+#include "../fuzz/fuzz_data.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_layout_one
+#include "../fuzz/fuzz_layout.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_render_one
+#include "../fuzz/fuzz_render.c"
+#undef LLVMFuzzerTestOneInput
+
+typedef int (*harness_fn)(const uint8_t *, size_t);
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0, got;
+    unsigned char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            unsigned char *grown = realloc(buf, cap *= 2);
+            if (!grown) free(buf);
+            buf = grown;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Runs every regular file of `rel_dir` (under the source tree) through `fn`; returns how many.
+ * Only names ending in `suffix` when suffix is non-NULL. */
+static size_t replay_dir(const char *rel_dir, const char *suffix, harness_fn fn)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%s", NB_TEST_SRCDIR, rel_dir);
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *e;
+    size_t count = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        size_t nl = strlen(e->d_name);
+        if (suffix && (nl < strlen(suffix) || strcmp(e->d_name + nl - strlen(suffix), suffix)))
+            continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t len = 0;
+        unsigned char *buf = slurp(path, &len);
+        if (!buf) fail_msg("cannot read %s", path);
+        double t0 = now_s();
+        fn(buf, len);
+        double dt = now_s() - t0;
+        /* The fuzzers call more than 10 s a hang; an instrumented build is slower, so be
+         * generous, but a regression to quadratic behaviour still shows. */
+        if (dt > 5.0) fail_msg("%s took %.1f s", path, dt);
+        free(buf);
+        count++;
+    }
+    closedir(d);
+    return count;
+}
+
+static void test_data_corpus(void **state)
+{
+    (void)state;
+    size_t n = replay_dir("tests/fuzz/corpus/data", NULL, fuzz_data_one);
+    assert_true(n >= 5); /* the kept inputs are there */
+    assert_true(replay_dir("samples", ".json", fuzz_data_one) >= 2);
+    assert_true(replay_dir("tests/data/check", ".json", fuzz_data_one) >= 10);
+}
+
+static void test_layout_corpus(void **state)
+{
+    (void)state;
+    assert_true(replay_dir("tests/fuzz/corpus/layout", NULL, fuzz_layout_one) >= 3);
+    assert_int_equal(replay_dir("layouts", ".json", fuzz_layout_one), 2);
+}
+
+static void test_render_corpus(void **state)
+{
+    (void)state;
+    assert_true(replay_dir("tests/fuzz/corpus/render", NULL, fuzz_render_one) >= 3);
+    assert_true(replay_dir("samples", ".json", fuzz_render_one) >= 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_data_corpus),
+        cmocka_unit_test(test_layout_corpus),
+        cmocka_unit_test(test_render_corpus),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    /* What the render harness keeps for the whole run. */
+    for (int i = 0; i < 2; i++)
+        nb_layout_spec_free(&fuzz_render_layouts[i]);
+    nb_fontset_free(fuzz_render_fonts);
+    nb_json_free(&fuzz_data_base);
+    if (fuzz_data_sink) fclose(fuzz_data_sink);
+    if (fuzz_render_sink) fclose(fuzz_render_sink);
+    return rc;
+}
