@@ -5,7 +5,8 @@
 #     title starting with 𠀀, and a subheading (heading2 role) ending 𠀀䶮: all are taken from a fallback font of the role's chain (the -v
 #     notes name the character, its data path and the font, and that font is embedded), and
 #     pdftotext returns them; the title with 𠀀 is the same in pdfinfo (Info, UTF-16 surrogate
-#     pair) and in the XMP; the file still passes the PDF/A-1b checker (archive_pdfa.sh).
+#     pair) and in the XMP; the file still passes the PDF/A-1b checker (archive_pdfa.sh) and,
+#     when installed, PDFBox Preflight.
 #     Without -v there are no notes.
 # (2) A private-use character (U+E000) that no font has: the render fails naming the code
 #     point and the JSON path, and writes nothing; with --allow-missing-glyphs it is a
@@ -56,6 +57,9 @@ title=$(python3 -c 'import json; print(json.load(open("extb.json"))["title"])')
 assert_contains "$(pdfinfo extb.pdf)" "Title:           $title" "pdfinfo"
 assert_contains "$(pdfinfo -meta extb.pdf)" ">$title</rdf:li>" "pdfinfo -meta"
 bash "$SRCDIR/tests/e2e/archive_pdfa.sh" --check extb.pdf pdfa || fail "extb.pdf fails the PDF/A checks"
+rc=0
+bash "$SRCDIR/tests/e2e/archive_pdfa.sh" --preflight extb.pdf || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || fail "PDFBox Preflight rejects extb.pdf (TrueType fallback fonts)"
 render_ok extb.json quiet.pdf -q
 [ ! -s quiet.pdf.stderr ] || fail "notes without -v: $(cat quiet.pdf.stderr)"
 cmp -s extb.pdf quiet.pdf || fail "-v changed the PDF"

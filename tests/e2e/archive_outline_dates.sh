@@ -164,4 +164,7 @@ render_ok "$data" nodate.pdf -q --layout nodate-layout.json
 got=$(dates nodate.pdf)
 [ "$got" = "- - - -" ] || fail "a layout without a date field still gave dates: $got"
 bash "$SRCDIR/tests/e2e/archive_pdfa.sh" --check nodate.pdf pdfa || fail "dateless PDF fails PDF/A checks"
+rc=0
+bash "$SRCDIR/tests/e2e/archive_pdfa.sh" --preflight nodate.pdf || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || fail "PDFBox Preflight rejects the dateless PDF"
 note "outline of 7 entries, identical bytes run after run, dates from the data or SOURCE_DATE_EPOCH"

@@ -2,6 +2,7 @@
 #
 #   bash tests/e2e/archive_pdfa.sh NIANBAO_BIN SRCDIR WORKDIR     (what ctest runs)
 #   bash tests/e2e/archive_pdfa.sh --check FILE.pdf [pdfa|plain]  (the checker alone)
+#   bash tests/e2e/archive_pdfa.sh --preflight FILE.pdf  (Apache PDFBox Preflight, if installed)
 #
 # veraPDF is not available here, so the checker below parses the file itself: the raw bytes
 # (header, object/stream/xref syntax at the offsets qpdf reports), and every object through
@@ -30,7 +31,9 @@
 #   limits (array/dictionary sizes, integers, reals, names, strings, objects, q nesting).
 # Mode "plain" (for --no-pdfa output) checks there is no OutputIntent and no pdfaid.
 # On top: qpdf --check clean, Ghostscript (nullpage) renders with no output at all,
-# `pdfinfo -meta` shows the XMP.
+# `pdfinfo -meta` shows the XMP, and, when Debian's libpdfbox2-java is installed, Apache
+# PDFBox Preflight (an independent PDF/A-1b validator) calls both samples valid and the
+# --no-pdfa file not.
 
 check_pdf() {
     python3 - "$@" <<'PY'
@@ -807,9 +810,30 @@ print(f"{path}: {mode} checks passed ({len(font_refs)} fonts, {len(pages)} pages
 PY
 }
 
+# preflight PDF — Apache PDFBox Preflight (Debian: libpdfbox2-java with libactivation-java and
+# libjaxb-api-java, and a Java runtime), an independent PDF/A-1b validator. Returns 0 when it
+# says the file is valid, 1 when not (its findings on stderr), 77 when it is not installed.
+preflight() {
+    local j=/usr/share/java jar cp="" out
+    for jar in preflight pdfbox2 fontbox2 xmpbox commons-logging javax.activation jaxb-api; do
+        [ -f "$j/$jar.jar" ] || return 77
+        cp=$cp${cp:+:}$j/$jar.jar
+    done
+    command -v java >/dev/null 2>&1 || return 77
+    out=$(java -cp "$cp" org.apache.pdfbox.preflight.Validator_A1b "$1" 2>/dev/null) || true
+    case "$out" in
+    *"is a valid PDF/A-1b file"*) return 0 ;;
+    *) printf 'Preflight on %s: %s\n' "$1" "${out:0:1500}" >&2; return 1 ;;
+    esac
+}
+
 if [ "${1:-}" = "--check" ]; then
     shift
     check_pdf "$@"
+    exit
+fi
+if [ "${1:-}" = "--preflight" ]; then
+    preflight "$2"
     exit
 fi
 
@@ -847,6 +871,13 @@ for sample in baofeng-2020 county-bureau-2021; do
     title=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["title"])' \
         "$SRCDIR/samples/$sample.json")
     assert_contains "$meta" "$title" "pdfinfo -meta $sample"
+    rc=0
+    preflight "$pdf" || rc=$?
+    case $rc in
+    0) note "$sample: PDFBox Preflight says valid PDF/A-1b" ;;
+    77) note "PDFBox Preflight not installed (libpdfbox2-java): not run" ;;
+    *) fail "$sample: PDFBox Preflight says it is not valid PDF/A-1b (see above)" ;;
+    esac
     info=$(pdfinfo "$pdf")
     assert_contains "$info" "Title:           $title" "pdfinfo $sample"
     assert_contains "$info" "Encrypted:       no" "pdfinfo $sample"
@@ -856,6 +887,9 @@ done
 plain=$WORKDIR/plain.pdf
 render_ok "$SRCDIR/samples/baofeng-2020.json" "$plain" -q --no-pdfa
 check_pdf "$plain" plain || fail "--no-pdfa output failed its checks (see above)"
+rc=0
+preflight "$plain" 2>/dev/null || rc=$?
+[ "$rc" -ne 0 ] || fail "PDFBox Preflight calls the --no-pdfa file valid PDF/A-1b (is it checking?)"
 qpdf_clean "$plain"
 gs_silent "$plain"
 
