@@ -5,8 +5,12 @@
  * rules in DeviceGray black, the outline, the Info dictionary and, unless turned off,
  * what PDF/A-1b asks for (XMP, OutputIntent with an ICC profile, CIDSet, trailer ID).
  * Output is deterministic: the same layout, fonts and options give the same bytes.
- * The result is written to memory; nb_pdf_write_file writes it safely (temporary file
+ * Info and XMP are written from the same cleaned copies of the nb_pdf_meta strings (valid
+ * UTF-8, no control characters), so they always agree.  The caller keeps ownership of the
+ * layout and meta; the bytes belong to the caller (nb_pdf_bytes_free).
+ * The result is written to memory; nb_write_file_atomic writes it safely (temporary file
  * beside the target, fsync, rename; the target is untouched on any failure).
+ * What PDF/A-1b rules are checked, and how: docs/pdfa.md.
  */
 #ifndef NB_PDF_WRITE_H
 #define NB_PDF_WRITE_H
