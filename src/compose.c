@@ -531,6 +531,10 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
         nb_table_layout *t;
         if (nb_table_build(&c->set, c->spec, b, c->data, c->data_name, &t, st)) return st->code;
         size_t n = nb_table_nrows(t), hr = nb_table_header_rows(t);
+        float block_h = c->spec->page_h - c->spec->margin_top - c->spec->margin_bottom;
+        float head_h = 0.0f;
+        for (size_t r = 0; r < hr && r < n; r++)
+            head_h += nb_table_row_height(t, r);
         for (size_t r = 0; r < n; r++) {
             nb_flow_item *it = nb_flow_add(c->set.out, &c->flow);
             if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
@@ -544,6 +548,26 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             else
                 it->break_before = r > hr && c->keep_lines == 0;
             if (c->keep_lines > 0) c->keep_lines--;
+            /* A row taller than a page (with the repeated header rows) is cut into pieces
+             * at line boundaries; only then is a row split. */
+            float cap = block_h - (r >= hr ? head_h : 0.0f);
+            if (cap < block_h / 4) cap = block_h / 4;
+            float h = it->height, off = 0.0f;
+            if (h <= cap + 0.01f) continue;
+            bool first_bb = it->break_before;
+            for (;;) {
+                float cut = h - off <= cap + 0.01f ? h : nb_table_row_cut(t, r, off, cap);
+                it->row_off = off;
+                it->height = cut - off;
+                it->break_before = off > 0.0f ? true : first_bb;
+                off = cut;
+                if (off >= h - 0.01f) break;
+                it = nb_flow_add(c->set.out, &c->flow);
+                if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+                it->kind = NB_FLOW_ROW;
+                it->table = t;
+                it->row = r;
+            }
         }
         return NB_OK;
     }

@@ -22,15 +22,17 @@ typedef enum nb_flow_kind { NB_FLOW_LINE, NB_FLOW_SPACE, NB_FLOW_ROW } nb_flow_k
 
 typedef struct nb_flow_item {
     nb_flow_kind kind;
-    float height;       /* pt the item takes */
-    bool break_before;  /* a page may end before this item */
-    bool snap;          /* the item's top snaps to the page's line grid */
+    float height;      /* pt the item takes */
+    bool break_before; /* a page may end before this item */
+    bool snap;         /* the item's top snaps to the page's line grid */
     /* LINE: boxes with x final and y relative to the item's top */
     nb_box *boxes;
     size_t nboxes;
-    /* ROW */
+    /* ROW: the whole row, or (a row taller than a page) the piece of it from row_off pt
+     * below its top, `height` pt tall */
     nb_table_layout *table;
     size_t row;
+    float row_off;
     /* an outline entry starts here */
     const char *outline_title;
     int outline_level;
@@ -84,9 +86,18 @@ float nb_table_row_height(const nb_table_layout *t, size_t row);
 /* Draws the part of a table on one page: rows[i] is at y_top[i]. */
 nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
                       const float *y_top, size_t n, float x_left, nb_status *st);
+/* The same with pieces of rows: row rows[i] is shown from off[i] pt below its top, h[i] pt
+ * of it (off/h NULL: whole rows).  A cut row's own cells set their lines from the top and
+ * each piece draws the lines whose tops fall in it. */
+nb_code nb_table_draw_parts(nb_layout *l, nb_page *page, const nb_table_layout *t,
+                            const size_t *rows, const float *y_top, const float *off,
+                            const float *h, size_t n, float x_left, nb_status *st);
+/* Where to cut a row taller than a page: the last boundary between text lines of the row's
+ * cells at most `cap` pt below `from` (or from + cap when no line boundary fits). */
+float nb_table_row_cut(const nb_table_layout *t, size_t row, float from, float cap);
 
 /* paginate.c */
-nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *flow,
-                    nb_layout *out, nb_status *st);
+nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *flow, nb_layout *out,
+                    nb_status *st);
 
 #endif

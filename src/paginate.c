@@ -17,7 +17,7 @@
 
 typedef struct place {
     size_t page;
-    float y;          /* top, pt from the page's top */
+    float y; /* top, pt from the page's top */
 } place;
 
 static float snap_up(float y, float top, float pitch)
@@ -31,7 +31,8 @@ static float snap_up(float y, float top, float pitch)
 static float header_height(const nb_table_layout *t)
 {
     float h = 0;
-    for (size_t r = 0; r < nb_table_header_rows(t); r++) h += nb_table_row_height(t, r);
+    for (size_t r = 0; r < nb_table_header_rows(t); r++)
+        h += nb_table_row_height(t, r);
     return h;
 }
 
@@ -42,8 +43,8 @@ static bool continues_table(const nb_flow *f, size_t i)
     return it->kind == NB_FLOW_ROW && it->row >= nb_table_header_rows(it->table) && it->row > 0;
 }
 
-static nb_code draw_page_number(const nb_layout_spec *spec, nb_setter *s, nb_layout *out,
-                                size_t pi, nb_status *st)
+static nb_code draw_page_number(const nb_layout_spec *spec, nb_setter *s, nb_layout *out, size_t pi,
+                                nb_status *st)
 {
     const nb_pagenum_spec *pn = &spec->pagenum;
     const nb_style *style = nb_layout_style(spec, pn->style);
@@ -64,16 +65,20 @@ static nb_code draw_page_number(const nb_layout_spec *spec, nb_setter *s, nb_lay
     float baseline = block_bottom + pn->below + 0.88f * style->size;
     float x;
     bool odd = (pi % 2) == 0;
-    if (!pn->outer) x = spec->margin_left + (measure - L->width) / 2;
-    else if (odd) x = spec->page_w - spec->margin_right - pn->inset - L->width;
-    else x = spec->margin_left + pn->inset;
+    if (!pn->outer)
+        x = spec->margin_left + (measure - L->width) / 2;
+    else if (odd)
+        x = spec->page_w - spec->margin_right - pn->inset - L->width;
+    else
+        x = spec->margin_left + pn->inset;
     nb_page *page = &out->pages[pi];
     for (size_t b = 0; b < L->nboxes; b++) {
         nb_box *box = nb_page_add_box(out, page);
         if (!box) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
         *box = L->boxes[b];
         box->y = baseline;
-        for (size_t g = 0; g < box->nglyphs; g++) box->glyphs[g].x += x;
+        for (size_t g = 0; g < box->nglyphs; g++)
+            box->glyphs[g].x += x;
     }
     return NB_OK;
 }
@@ -87,7 +92,8 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
     place *pl = malloc((f->count ? f->count : 1) * sizeof *pl);
     if (!pl) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     const size_t NONE = (size_t)-1;
-    for (size_t i = 0; i < f->count; i++) pl[i].page = NONE;
+    for (size_t i = 0; i < f->count; i++)
+        pl[i].page = NONE;
 
     /* Pass 1: decide each item's page and y. */
     size_t page = 0, page_start = 0;
@@ -106,9 +112,11 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
         if (yi + it->height > bottom + 0.01f && !page_empty) {
             /* Find the last allowed break on this page after its first item. */
             size_t k = i;
-            while (k > page_start && !f->items[k].break_before) k--;
+            while (k > page_start && !f->items[k].break_before)
+                k--;
             if (k == page_start) k = i; /* nothing allowed: break here anyway */
-            for (size_t j = k; j < i; j++) pl[j].page = NONE;
+            for (size_t j = k; j < i; j++)
+                pl[j].page = NONE;
             page++;
             page_start = k;
             i = k;
@@ -129,9 +137,13 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
         if (!nb_layout_add_page(out, spec->page_w, spec->page_h)) goto nomem;
     size_t *rows = malloc((f->count + 64) * sizeof *rows);
     float *ys = malloc((f->count + 64) * sizeof *ys);
-    if (!rows || !ys) {
+    float *offs = malloc((f->count + 64) * sizeof *offs);
+    float *hs = malloc((f->count + 64) * sizeof *hs);
+    if (!rows || !ys || !offs || !hs) {
         free(rows);
         free(ys);
+        free(offs);
+        free(hs);
         goto nomem;
     }
     nb_code rc = NB_OK;
@@ -139,9 +151,8 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
         const nb_flow_item *it = &f->items[i];
         if (pl[i].page == NONE) continue;
         nb_page *pg = &out->pages[pl[i].page];
-        if (it->outline_title &&
-            nb_layout_add_outline(out, it->outline_level, it->outline_title, pl[i].page, pl[i].y,
-                                  st))
+        if (it->outline_title && nb_layout_add_outline(out, it->outline_level, it->outline_title,
+                                                       pl[i].page, pl[i].y, st))
             rc = st->code;
         if (it->kind == NB_FLOW_LINE) {
             for (size_t b = 0; b < it->nboxes; b++) {
@@ -161,6 +172,8 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
                 float hy = pl[i].y - header_height(t);
                 for (size_t r = 0; r < nb_table_header_rows(t); r++) {
                     rows[n] = r;
+                    offs[n] = 0.0f;
+                    hs[n] = nb_table_row_height(t, r);
                     ys[n++] = hy;
                     hy += nb_table_row_height(t, r);
                 }
@@ -169,15 +182,19 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
             while (j < f->count && f->items[j].kind == NB_FLOW_ROW && f->items[j].table == t &&
                    pl[j].page == pl[i].page) {
                 rows[n] = f->items[j].row;
+                offs[n] = f->items[j].row_off;
+                hs[n] = f->items[j].height;
                 ys[n++] = pl[j].y;
                 j++;
             }
-            rc = nb_table_draw(out, pg, t, rows, ys, n, spec->margin_left, st);
+            rc = nb_table_draw_parts(out, pg, t, rows, ys, offs, hs, n, spec->margin_left, st);
             i = j - 1;
         }
     }
     free(rows);
     free(ys);
+    free(offs);
+    free(hs);
     free(pl);
     if (rc) return rc;
     if (spec->pagenum.enabled)

@@ -3,6 +3,7 @@
  * header rows and the continued label of a cell that spans a page break included).
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,14 +181,48 @@ static nb_code add_rule(nb_layout *l, nb_page *page, float x0, float y0, float x
     return NB_OK;
 }
 
+float nb_table_row_cut(const nb_table_layout *t, size_t row, float from, float cap)
+{
+    float best = from + cap;
+    bool found = false;
+    float pad = t->spec->pad_y;
+    for (size_t i = t->row_first[row]; i < t->row_first[row + 1]; i++) {
+        const nb_tcell *c = &t->cells[i];
+        float pitch = c->style->line_pitch;
+        if (c->rowspan != 1 || c->text.nlines == 0 || pitch <= 0) continue;
+        /* line boundaries pad + k * pitch in (from, from + cap] */
+        float k = floorf((from + cap - pad) / pitch);
+        float b = pad + k * pitch;
+        if (b > from + 0.01f && (!found || b < best)) {
+            best = b;
+            found = true;
+        }
+    }
+    return best;
+}
+
+typedef struct frag {
+    const size_t *rows;
+    const float *y_top, *off, *h;
+    size_t n;
+} frag;
+
+static float frag_h(const nb_table_layout *t, const frag *f, size_t k)
+{
+    return f->h ? f->h[k] : t->row_h[f->rows[k]];
+}
+
 /* Draws cell c over the fragment's rows [first, last] (indexes into rows / y_top). */
 static nb_code draw_cell(nb_layout *l, nb_page *page, const nb_table_layout *t, const nb_tcell *c,
-                         const size_t *rows, const float *y_top, size_t n, size_t first,
-                         size_t last, float x_left, nb_status *st)
+                         const frag *f, size_t first, size_t last, float x_left, nb_status *st)
 {
+    const size_t n = f->n;
     const float rw = t->spec->rule_width;
-    float top = y_top[first];
-    float bottom = y_top[last] + t->row_h[rows[last]];
+    float top = f->y_top[first];
+    float bottom = f->y_top[last] + frag_h(t, f, last);
+    /* A cell of one row cut across pages: lines from the row's top, those starting here. */
+    float off = f->off ? f->off[first] : 0.0f;
+    bool cut = c->rowspan == 1 && (off > 0.0f || bottom - top < t->row_h[c->row] - 0.01f);
     float left = x_left + c->x, right = left + c->w;
     /* Each cell draws its top and left edge; the right and bottom edges of the table's last
      * column / the fragment's last row close the grid. */
@@ -204,9 +239,17 @@ static nb_code draw_cell(nb_layout *l, nb_page *page, const nb_table_layout *t, 
     float pitch = c->style->line_pitch;
     float y0 = top + (bottom - top - c->text_h) / 2;
     if (y0 < top) y0 = top;
+    if (cut) y0 = top - off + t->spec->pad_y;
     float base = nb_baseline_in_line(pitch, c->style->size);
     float dx = left + t->spec->pad_x; /* lines are already aligned in the cell */
-    for (size_t li = 0; li < c->text.nlines; li++) {
+    size_t l0 = 0, l1 = c->text.nlines;
+    if (cut) { /* the lines whose tops lie in [top, bottom) */
+        float k0 = ceilf((top - y0) / pitch - 0.001f), k1 = ceilf((bottom - y0) / pitch - 0.001f);
+        l0 = k0 < 0 ? 0 : (size_t)k0;
+        l1 = k1 < 0 ? 0 : (size_t)k1;
+        if (l1 > c->text.nlines) l1 = c->text.nlines;
+    }
+    for (size_t li = l0; li < l1; li++) {
         const nb_set_line *L = &c->text.lines[li];
         for (size_t b = 0; b < L->nboxes; b++) {
             nb_box *box = nb_page_add_box(l, page);
@@ -249,6 +292,14 @@ static const nb_tcell *span_from_above(const nb_table_layout *t, size_t row, siz
 nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
                       const float *y_top, size_t n, float x_left, nb_status *st)
 {
+    return nb_table_draw_parts(l, page, t, rows, y_top, NULL, NULL, n, x_left, st);
+}
+
+nb_code nb_table_draw_parts(nb_layout *l, nb_page *page, const nb_table_layout *t,
+                            const size_t *rows, const float *y_top, const float *off,
+                            const float *h, size_t n, float x_left, nb_status *st)
+{
+    const frag fr = {rows, y_top, off, h, n};
     size_t k0 = 0;
     while (k0 < n) {
         size_t k1 = k0; /* the run is rows[k0..k1] */
@@ -266,7 +317,7 @@ nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, con
             if (drawn) continue;
             size_t left_rows = c->row + c->rowspan - r0;
             size_t last = k0 + left_rows - 1 < k1 ? k0 + left_rows - 1 : k1;
-            if (draw_cell(l, page, t, c, rows, y_top, n, k0, last, x_left, st)) return st->code;
+            if (draw_cell(l, page, t, c, &fr, k0, last, x_left, st)) return st->code;
         }
         for (size_t k = k0; k <= k1; k++) {
             size_t r = rows[k];
@@ -275,7 +326,7 @@ nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, con
             for (size_t i = t->row_first[r]; i < t->row_first[r + 1]; i++) {
                 const nb_tcell *c = &t->cells[i];
                 size_t last = k + c->rowspan - 1 < k1 ? k + c->rowspan - 1 : k1;
-                if (draw_cell(l, page, t, c, rows, y_top, n, k, last, x_left, st)) return st->code;
+                if (draw_cell(l, page, t, c, &fr, k, last, x_left, st)) return st->code;
             }
         }
         k0 = k1 + 1;

@@ -414,6 +414,60 @@ static void test_table_continues_with_header_and_span(void **state)
     free(dat.s);
 }
 
+/* A row taller than a page is cut between its text lines: every character of the tall
+ * cell is drawn once, nothing runs below the block, the header row repeats above each
+ * piece, and the rows around it stay whole. */
+static void test_tall_row_split(void **state)
+{
+    (void)state;
+    buf lay = {0};
+    layout_head(&lay);
+    put(&lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
+              "\"columns\": [1, 1, 1], \"header_rows\": 1, \"min_row_height\": 20, "
+              "\"rows\": [[\"表头甲\", {\"text\": \"表头乙\", \"colspan\": 2}],\n"
+              "[\"前行\", \"1\", \"2\"],\n[\"");
+    int nchars = 0;
+    for (int i = 0; i < 1200; i++, nchars++)
+        put(&lay, "%s", i % 10 == 9 ? "长" : "格");
+    put(&lay, "\", \"3\", \"4\"],\n[\"后行\", \"5\", \"6\"]]}]}");
+    doc d;
+    compose(&d, lay.s, "{}");
+    assert_true(d.out.npages >= 3);
+    size_t drawn = 0, heads = 0;
+    float bottom = block_bottom(&d);
+    for (size_t p = 0; p < d.out.npages; p++) {
+        bool head = false, tall = false;
+        float head_y = 0, min_tall = 1e9f;
+        for (size_t i = 0; i < d.out.pages[p].nboxes; i++) {
+            const nb_box *b = &d.out.pages[p].boxes[i];
+            if (b->kind == NB_BOX_RULE) {
+                if (b->y0 > bottom + 0.01f || b->y1 > bottom + 0.01f)
+                    fail_msg("page %zu: a rule runs below the block (%.2f > %.2f)", p + 1,
+                             (double)(b->y0 > b->y1 ? b->y0 : b->y1), (double)bottom);
+                continue;
+            }
+            if (b->size != 10.5f) continue;
+            if (b->y > bottom) fail_msg("page %zu: text below the block", p + 1);
+            if (strcmp(b->text, "表头甲") == 0) head = true, head_y = b->y;
+            if (strncmp(b->text, "格格", 6) == 0) {
+                tall = true;
+                drawn += b->nglyphs;
+                if (b->y < min_tall) min_tall = b->y;
+            }
+        }
+        if (tall) {
+            if (!head) fail_msg("page %zu: a piece of the tall row without the header row", p + 1);
+            if (!(head_y < min_tall)) fail_msg("page %zu: header row not above the piece", p + 1);
+            heads++;
+        }
+    }
+    assert_true(heads >= 2);
+    if (drawn != (size_t)nchars)
+        fail_msg("the tall cell's characters drawn %zu times, it has %d", drawn, nchars);
+    doc_free(&d);
+    free(lay.s);
+}
+
 /* ---- the title ------------------------------------------------------------------------- */
 
 static void test_title_balanced_at_words(void **state)
@@ -538,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_orphan_and_widow_moved),
         cmocka_unit_test(test_signature_kept_with_text),
         cmocka_unit_test(test_table_continues_with_header_and_span),
+        cmocka_unit_test(test_tall_row_split),
         cmocka_unit_test(test_title_balanced_at_words),
         cmocka_unit_test(test_long_table_linear),
         cmocka_unit_test(test_long_paragraph_linear),
