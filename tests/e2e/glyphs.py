@@ -19,7 +19,7 @@ Lines are classified by position and font:
 
 Checks (each failure is one line "FAIL: page P: ..." and the exit status is 1):
   * no line (body, heading, title, table cell) starts with a character clreq forbids at a
-    line start, or ends with one forbidden at a line end;
+    line start, or ends with one forbidden at a line end; no mark hangs past the measure;
   * between consecutive lines of a paragraph (or the title): no digit/Latin run split
     (a URL may break after / . ? — not after '-', which text extraction drops), no
     —— or …… split;
@@ -252,6 +252,9 @@ def main(argv):
     for pi, kind, ln in stream:
         if kind != "table":
             check_ends(pi, ln, f"{kind} line")
+        # nothing hangs into the right margin (the official layouts ask for no hanging)
+        if kind not in ("table", "title") and ln[-1]["x"] > right_edge - 1:
+            fail(pi, f"'{ln[-1]['c']}' hangs past the measure (x {ln[-1]['x']:.2f}): '{text(ln)}'")
     for pi, ln in table_lines:
         check_ends(pi, ln, "table cell line")
 

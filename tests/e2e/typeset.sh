@@ -13,7 +13,8 @@
 #    runs / —— / …… never split, URLs broken only after / . ? — never after '-', which
 #    pdftotext and indexers drop at a line end —, full lines of 28 cells with right edges
 #    within 0.5 pt, constant pitch on the line grid, headings kept with two lines, no
-#    widows or orphans, signature with the end of the text, balanced title).
+#    widows or orphans, signature with the end of the text, balanced title).  The 2021
+#    layout is checked the same way on samples/county-bureau-2021.json.
 # 2. Stress sample: table B's header rows (申请人情况, 自然人) and the spanning label
 #    三、本年度办理结果 are found by position on both pages of the break; the two pages
 #    are rendered to PNG (WORKDIR/stress-table-*.png) for a look.
@@ -44,6 +45,11 @@ python3 "$GLYPHS" "$WORKDIR/stress-2020.pdf" "$LAYOUT" --table-break 三、本�
     >"$WORKDIR/stress.glyphs" ||
     { cat "$WORKDIR/stress.glyphs" >&2; fail "stress sample: typesetting rules broken (above)"; }
 cat "$WORKDIR/stress.glyphs" >&2
+# The 2021 edition's layout, on its sample (no golden dump: the sample is not ours).
+render_ok "$SRCDIR/samples/county-bureau-2021.json" "$WORKDIR/county-2021.pdf" -q
+python3 "$GLYPHS" "$WORKDIR/county-2021.pdf" "$SRCDIR/layouts/gov-annual-2021.json" >"$WORKDIR/county.glyphs" ||
+    { cat "$WORKDIR/county.glyphs" >&2; fail "2021 sample: typesetting rules broken (above)"; }
+note "$(tail -n 1 "$WORKDIR/county.glyphs")"
 
 # The table's pages, as images to look at.
 pages=$(sed -n 's/^table page \([0-9]*\):.*/\1/p' "$WORKDIR/stress.glyphs" | tr '\n' ' ')
