@@ -5,6 +5,14 @@
  * (paginate.c) into an nb_layout.  It knows nothing of PDF and nothing of annual reports.
  * A value the layout needs and the data lacks is an error naming both files' JSON paths.
  * The caller owns `out` (nb_layout_free); fonts stay owned by the fontset.
+ *
+ * Pagination rules are set here as break permissions on the flow (flow.h): no page break
+ * inside the first two or the last two lines of a paragraph (no orphan, no widow), none
+ * before the first two lines or table rows after a heading (keep_with_next), none inside
+ * a keep_together block or a "lines" block, none before a block with keep_with_previous
+ * (with keep_last_lines N: nor before the previous block's last N - 1 lines), none before
+ * a table's header rows and first body row; a table row taller than a page is cut into
+ * pieces at its text lines.  Balanced titles: see balance_ends in compose.c.
  */
 #ifndef NB_COMPOSE_H
 #define NB_COMPOSE_H

@@ -6,7 +6,10 @@
  * first item that overflows.  When the natural break there is forbidden the line is, in
  * order: hung (hang_punct, one ，。、), squeezed (compress its punctuation so one more
  * character fits), or broken earlier (oshidashi) — at the last allowed break, or inside a
- * URL at its own break points when pushing the whole URL would leave the line loose.
+ * URL at its own break points when pushing the whole URL would leave the line loose.  When
+ * the item that overflows may start a line but squeezing it in takes less (at most a
+ * quarter em) than spreading the line without it, the line is squeezed (least adjustment).
+ * Justification spreads evenly, at most half an em a gap; a line needing more stays short.
  * All temporaries are freed here; the result arrays belong to the caller.
  */
 #include "linebreak.h"

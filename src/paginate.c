@@ -5,7 +5,9 @@
  * keep-with-next, widow/orphan and keep-together rules into those permissions), or at the
  * overflowing item itself when no such place exists on the page.  Space items vanish at
  * the top of a page; line items with `snap` sit on the page's line grid.  A table broken
- * across pages starts its continuation with its header rows.  Page numbers are added last.
+ * across pages starts its continuation with its header rows (a row taller than a page
+ * arrives from compose.c as pieces, each drawn with nb_table_draw_parts).  Page numbers
+ * are added last.
  * Each page's start moves strictly forward, so the work is linear in the number of items.
  */
 #include <math.h>
