@@ -20,6 +20,8 @@ Lines are classified by position and font:
 Checks (each failure is one line "FAIL: page P: ..." and the exit status is 1):
   * no line (body, heading, title, table cell) starts with a character clreq forbids at a
     line start, or ends with one forbidden at a line end; no mark hangs past the measure;
+  * adjacent full-width marks in body text (。” ）、 ：“ 》（ …) are compressed: the second
+    starts at most half a cell (plus the line's spread) after the first;
   * between consecutive lines of a paragraph (or the title): no digit/Latin run split
     (a URL may break after / . ? — not after '-', which text extraction drops), no
     —— or …… split;
@@ -282,6 +284,7 @@ def main(argv):
             fail(pi, f"{what}: '{x}{y}' split between lines")
 
     nfull = n28 = 0
+    npairs = [0]
     for para in paras:
         for k, (pi, ln) in enumerate(para):
             last = k == len(para) - 1
@@ -291,6 +294,15 @@ def main(argv):
             han_gaps = [b["x"] - a["x"] - g.cell for a, b in zip(ln, ln[1:])
                         if is_han(a["c"]) and is_han(b["c"]) and is_fullwidth(a, g.size)]
             spread = min(han_gaps) if han_gaps else 0.0
+            # adjacent full-width marks compressed: no whole blank em between 。” ）、 ：“
+            for a, b in zip(ln, ln[1:]):
+                pair = (a["c"] in STOP_CLOSE and (b["c"] in STOP_CLOSE or b["c"] in NO_END)) or \
+                       (a["c"] in NO_END and b["c"] in NO_END)
+                if pair and is_fullwidth(a, g.size) and is_fullwidth(b, g.size):
+                    npairs[0] += 1
+                    if b["x"] - a["x"] > 0.5 * g.cell + max(spread, 0.0) + 0.2:
+                        fail(pi, f"'{a['c']}{b['c']}' not compressed ({b['x'] - a['x']:.2f} pt "
+                                 f"apart): '{text(ln)}'")
             if last:
                 if han_gaps and max(abs(s) for s in han_gaps) > 0.05:
                     fail(pi, f"last line of a paragraph is stretched ({max(han_gaps):.2f} pt "
@@ -426,7 +438,8 @@ def main(argv):
     print(f"{pdf}: {len(pages)} pages, {nbody} body lines in {len(paras)} paragraphs, "
           f"{nfull} full lines ({n28} exactly {g.grid_chars} cells, the others short by less than the unit that comes next), "
           f"{sum(1 for s in stream if s[1] == 'heading')} headings, {len(sig)} signature lines, "
-          f"{len(table_lines)} table cell lines; body font {body_font}")
+          f"{len(table_lines)} table cell lines, {npairs[0]} compressed punctuation pairs; "
+          f"body font {body_font}")
     for f in failures:
         print(f)
     return 1 if failures else 0
