@@ -183,19 +183,20 @@ static bool balance_ends(const nb_lb_item *items, size_t n, const nb_lb_params *
             cost[l][c] = INF;
             from[l][c] = -1;
             size_t e = cand[c];
-            /* Line l starts at 0 (l == 0) or where line l - 1 ended, at cand[b]. */
+            /* Line l starts at 0 (l == 0) or where line l - 1 ended, at cand[b]: nearest
+             * start first, stopping at the first that makes the line too wide, so the work
+             * is lines × candidates × candidates per line. */
             size_t nb = l == 0 ? 1 : c;
-            for (size_t b = 0; b < nb; b++) {
-                size_t s = 0;
+            for (size_t bi = 0; bi < nb; bi++) {
+                size_t b = l == 0 ? 0 : c - 1 - bi;
+                size_t s = l == 0 ? 0 : cand[b];
+                double w = pre[e] - pre[s] + (s == 0 ? p->first_indent : 0);
+                if (w > p->measure + 1e-3) break;
                 double base = 0;
                 if (l > 0) {
                     if (cost[l - 1][b] >= INF) continue;
-                    s = cand[b];
                     base = cost[l - 1][b];
                 }
-                if (e <= s) continue;
-                double w = pre[e] - pre[s] + (s == 0 ? p->first_indent : 0);
-                if (w > p->measure + 1e-3) continue;
                 double cst = base + fabs(w - mean) / p->em + (e < n ? pen[c] : 0);
                 /* ties: a longer line above a shorter one (自然 / 人, not 自 / 然人) */
                 if (e < n && w < mean) cst += 0.01 * (mean - w) / p->em;
