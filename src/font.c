@@ -3,7 +3,10 @@
  * Each font file is memory-mapped once (keyed by its realpath) and validated: signature,
  * table directory inside the file, cmap/head/maxp and outlines present.  Each face
  * (file + index) is opened once, with HarfBuzz (hb_blob over the mapping, hb_face, hb_font at
- * scale = upem) and FreeType (FT_New_Memory_Face over the same bytes, for metrics and CIDs).
+ * scale = upem); metrics come from the OS/2, hhea, head and post tables, CIDs from the CFF
+ * charset, read here directly.  FreeType is used only when the CFF table is beyond this
+ * reading (its face is then opened on first need): loading a CJK face with FreeType costs
+ * more than a whole render.
  * The fontset owns every file, face and role chain; nb_fontset_free releases them all.
  * Family lookups go through a fontconfig configuration private to the fontset, with the
  * map's "dirs" added as application fonts; what fontconfig returns is checked against the
@@ -45,8 +48,12 @@ typedef struct nb_file {
 } nb_file;
 
 typedef struct font_impl {
-    FT_Face ft;
+    FT_Face ft; /* only when needed, see ft_face */
     nb_file *file;
+    /* CID-keyed CFF: the charset as ranges (gid of the first glyph, its CID), sorted */
+    uint32_t *rng_gid, *rng_cid;
+    size_t nrng;
+    bool charset_read;
     const nb_fontset *fs; /* for the subset-reuse setting */
     unsigned nsubsets;    /* times nb_font_subset_source was asked */
     hb_face_t *subset_src;
@@ -83,7 +90,8 @@ typedef struct slot {
 } slot;
 
 struct nb_fontset {
-    FT_Library ft;
+    FT_Library ft; /* initialised on first need (ft_face) */
+    bool ft_ready;
     nb_file **files;
     size_t nfiles;
     slot *slots;
@@ -347,6 +355,8 @@ static void font_free(nb_font *f)
     font_impl *im = f->impl;
     if (im) {
         if (im->ft) FT_Done_Face(im->ft);
+        free(im->rng_gid);
+        free(im->rng_cid);
         if (im->subset_src) hb_face_destroy(im->subset_src);
         free(im);
     }
@@ -358,36 +368,231 @@ static void font_free(nb_font *f)
     free(f);
 }
 
-static void fill_metrics(nb_font *f, FT_Face ft)
+static int16_t s16(const unsigned char *p)
 {
-    TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
-    TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
-    if (os2 && os2->version != 0xFFFFu && os2->sTypoAscender > 0) {
-        f->ascender = os2->sTypoAscender;
-        f->descender = os2->sTypoDescender;
+    return (int16_t)be16(p);
+}
+
+/* A table of the face; len 0 when absent.  The blob must be destroyed. */
+static const unsigned char *table(hb_face_t *face, const char *tag, hb_blob_t **blob, unsigned *len)
+{
+    *blob = hb_face_reference_table(face, hb_tag_from_string(tag, 4));
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(*blob, len);
+    if (!p) *len = 0;
+    return p;
+}
+
+static void fill_metrics(nb_font *f)
+{
+    hb_blob_t *b_os2, *b_hhea, *b_head, *b_post;
+    unsigned l_os2, l_hhea, l_head, l_post;
+    const unsigned char *os2 = table(f->hb_face, "OS/2", &b_os2, &l_os2);
+    const unsigned char *hhea = table(f->hb_face, "hhea", &b_hhea, &l_hhea);
+    const unsigned char *head = table(f->hb_face, "head", &b_head, &l_head);
+    const unsigned char *post = table(f->hb_face, "post", &b_post, &l_post);
+    bool has_os2 = l_os2 >= 78;
+    if (has_os2 && s16(os2 + 68) > 0) {
+        f->ascender = s16(os2 + 68);
+        f->descender = s16(os2 + 70);
+    } else if (l_hhea >= 8) {
+        f->ascender = s16(hhea + 4);
+        f->descender = s16(hhea + 6);
     } else {
-        f->ascender = ft->ascender;
-        f->descender = ft->descender;
+        f->ascender = (int)f->units_per_em * 88 / 100;
+        f->descender = -(int)f->units_per_em * 12 / 100;
     }
     if (f->descender > 0) f->descender = -f->descender; /* FandolSong's hhea has +200 */
-    f->bbox[0] = (int)ft->bbox.xMin;
-    f->bbox[1] = (int)ft->bbox.yMin;
-    f->bbox[2] = (int)ft->bbox.xMax;
-    f->bbox[3] = (int)ft->bbox.yMax;
+    if (l_head >= 44)
+        for (int k = 0; k < 4; k++)
+            f->bbox[k] = s16(head + 36 + 2 * k);
     f->cap_height = 0;
-    if (os2 && os2->version != 0xFFFFu && os2->version >= 2 && os2->sCapHeight > 0)
-        f->cap_height = os2->sCapHeight;
+    if (has_os2 && be16(os2) >= 2 && l_os2 >= 90 && s16(os2 + 88) > 0)
+        f->cap_height = s16(os2 + 88);
     if (f->cap_height == 0) {
-        FT_UInt g = FT_Get_Char_Index(ft, 'H');
-        if (g && FT_Load_Glyph(ft, g, FT_LOAD_NO_SCALE) == 0)
-            f->cap_height = (int)(ft->glyph->metrics.horiBearingY);
+        hb_codepoint_t g;
+        hb_glyph_extents_t ext;
+        if (hb_font_get_nominal_glyph(f->hb_font, 'H', &g) &&
+            hb_font_get_glyph_extents(f->hb_font, g, &ext))
+            f->cap_height = ext.y_bearing;
     }
     if (f->cap_height <= 0) f->cap_height = f->ascender * 7 / 10;
-    f->italic_angle = post ? (int)(post->italicAngle / 65536) : 0;
+    f->italic_angle = l_post >= 8 ? (int)((int32_t)be32(post + 4) / 65536) : 0;
     /* No reliable stem width in the font: estimate from the weight class (a common
      * heuristic); PDF viewers use it only for faux rendering. */
-    double w = (os2 && os2->version != 0xFFFFu && os2->usWeightClass) ? os2->usWeightClass : 400;
+    double w = has_os2 && be16(os2 + 4) ? be16(os2 + 4) : 400;
     f->stem_v = (int)(50 + (w / 65) * (w / 65) + 0.5);
+    hb_blob_destroy(b_os2);
+    hb_blob_destroy(b_hhea);
+    hb_blob_destroy(b_head);
+    hb_blob_destroy(b_post);
+}
+
+/* Whether the cmap table has a Unicode subtable (platform 0, or Windows Unicode BMP/full). */
+static bool has_unicode_cmap(hb_face_t *face)
+{
+    hb_blob_t *b;
+    unsigned len;
+    const unsigned char *p = table(face, "cmap", &b, &len);
+    bool ok = false;
+    unsigned n = len >= 4 ? be16(p + 2) : 0;
+    for (unsigned i = 0; i < n && 4 + 8 * (size_t)i + 8 <= len && !ok; i++) {
+        unsigned plat = be16(p + 4 + 8 * i), enc = be16(p + 6 + 8 * i);
+        ok = plat == 0 || (plat == 3 && (enc == 1 || enc == 10));
+    }
+    hb_blob_destroy(b);
+    return ok;
+}
+
+/* Reads a CFF table's Top DICT: whether it has ROS (CID-keyed), and the charset and
+ * CharStrings offsets.  False when the table cannot be read this way. */
+static bool cff_top(const unsigned char *p, size_t len, bool *ros, size_t *charset)
+{
+    *ros = false;
+    *charset = 0;
+    if (len < 4) return false;
+    size_t at = p[2];
+    /* skip the Name INDEX, then the first object of the Top DICT INDEX */
+    for (int idx = 0; idx < 2; idx++) {
+        if (at + 3 > len) return false;
+        unsigned count = be16(p + at);
+        if (count == 0) return false;
+        unsigned os = p[at + 2];
+        if (os < 1 || os > 4 || at + 3 + (size_t)(count + 1) * os > len) return false;
+        size_t offs = at + 3, data = offs + (size_t)(count + 1) * os - 1;
+        size_t o0 = 0, o1 = 0, last = 0;
+        for (unsigned k = 0; k < os; k++) {
+            o0 = o0 << 8 | p[offs + k];
+            o1 = o1 << 8 | p[offs + os + k];
+            last = last << 8 | p[offs + (size_t)count * os + k];
+        }
+        if (idx == 0) {
+            if (data + last > len) return false;
+            at = data + last;
+            continue;
+        }
+        if (o0 < 1 || o1 < o0 || data + o1 > len) return false;
+        /* the DICT: operands then operators; keep the last integer operand */
+        const unsigned char *d = p + data + o0;
+        size_t dl = o1 - o0, i = 0;
+        long v = 0;
+        while (i < dl) {
+            unsigned b0 = d[i];
+            if (b0 == 12) {
+                if (i + 1 >= dl) return false;
+                if (d[i + 1] == 30) *ros = true;
+                i += 2;
+            } else if (b0 <= 21) {
+                if (b0 == 15) *charset = v > 0 ? (size_t)v : 0;
+                i++;
+            } else if (b0 == 28) {
+                if (i + 3 > dl) return false;
+                v = s16(d + i + 1);
+                i += 3;
+            } else if (b0 == 29) {
+                if (i + 5 > dl) return false;
+                v = (int32_t)be32(d + i + 1);
+                i += 5;
+            } else if (b0 == 30) {
+                i++;
+                while (i < dl && (d[i] & 0x0F) != 0x0F && (d[i] >> 4) != 0x0F)
+                    i++;
+                i++;
+                v = 0;
+            } else if (b0 >= 32 && b0 <= 246) {
+                v = (long)b0 - 139;
+                i++;
+            } else if (b0 >= 247 && b0 <= 254) {
+                if (i + 2 > dl) return false;
+                v = b0 <= 250 ? ((long)b0 - 247) * 256 + d[i + 1] + 108
+                              : -((long)b0 - 251) * 256 - d[i + 1] - 108;
+                i += 2;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+/* The charset of a CID-keyed CFF face as ranges (gid → CID), for nb_font_cid_of_glyph. */
+static void read_charset(nb_font *f)
+{
+    font_impl *im = f->impl;
+    im->charset_read = true;
+    hb_blob_t *b;
+    unsigned len;
+    const unsigned char *p = table(f->hb_face, "CFF ", &b, &len);
+    bool ros;
+    size_t cs;
+    if (!p || !cff_top(p, len, &ros, &cs) || !ros || cs == 0 || cs >= len) {
+        hb_blob_destroy(b);
+        return;
+    }
+    unsigned fmt = p[cs];
+    size_t at = cs + 1, cap = 64, n = 0;
+    uint32_t *rg = malloc(cap * sizeof *rg), *rc = malloc(cap * sizeof *rc);
+    uint32_t gid = 1;
+    bool ok = rg && rc && fmt <= 2;
+    while (ok && gid < f->num_glyphs) {
+        uint32_t first, count;
+        if (fmt == 0) {
+            if (at + 2 > len) break;
+            first = be16(p + at);
+            count = 1;
+            at += 2;
+        } else {
+            size_t step = fmt == 1 ? 3 : 4;
+            if (at + step > len) break;
+            first = be16(p + at);
+            count = 1u + (fmt == 1 ? p[at + 2] : be16(p + at + 2));
+            at += step;
+        }
+        if (n == 0 || rc[n - 1] + (gid - rg[n - 1]) != first) { /* else it continues */
+            if (n == cap) {
+                cap *= 2;
+                uint32_t *a = realloc(rg, cap * sizeof *rg),
+                         *c = a ? realloc(rc, cap * sizeof *rc) : NULL;
+                if (a) rg = a;
+                if (c) rc = c;
+                if (!a || !c) {
+                    ok = false;
+                    break;
+                }
+            }
+            rg[n] = gid;
+            rc[n] = first;
+            n++;
+        }
+        gid += count;
+    }
+    hb_blob_destroy(b);
+    if (!ok || gid < f->num_glyphs) { /* unreadable or short: FreeType will do */
+        free(rg);
+        free(rc);
+        return;
+    }
+    im->rng_gid = rg;
+    im->rng_cid = rc;
+    im->nrng = n;
+}
+
+/* The FreeType face, opened on first need (CIDs of a CFF table read_charset cannot read). */
+static FT_Face ft_face(const nb_font *f)
+{
+    font_impl *im = f->impl;
+    if (im->ft) return im->ft;
+    nb_fontset *fs = (nb_fontset *)im->fs;
+    if (!fs->ft_ready) {
+        if (FT_Init_FreeType(&fs->ft) != 0) return NULL;
+        fs->ft_ready = true;
+    }
+    FT_Face ft;
+    if (FT_New_Memory_Face(fs->ft, im->file->data, (FT_Long)im->file->size, (FT_Long)f->face_index,
+                           &ft) != 0)
+        return NULL;
+    im->ft = ft;
+    return ft;
 }
 
 /* The id of (file, index), reserving a new one at the end when it has none yet. */
@@ -435,24 +640,15 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     f->face_index = index;
     f->path = dupstr(file->realpath);
 
-    FT_Error fe =
-        FT_New_Memory_Face(fs->ft, file->data, (FT_Long)file->size, (FT_Long)index, &im->ft);
-    if (fe) {
-        im->ft = NULL;
-        font_free(f);
-        return nb_fail(st, NB_ERR_FONT, "font file %s: FreeType cannot read face %u (error 0x%02x)",
-                       path, index, (unsigned)fe);
-    }
-    if (FT_Select_Charmap(im->ft, FT_ENCODING_UNICODE) != 0) {
+    f->hb_face = hb_face_create(file->blob, index);
+    if (!has_unicode_cmap(f->hb_face)) {
         font_free(f);
         return nb_fail(st, NB_ERR_FONT, "font file %s: face %u has no Unicode character map", path,
                        index);
     }
-    f->hb_face = hb_face_create(file->blob, index);
     f->units_per_em = hb_face_get_upem(f->hb_face);
     f->num_glyphs = hb_face_get_glyph_count(f->hb_face);
-    if (f->units_per_em < 16 || f->units_per_em > 16384 || f->num_glyphs == 0 ||
-        im->ft->num_glyphs <= 0) {
+    if (f->units_per_em < 16 || f->units_per_em > 16384 || f->num_glyphs == 0) {
         unsigned upem = f->units_per_em, ng = f->num_glyphs;
         font_free(f);
         return nb_fail(st, NB_ERR_FONT,
@@ -462,24 +658,34 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     f->hb_font = hb_font_create(f->hb_face);
     hb_font_set_scale(f->hb_font, (int)f->units_per_em, (int)f->units_per_em);
 
-    hb_blob_t *cff = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
-    f->is_cff = hb_blob_get_length(cff) > 0;
-    hb_blob_destroy(cff);
-    FT_Bool cid_keyed = 0;
-    if (f->is_cff && FT_Get_CID_Is_Internally_CID_Keyed(im->ft, &cid_keyed) == 0 && cid_keyed) {
-        f->is_cid_keyed = true;
+    hb_blob_t *cff;
+    unsigned cff_len;
+    const unsigned char *cffp = table(f->hb_face, "CFF ", &cff, &cff_len);
+    f->is_cff = cff_len > 0;
+    if (f->is_cff) {
+        bool ros = false;
+        size_t cs;
+        if (cff_top(cffp, cff_len, &ros, &cs)) {
+            f->is_cid_keyed = ros;
+        } else { /* beyond cff_top: ask FreeType */
+            FT_Face ft = ft_face(f);
+            FT_Bool cid_keyed = 0;
+            f->is_cid_keyed =
+                ft && FT_Get_CID_Is_Internally_CID_Keyed(ft, &cid_keyed) == 0 && cid_keyed;
+        }
     }
+    hb_blob_destroy(cff);
 
     f->family = ot_name(f->hb_face, 16);
     if (!f->family) f->family = ot_name(f->hb_face, 1);
-    if (!f->family && im->ft->family_name) f->family = dupstr(im->ft->family_name);
     f->postscript_name = ot_name(f->hb_face, 6);
     if (!f->postscript_name) {
-        const char *ps = FT_Get_Postscript_Name(im->ft);
+        FT_Face ft = ft_face(f);
+        const char *ps = ft ? FT_Get_Postscript_Name(ft) : NULL;
         f->postscript_name = dupstr(ps ? ps : "Unnamed");
     }
     if (!f->family) f->family = dupstr(f->postscript_name);
-    fill_metrics(f, im->ft);
+    fill_metrics(f);
 
     if (!f->path || !f->family || !f->postscript_name) {
         font_free(f);
@@ -566,11 +772,23 @@ bool nb_font_has_char(const nb_font *f, uint32_t cp)
 
 unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid)
 {
-    const font_impl *im = f->impl;
+    font_impl *im = f->impl;
+    if (!f->is_cid_keyed || gid >= f->num_glyphs || gid == 0) return gid;
+    if (!im->charset_read) read_charset((nb_font *)f);
+    if (im->nrng) {
+        size_t lo = 0, hi = im->nrng; /* the last range starting at or before gid */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (im->rng_gid[mid] <= gid)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return im->rng_cid[lo] + (gid - im->rng_gid[lo]);
+    }
+    FT_Face ft = ft_face(f);
     FT_UInt cid = gid;
-    if (f->is_cid_keyed && gid < f->num_glyphs &&
-        FT_Get_CID_From_Glyph_Index(im->ft, gid, &cid) != 0)
-        cid = gid;
+    if (!ft || FT_Get_CID_From_Glyph_Index(ft, gid, &cid) != 0) cid = gid;
     return cid;
 }
 
@@ -611,10 +829,6 @@ nb_fontset *nb_fontset_new(void)
     nb_fontset *fs = calloc(1, sizeof *fs);
     if (!fs) return NULL;
     fs->subset_reuse = g_default_reuse;
-    if (FT_Init_FreeType(&fs->ft) != 0) {
-        free(fs);
-        return NULL;
-    }
     return fs;
 }
 
@@ -660,7 +874,7 @@ void nb_fontset_free(nb_fontset *fs)
         free(fs->dirs[i]);
     free(fs->dirs);
     if (fs->fc) FcConfigDestroy(fs->fc);
-    FT_Done_FreeType(fs->ft);
+    if (fs->ft_ready) FT_Done_FreeType(fs->ft);
     free(fs);
 }
 
@@ -896,7 +1110,7 @@ nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, n
 {
     size_t count = roles ? n : fs->nroles;
     for (size_t i = 0; i < count; i++) {
-        const nb_font_chain *c;
+        const nb_font_chain *c = NULL;
         nb_code rc = nb_fontset_chain(fs, roles ? roles[i] : fs->roles[i]->name, &c, st);
         if (rc != NB_OK) return rc;
         while (nb_font_chain_more(c)) {

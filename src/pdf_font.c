@@ -1377,9 +1377,11 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         newgid[i] = hb_map_get(old2new, pf->g[i].gid);
 
 subset_done:;
-    /* 2. Codes and widths: CIDs read back from the subset (a check of it too). */
+    /* 2. Codes and widths: CIDs as our subsetter wrote them (the face's own, new glyph k
+     * being the k-th used glyph), or read back from hb-subset's output with FreeType. */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
-    if (cid_keyed) {
+    bool own_cids = cid_keyed && own.p != NULL;
+    if (cid_keyed && !own_cids) {
         if (FT_Init_FreeType(&ftlib) != 0 ||
             FT_New_Memory_Face(ftlib, (const FT_Byte *)prog, (FT_Long)plen, 0, &ftface) != 0) {
             rc = nb_fail(st, NB_ERR_FONT, "%s: FreeType cannot open the subset font", fname);
@@ -1401,7 +1403,9 @@ subset_done:;
             goto done;
         }
         uint32_t code = ng;
-        if (cid_keyed) {
+        if (own_cids) {
+            code = nb_font_cid_of_glyph(f, gid);
+        } else if (cid_keyed) {
             FT_UInt cid = 0;
             if (FT_Get_CID_From_Glyph_Index(ftface, ng, &cid) != 0) {
                 rc = nb_fail(st, NB_ERR_FONT, "%s: no CID for glyph %u in the subset", fname,
@@ -1507,7 +1511,10 @@ subset_done:;
         }
         for (unsigned g = 0; g < sub_glyphs; g++) {
             FT_UInt cid = g;
-            if (cid_keyed && FT_Get_CID_From_Glyph_Index(ftface, g, &cid) != 0) cid = 0;
+            if (own_cids)
+                cid = g < pf->nused ? nb_font_cid_of_glyph(f, pf->g[g].gid) : 0;
+            else if (cid_keyed && FT_Get_CID_From_Glyph_Index(ftface, g, &cid) != 0)
+                cid = 0;
             cids[g] = cid;
             if (cid > maxcid) maxcid = cid;
         }

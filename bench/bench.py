@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""bench.py BUILD_DIR [N] — the figures of bench/run (see there).  Prints a report."""
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEED = os.path.join(ROOT, "samples", "baofeng-2020.json")
+
+
+def run_timed(argv):
+    """Runs argv; returns (wall ms, peak RSS in KB, exit status, stderr)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, _, status, ru = None, None, None, None
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    ms = (time.perf_counter() - t) * 1e3
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return ms, ru.ru_maxrss, p.returncode, err.decode("utf-8", "replace")
+
+
+def process_median(nianbao, data, out, runs):
+    times, rss = [], []
+    for _ in range(runs):
+        ms, kb, rc, err = run_timed([nianbao, "render", data, "-o", out, "-q"])
+        if rc != 0:
+            sys.exit("bench: nianbao render %s failed: %s" % (data, err))
+        times.append(ms)
+        rss.append(kb)
+    return statistics.median(times), min(times), max(rss)
+
+
+def nb_bench(tool, data, runs):
+    out = subprocess.run([tool, "-n", str(runs), data], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("bench: nb_bench failed: " + out.stderr)
+    return {k: float(v) for k, v in (l.split() for l in out.stdout.splitlines())}
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def fonts_all_subset(pdf):
+    if not shutil.which("pdffonts"):
+        return "pdffonts not installed"
+    out = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
+    subset = [l for l in out if re.search(r"\byes\s+yes\s+yes\b", l)]
+    return "%d of %d fonts embedded and subset" % (len(subset), len(out))
+
+
+def main():
+    build = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    runs = int(os.environ.get("BENCH_RUNS", "21"))
+    nianbao = os.path.join(build, "nianbao")
+    tool = os.path.join(build, "bench", "nb_bench")
+    # A RAM-backed folder when there is one: the figures are the renderer's, not the disk's.
+    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    work = tempfile.mkdtemp(prefix="nianbao-bench-", dir=base)
+    try:
+        load_before = loadavg()
+        gen = os.path.join(ROOT, "bench", "gen_reports.py")
+        reports = os.path.join(work, "reports")
+        subprocess.run([sys.executable, gen, SEED, reports, str(n)], check=True)
+        lin = os.path.join(work, "linear")
+        subprocess.run([sys.executable, gen, SEED, lin, "0", "--long", "10"], check=True)
+
+        seed_pdf = os.path.join(work, "seed.pdf")
+        med, best, rss = process_median(nianbao, SEED, seed_pdf, runs)
+        pdf_bytes = os.path.getsize(seed_pdf)
+        inproc = nb_bench(tool, SEED, max(runs, 20))
+
+        batch = {}
+        for j in (1, 2):
+            out = os.path.join(work, "out-j%d" % j)
+            ms, kb, rc, err = run_timed(
+                [nianbao, "render", "--batch", reports, "-o", out, "-j", str(j)])
+            if rc != 0:
+                sys.exit("bench: batch -j %d failed:\n%s" % (j, err))
+            batch[j] = (n / (ms / 1e3), ms, kb)
+            shutil.rmtree(out)
+
+        short = os.path.join(lin, "short.json")
+        long_ = os.path.join(lin, "long.json")
+        lin_runs = max(5, runs // 2)
+        s_med, _, _ = process_median(nianbao, short, os.path.join(work, "s.pdf"), lin_runs)
+        l_med, _, _ = process_median(nianbao, long_, os.path.join(work, "l.pdf"), lin_runs)
+        s_in = nb_bench(tool, short, lin_runs)
+        l_in = nb_bench(tool, long_, lin_runs)
+        text_ratio = os.path.getsize(long_) / os.path.getsize(short)
+        load_after = loadavg()
+
+        print("nianbao benchmark  (%s, %s)" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                               subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                                                              capture_output=True, text=True).stdout.strip()))
+        print("machine: %s, %d CPUs (nproc), load average %s before, %s after"
+              % (cpu_model(), os.cpu_count() or 0, load_before, load_after))
+        print()
+        print("seed sample (samples/baofeng-2020.json, %d pages)" % inproc["pages"])
+        print("  whole process, start to finished file  median %7.1f ms  (best %.1f, %d runs)"
+              % (med, best, runs))
+        print("  peak resident memory                   %7.1f MB" % (rss / 1024))
+        print("  PDF size                               %7.1f KB  (%s)"
+              % (pdf_bytes / 1024, fonts_all_subset(seed_pdf)))
+        print("  in process, new engine (cold)          median %7.2f ms" % inproc["inproc_cold_ms"])
+        print("  in process, same engine (warm)         median %7.2f ms" % inproc["inproc_warm_ms"])
+        print("  split of a cold render (median ms):")
+        for k in ("load", "fonts", "check", "shape", "linebreak", "paginate", "subset", "write",
+                  "other"):
+            label = {"load": "reading data + layout", "fonts": "loading fonts (map, faces)",
+                     "check": "checking", "shape": "shaping", "linebreak": "line breaking",
+                     "paginate": "pagination", "subset": "subsetting fonts",
+                     "write": "writing the PDF", "other": "other"}[k]
+            print("    %-28s %7.2f" % (label, inproc["stage_%s_ms" % k]))
+        print()
+        print("batch of %d generated reports (bench/gen_reports.py)" % n)
+        for j in (1, 2):
+            rate, ms, kb = batch[j]
+            print("  -j %d  %7.1f reports/s  (%.2f s)" % (j, rate, ms / 1e3))
+        print()
+        print("linearity: text %.1fx longer (%d -> %d pages)"
+              % (text_ratio, s_in["pages"], l_in["pages"]))
+        print("  whole process  %7.1f ms -> %7.1f ms  = %.2fx" % (s_med, l_med, l_med / s_med))
+        print("  in process     %7.2f ms -> %7.2f ms  = %.2fx  (warm)"
+              % (s_in["inproc_warm_ms"], l_in["inproc_warm_ms"],
+                 l_in["inproc_warm_ms"] / s_in["inproc_warm_ms"]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
