@@ -89,6 +89,11 @@ typedef struct slot {
     nb_font *font; /* NULL until opened */
 } slot;
 
+typedef struct spelling {
+    char *path;
+    nb_file *file;
+} spelling;
+
 struct nb_fontset {
     FT_Library ft; /* initialised on first need (ft_face) */
     bool ft_ready;
@@ -102,6 +107,8 @@ struct nb_fontset {
     size_t ndirs;
     FcConfig *fc;
     bool subset_reuse;
+    spelling *spelled; /* paths as given, and the file each one is */
+    size_t nspelled;
 };
 
 /* Time spent opening faces and initialising fontconfig, all fontsets of the process. */
@@ -206,6 +213,8 @@ static bool face_has_name(hb_face_t *face, const hb_ot_name_id_t *ids, size_t ni
 
 /* ---- files --------------------------------------------------------------------------- */
 
+static nb_code file_get_real(nb_fontset *fs, const char *path, nb_file **out, nb_status *st);
+
 static bool tag_ok(uint32_t tag)
 {
     return tag == 0x00010000u || tag == 0x4F54544Fu /* OTTO */ || tag == 0x74727565u /* true */;
@@ -263,6 +272,22 @@ static void file_free(nb_file *f)
 }
 
 static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_status *st)
+{
+    /* the same spelling again: no realpath (one readlink per path component) */
+    for (size_t i = 0; i < fs->nspelled; i++)
+        if (strcmp(fs->spelled[i].path, path) == 0) {
+            *out = fs->spelled[i].file;
+            return NB_OK;
+        }
+    nb_code rc = file_get_real(fs, path, out, st);
+    if (rc == NB_OK && grow((void **)&fs->spelled, fs->nspelled, sizeof *fs->spelled)) {
+        char *copy = dupstr(path);
+        if (copy) fs->spelled[fs->nspelled++] = (spelling){copy, *out};
+    }
+    return rc;
+}
+
+static nb_code file_get_real(nb_fontset *fs, const char *path, nb_file **out, nb_status *st)
 {
     char real[PATH_MAX];
     if (realpath(path, real) == NULL) {
@@ -867,6 +892,9 @@ void nb_fontset_free(nb_fontset *fs)
     for (size_t i = 0; i < fs->nslots; i++)
         font_free(fs->slots[i].font);
     free(fs->slots);
+    for (size_t i = 0; i < fs->nspelled; i++)
+        free(fs->spelled[i].path);
+    free(fs->spelled);
     for (size_t i = 0; i < fs->nfiles; i++)
         file_free(fs->files[i]);
     free(fs->files);
