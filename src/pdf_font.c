@@ -1053,6 +1053,32 @@ done:
     return ok;
 }
 
+nb_code nb_pdf_font_cff_subset(const nb_font *f, const uint32_t *gids, size_t n,
+                               unsigned char **out, size_t *len, nb_status *st)
+{
+    *out = NULL;
+    *len = 0;
+    glyph_use *g = calloc(n + 1, sizeof *g);
+    if (!g) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    size_t m = 0;
+    g[m++].gid = 0;
+    for (size_t i = 0; i < n; i++)
+        g[m++].gid = gids[i];
+    qsort(g, m, sizeof *g, cmp_use);
+    size_t k = 0; /* drop duplicates */
+    for (size_t i = 0; i < m; i++)
+        if (k == 0 || g[i].gid != g[k - 1].gid) g[k++] = g[i];
+    bbuf b = {0};
+    bool ok = f->is_cff && f->is_cid_keyed && cff_cid_subset(f, g, (unsigned)k, &b);
+    free(g);
+    if (!ok)
+        return nb_fail(st, NB_ERR_FONT, "%s: not a CID-keyed CFF face this subsetter can read",
+                       f->path ? f->path : "font");
+    *out = (unsigned char *)b.p;
+    *len = b.len;
+    return NB_OK;
+}
+
 /* ---- a fast Flate encoder for font programs ----------------------------------------------
  *
  * Font programs are most of a report's bytes and compress poorly (CFF charstrings: about

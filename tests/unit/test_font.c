@@ -19,6 +19,7 @@
 #include <harfbuzz/hb.h>
 
 #include "font.h"
+#include "pdf_font.h"
 
 #define FANDOL NB_TEST_SRCDIR "/deps/fandol/"
 #define FANG FANDOL "FandolFang-Regular.otf"
@@ -26,6 +27,8 @@
 #define SONG_R FANDOL "FandolSong-Regular.otf"
 #define NOTO_SERIF_B "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 #define LXGW "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define NOTO_SANS_R "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+#define MAP NB_TEST_SRCDIR "/fonts/fontmap.json"
 
 static bool need(const char *path)
 {
@@ -444,6 +447,200 @@ static void test_default_map(void **state)
     nb_fontset_free(fs);
 }
 
+/* Fallback faces are opened only when a character needs them, and face ids follow the
+ * map's order whatever order faces are opened in (so that batch and single renders agree). */
+static void test_lazy_fallbacks_and_ids(void **state)
+{
+    (void)state;
+    if (!need(FANG) || !need(NOTO_SANS_R)) skip();
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *a = nb_fontset_new(), *b = nb_fontset_new();
+    assert_int_equal(nb_fontset_load_map(a, MAP, &st), NB_OK);
+    assert_int_equal(nb_fontset_load_map(b, MAP, &st), NB_OK);
+    /* ids are reserved for the map's files, none is open yet */
+    assert_true(nb_fontset_count(a) >= 6);
+    for (unsigned i = 0; i < nb_fontset_count(a); i++)
+        assert_null(nb_fontset_font(a, i));
+    double ms0;
+    unsigned faces0, faces1;
+    nb_font_load_stats(&ms0, &faces0);
+    const nb_font_chain *body_a, *h1_a;
+    assert_int_equal(nb_fontset_chain(a, "body", &body_a, &st), NB_OK);
+    nb_font_load_stats(NULL, &faces1);
+    assert_int_equal(faces1, faces0 + 1); /* the primary only */
+    assert_int_equal(body_a->count, 1);
+    assert_string_equal(body_a->fonts[0]->postscript_name, "FandolFang-Regular");
+    /* the next fallback when asked for, in map order */
+    assert_true(nb_font_chain_more(body_a));
+    assert_int_equal(body_a->count, 2);
+    assert_true(nb_font_has_char(body_a->fonts[1], 0x4E00));
+    assert_int_equal(nb_fontset_chain(a, "heading1", &h1_a, &st), NB_OK);
+
+    /* the other fontset opens the same faces in another order */
+    const nb_font_chain *body_b, *h1_b;
+    assert_int_equal(nb_fontset_chain(b, "heading1", &h1_b, &st), NB_OK);
+    assert_int_equal(nb_fontset_chain(b, "body", &body_b, &st), NB_OK);
+    assert_true(nb_font_chain_more(body_b));
+    assert_int_equal(h1_a->fonts[0]->id, h1_b->fonts[0]->id);
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(body_a->fonts[k]->id, body_b->fonts[k]->id);
+        assert_string_equal(body_a->fonts[k]->postscript_name, body_b->fonts[k]->postscript_name);
+    }
+    /* ids are in map order: title's file first, then body's */
+    assert_true(body_a->fonts[0]->id < h1_a->fonts[0]->id);
+    /* draining the chain stops, and prepare resolves every role fully */
+    while (nb_font_chain_more(body_a)) {
+    }
+    assert_false(nb_font_chain_more(body_a));
+    size_t full = body_a->count;
+    assert_true(full >= 3);
+    assert_int_equal(nb_fontset_prepare(b, NULL, 0, &st), NB_OK);
+    assert_int_equal(body_b->count, full);
+    nb_fontset_free(a);
+    nb_fontset_free(b);
+}
+
+/* Metrics and CIDs read from the tables equal FreeType's for every glyph. */
+static void check_against_freetype(const char *path, const char *face)
+{
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f;
+    assert_int_equal(nb_fontset_open(fs, path, face, &f, &st), NB_OK);
+    FT_Library lib;
+    FT_Face ft;
+    assert_int_equal(FT_Init_FreeType(&lib), 0);
+    assert_int_equal(FT_New_Face(lib, path, (FT_Long)f->face_index, &ft), 0);
+    FT_Bool cid_keyed = 0;
+    FT_Get_CID_Is_Internally_CID_Keyed(ft, &cid_keyed);
+    assert_int_equal(f->is_cid_keyed, cid_keyed != 0);
+    assert_int_equal(f->num_glyphs, (unsigned)ft->num_glyphs);
+    assert_int_equal(f->bbox[0], ft->bbox.xMin);
+    assert_int_equal(f->bbox[1], ft->bbox.yMin);
+    assert_int_equal(f->bbox[2], ft->bbox.xMax);
+    assert_int_equal(f->bbox[3], ft->bbox.yMax);
+    unsigned differ = 0;
+    for (unsigned g = 0; g < f->num_glyphs; g++) {
+        FT_UInt cid = g;
+        if (cid_keyed && FT_Get_CID_From_Glyph_Index(ft, g, &cid) != 0) cid = g;
+        if (cid != nb_font_cid_of_glyph(f, g)) differ++;
+    }
+    assert_int_equal(differ, 0);
+    FT_Done_Face(ft);
+    FT_Done_FreeType(lib);
+    nb_fontset_free(fs);
+}
+
+static void test_tables_agree_with_freetype(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    check_against_freetype(FANG, NULL);
+    if (access(NOTO_SANS_R, R_OK) == 0)
+        check_against_freetype(NOTO_SANS_R, "NotoSansCJKsc-Regular");
+    if (access(LXGW, R_OK) == 0) check_against_freetype(LXGW, NULL);
+}
+
+/* Our CFF subset: FreeType reads it, every glyph keeps its CID and its outline (points and
+ * contours, subroutines inlined) equals the original's. */
+static void check_subset(const char *path, const char *face, const char *text)
+{
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f;
+    assert_int_equal(nb_fontset_open(fs, path, face, &f, &st), NB_OK);
+    uint32_t gids[256];
+    size_t n = 0;
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, text, -1, 0, -1);
+    hb_buffer_guess_segment_properties(buf);
+    hb_shape(f->hb_font, buf, NULL, 0);
+    unsigned count;
+    const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
+    for (unsigned i = 0; i < count && n < 256; i++)
+        gids[n++] = info[i].codepoint;
+    hb_buffer_destroy(buf);
+    gids[n++] = gids[0]; /* a duplicate is harmless */
+    unsigned char *prog;
+    size_t len;
+    if (nb_pdf_font_cff_subset(f, gids, n, &prog, &len, &st) != NB_OK) fail_msg("%s", st.msg);
+
+    /* the glyphs in gid order, .notdef first, duplicates dropped */
+    uint32_t sorted[257];
+    size_t m = 0;
+    sorted[m++] = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < m; k++)
+            if (sorted[k] == gids[i]) seen = true;
+        if (!seen) sorted[m++] = gids[i];
+    }
+    for (size_t i = 1; i < m; i++) /* insertion sort */
+        for (size_t k = i; k > 0 && sorted[k - 1] > sorted[k]; k--) {
+            uint32_t t = sorted[k];
+            sorted[k] = sorted[k - 1];
+            sorted[k - 1] = t;
+        }
+
+    FT_Library lib;
+    FT_Face orig, sub;
+    assert_int_equal(FT_Init_FreeType(&lib), 0);
+    assert_int_equal(FT_New_Face(lib, path, (FT_Long)f->face_index, &orig), 0);
+    assert_int_equal(FT_New_Memory_Face(lib, prog, (FT_Long)len, 0, &sub), 0);
+    /* (for a bare CID-keyed CFF, FreeType counts and loads glyphs by CID) */
+    assert_true(sub->num_glyphs >= (FT_Long)m);
+    FT_Bool ck = 0;
+    assert_int_equal(FT_Get_CID_Is_Internally_CID_Keyed(sub, &ck), 0);
+    assert_true(ck);
+    size_t points = 0;
+    for (size_t k = 0; k < m; k++) {
+        FT_UInt cid = 0;
+        assert_int_equal(FT_Get_CID_From_Glyph_Index(sub, (FT_UInt)k, &cid), 0);
+        assert_int_equal(cid, nb_font_cid_of_glyph(f, sorted[k]));
+        assert_int_equal(FT_Load_Glyph(orig, sorted[k], FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING), 0);
+        assert_int_equal(FT_Load_Glyph(sub, cid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING), 0);
+        FT_Outline *a = &orig->glyph->outline, *b = &sub->glyph->outline;
+        assert_int_equal(a->n_points, b->n_points);
+        assert_int_equal(a->n_contours, b->n_contours);
+        for (int p = 0; p < a->n_points; p++) {
+            assert_int_equal(a->points[p].x, b->points[p].x);
+            assert_int_equal(a->points[p].y, b->points[p].y);
+            assert_int_equal(a->tags[p] & 3, b->tags[p] & 3);
+        }
+        assert_int_equal(orig->glyph->metrics.horiAdvance, sub->glyph->metrics.horiAdvance);
+        points += (size_t)a->n_points;
+    }
+    assert_true(points > 100 * m / 10); /* real outlines were compared */
+    print_message("%s: %zu glyphs, %zu bytes, %zu points compared\n", face ? face : base(path), m,
+                  len, points);
+    FT_Done_Face(sub);
+    FT_Done_Face(orig);
+    FT_Done_FreeType(lib);
+    free(prog);
+
+    /* a TrueType face is refused (hb-subset does those) */
+    if (access(LXGW, R_OK) == 0) {
+        nb_font *l;
+        assert_int_equal(nb_fontset_open(fs, LXGW, NULL, &l, &st), NB_OK);
+        assert_int_equal(nb_pdf_font_cff_subset(l, gids, 1, &prog, &len, &st), NB_ERR_FONT);
+        assert_null(prog);
+    }
+    nb_fontset_free(fs);
+}
+
+static void test_cff_subset(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    const char *text =
+        "本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息与政务公开"
+        "办公室的通知要求编制，数据统计期限自2020年1月1日起至12月31日止。";
+    check_subset(FANG, NULL, text);
+    /* Noto CJK: subroutinized charstrings, many FDs */
+    if (access(NOTO_SERIF_B, R_OK) == 0) check_subset(NOTO_SERIF_B, "NotoSerifCJKsc-Bold", text);
+    if (access(NOTO_SANS_R, R_OK) == 0) check_subset(NOTO_SANS_R, "NotoSansCJKsc-Regular", text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +652,9 @@ int main(void)
         cmocka_unit_test(test_override),
         cmocka_unit_test(test_map_errors),
         cmocka_unit_test(test_default_map),
+        cmocka_unit_test(test_lazy_fallbacks_and_ids),
+        cmocka_unit_test(test_tables_agree_with_freetype),
+        cmocka_unit_test(test_cff_subset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

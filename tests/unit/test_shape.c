@@ -50,11 +50,15 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The body chain, whole (fallbacks opened: tests look for the face that has a character). */
 static const nb_font_chain *body(void)
 {
     const nb_font_chain *c = NULL;
     nb_status st = NB_STATUS_INIT;
-    if (nb_fontset_chain(fs, "body", &c, &st) != NB_OK) fail_msg("%s", st.msg);
+    static const char *const roles[] = {"body"};
+    if (nb_fontset_prepare(fs, roles, 1, &st) != NB_OK ||
+        nb_fontset_chain(fs, "body", &c, &st) != NB_OK)
+        fail_msg("%s", st.msg);
     return c;
 }
 
@@ -151,6 +155,41 @@ static void test_fallback_ext_a(void **state)
     assert_int_equal(n.off[0], 3);
     assert_ptr_equal(n.used[0], used);
     nb_shaped_free(&s);
+}
+
+/* A fresh fontset: the body chain holds only its primary face until a character needs a
+ * fallback, which shaping then opens; text the primary covers opens nothing. */
+static void test_fallback_opened_on_need(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    nb_fontset *own = nb_fontset_new();
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_fontset_load_map(own, MAP, &st), NB_OK);
+    const nb_font_chain *c;
+    assert_int_equal(nb_fontset_chain(own, "body", &c, &st), NB_OK);
+    assert_int_equal(c->count, 1);
+    nb_shaped s;
+    const char *plain = "政府信息公开工作年度报告";
+    assert_int_equal(nb_shape(c, plain, strlen(plain), NULL, &s, &st), NB_OK);
+    assert_int_equal(c->count, 1);
+    nb_shaped_free(&s);
+    const char *t = "王䶮字";
+    if (nb_shape(c, t, strlen(t), NULL, &s, &st) != NB_OK) fail_msg("%s", st.msg);
+    assert_true(c->count >= 2);
+    const nb_font *used = nb_fontset_font(own, s.glyphs[1].font);
+    assert_non_null(used);
+    assert_ptr_equal(used, c->fonts[c->count - 1]); /* opened for this character */
+    assert_true(nb_font_has_char(used, 0x4DAE));
+    nb_shaped_free(&s);
+    /* a character no face has: every fallback tried, the error names it */
+    size_t before = c->count;
+    const char *pua = "\xee\x80\x80"; /* U+E000 */
+    assert_int_equal(nb_shape(c, pua, 3, NULL, &s, &st), NB_ERR_FONT);
+    assert_non_null(strstr(st.msg, "U+E000"));
+    assert_true(c->count >= before);
+    assert_false(nb_font_chain_more(c));
+    nb_fontset_free(own);
 }
 
 static void test_ext_b(void **state)
@@ -321,6 +360,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_glyph_per_char),
         cmocka_unit_test(test_fallback_ext_a),
+        cmocka_unit_test(test_fallback_opened_on_need),
         cmocka_unit_test(test_ext_b),
         cmocka_unit_test(test_missing_char),
         cmocka_unit_test(test_lxgw_quotes_widened),
