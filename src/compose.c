@@ -533,9 +533,7 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
         if (nb_table_build(&c->set, c->spec, b, c->data, c->data_name, &t, st)) return st->code;
         size_t n = nb_table_nrows(t), hr = nb_table_header_rows(t);
         float block_h = c->spec->page_h - c->spec->margin_top - c->spec->margin_bottom;
-        float head_h = 0.0f;
-        for (size_t r = 0; r < hr && r < n; r++)
-            head_h += nb_table_row_height(t, r);
+        float head_h = nb_table_repeat_height(t, block_h);
         for (size_t r = 0; r < n; r++) {
             nb_flow_item *it = nb_flow_add(c->set.out, &c->flow);
             if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");

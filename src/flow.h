@@ -83,6 +83,10 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
 size_t nb_table_nrows(const nb_table_layout *t);
 size_t nb_table_header_rows(const nb_table_layout *t);
 float nb_table_row_height(const nb_table_layout *t, size_t row);
+/* Height of the header rows a continued table repeats on a page whose text block is
+ * block_h tall: 0 when the table has none, or when they would take over half the page
+ * (then they are not repeated). */
+float nb_table_repeat_height(const nb_table_layout *t, float block_h);
 /* Draws the part of a table on one page: rows[i] is at y_top[i]. */
 nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
                       const float *y_top, size_t n, float x_left, nb_status *st);

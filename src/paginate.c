@@ -29,20 +29,18 @@ static float snap_up(float y, float top, float pitch)
     return top + k * pitch;
 }
 
-/* Height of the header rows repeated on a continued table. */
-static float header_height(const nb_table_layout *t)
+/* Height of the header rows repeated on a continued table (0: none repeated). */
+static float header_height(const nb_layout_spec *spec, const nb_table_layout *t)
 {
-    float h = 0;
-    for (size_t r = 0; r < nb_table_header_rows(t); r++)
-        h += nb_table_row_height(t, r);
-    return h;
+    return nb_table_repeat_height(t, spec->page_h - spec->margin_top - spec->margin_bottom);
 }
 
-/* Whether item i, at the top of a page, continues a table (so headers repeat). */
-static bool continues_table(const nb_flow *f, size_t i)
+/* Whether item i, at the top of a page, continues a table whose headers repeat. */
+static bool continues_table(const nb_layout_spec *spec, const nb_flow *f, size_t i)
 {
     const nb_flow_item *it = &f->items[i];
-    return it->kind == NB_FLOW_ROW && it->row >= nb_table_header_rows(it->table) && it->row > 0;
+    return it->kind == NB_FLOW_ROW && it->row >= nb_table_header_rows(it->table) && it->row > 0 &&
+           header_height(spec, it->table) > 0.0f;
 }
 
 static nb_code draw_page_number(const nb_layout_spec *spec, nb_setter *s, nb_layout *out, size_t pi,
@@ -109,7 +107,7 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
             i++;
             continue;
         }
-        if (page_empty && continues_table(f, i)) y += header_height(it->table);
+        if (page_empty && continues_table(spec, f, i)) y += header_height(spec, it->table);
         float yi = it->snap ? snap_up(y, top, pitch) : y;
         if (yi + it->height > bottom + 0.01f && !page_empty) {
             /* Find the last allowed break on this page after its first item. */
@@ -170,8 +168,8 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
             /* Gather this table's rows on this page, with repeated headers first. */
             size_t n = 0;
             const nb_table_layout *t = it->table;
-            if (continues_table(f, i)) {
-                float hy = pl[i].y - header_height(t);
+            if (continues_table(spec, f, i)) {
+                float hy = pl[i].y - header_height(spec, t);
                 for (size_t r = 0; r < nb_table_header_rows(t); r++) {
                     rows[n] = r;
                     offs[n] = 0.0f;

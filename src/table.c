@@ -32,6 +32,7 @@ struct nb_table_layout {
     size_t *row_first; /* [nrows + 1]: cells anchored at row r are row_first[r]..[r+1] */
     size_t *col_off;   /* [ncols + 1]: col_cells[col_off[c]..col_off[c+1]) start at column c */
     size_t *col_cells; /* cell indices, by anchor row within a column */
+    float head_h;      /* the header rows' height */
 };
 
 size_t nb_table_nrows(const nb_table_layout *t)
@@ -47,6 +48,11 @@ size_t nb_table_header_rows(const nb_table_layout *t)
 float nb_table_row_height(const nb_table_layout *t, size_t row)
 {
     return t->row_h[row];
+}
+
+float nb_table_repeat_height(const nb_table_layout *t, float block_h)
+{
+    return t->head_h <= block_h / 2 ? t->head_h : 0.0f;
 }
 
 nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_spec *block,
@@ -170,6 +176,9 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
         float need = cell->text_h + 2 * ts->pad_y;
         if (need > h) t->row_h[cell->row + cell->rowspan - 1] += need - h;
     }
+    t->head_h = 0.0f;
+    for (size_t r = 0; r < ts->header_rows && r < t->nrows; r++)
+        t->head_h += t->row_h[r];
     *out = t;
     return NB_OK;
 }

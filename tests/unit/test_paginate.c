@@ -468,6 +468,44 @@ static void test_tall_row_split(void **state)
     free(lay.s);
 }
 
+/* Header rows taller than half a page are not repeated (they would leave no room): the
+ * table still paginates, within the block, header text once. */
+static void test_tall_header_not_repeated(void **state)
+{
+    (void)state;
+    buf lay = {0};
+    layout_head(&lay);
+    put(&lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
+              "\"columns\": [1, 1, 1], \"header_rows\": 1, \"min_row_height\": 20, "
+              "\"rows\": [[\"");
+    for (int i = 0; i < 400; i++)
+        put(&lay, "头");
+    put(&lay, "\", \"乙\", \"丙\"]");
+    for (int r = 1; r < 80; r++)
+        put(&lay, ",\n[\"格%d\", \"行%d\", \"%d\"]", r, r, r);
+    put(&lay, "]}]}");
+    doc d;
+    compose(&d, lay.s, "{}");
+    assert_true(d.out.npages >= 3);
+    size_t heads = 0, rows = 0;
+    for (size_t p = 0; p < d.out.npages; p++)
+        for (size_t i = 0; i < d.out.pages[p].nboxes; i++) {
+            const nb_box *b = &d.out.pages[p].boxes[i];
+            if (b->kind == NB_BOX_RULE) {
+                if (b->y0 > block_bottom(&d) + 0.01f || b->y1 > block_bottom(&d) + 0.01f)
+                    fail_msg("page %zu: a rule below the block", p + 1);
+                continue;
+            }
+            if (b->size != 10.5f) continue;
+            if (strcmp(b->text, "乙") == 0) heads++;
+            if (strncmp(b->text, "\xe8\xa1\x8c", 3) == 0) rows++; /* 行N */
+        }
+    assert_int_equal(heads, 1);
+    assert_int_equal(rows, 79);
+    doc_free(&d);
+    free(lay.s);
+}
+
 /* ---- the title ------------------------------------------------------------------------- */
 
 static void test_title_balanced_at_words(void **state)
@@ -593,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_signature_kept_with_text),
         cmocka_unit_test(test_table_continues_with_header_and_span),
         cmocka_unit_test(test_tall_row_split),
+        cmocka_unit_test(test_tall_header_not_repeated),
         cmocka_unit_test(test_title_balanced_at_words),
         cmocka_unit_test(test_long_table_linear),
         cmocka_unit_test(test_long_paragraph_linear),
