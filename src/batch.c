@@ -100,7 +100,7 @@ static int collect(const char *src, list *l)
             fprintf(stderr, "nianbao: --batch %s: out of memory\n", src);
             return -1;
         }
-        qsort(l->items, l->n, sizeof *l->items, cmp);
+        if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, cmp);
         return 0;
     }
     FILE *f = fopen(src, "r");
