@@ -78,31 +78,48 @@ r["sections"]["overview"] = 7
 r["signature"] = {"body": None}
 put("render", "wrong-types.json", dump(r))
 
-# --- layout --------------------------------------------------------------------------------
+# --- layout: the reader, then a render of the county sample with what it accepts ----------
 lay = json.load(open(os.path.join(root, "layouts", "gov-annual-2021.json"), encoding="utf-8"))
 small = {
     "name": "seed",
-    "page": {"width": "210mm", "height": 100, "margin_top": 10, "margin_bottom": 10,
-             "margin_left": 10, "margin_right": 10, "grid_lines": 3,
-             "page_number": {"style": "s", "format": "{n}{n}"}},
-    "styles": {"s": {"font": "body", "size": "五号", "line_pitch": "grid"}},
+    "page": {"width": "210mm", "height": 300, "margin_top": 10, "margin_bottom": 10,
+             "margin_left": 10, "margin_right": 10, "grid_lines": 12,
+             "page_number": {"style": "s", "format": "{n}{n}", "outer": True, "inset_chars": 1}},
+    "styles": {"s": {"font": "body", "size": "五号", "line_pitch": "grid"},
+               "h": {"font": "heading2", "size": 20, "keep_with_next": True, "balance": True,
+                     "align": "center"}},
     "content": [
+        {"type": "value", "style": "h", "value": "title", "outline": 1},
+        {"type": "flow", "style": "s", "heading_style": "h", "value": "sections.overview"},
         {"type": "table", "style": "s", "columns": [1, 2, 3], "header_rows": 1,
-         "value_columns": ["a", "b"],
-         "rows": [[{"text": "x", "rowspan": 2}, {"values": "p"}],
+         "value_columns": ["natural", "total"],
+         "rows": [[{"text": "x", "rowspan": 2}, {"values": "applications.new"}],
                   [{"text": "y", "colspan": 2}],
-                  [None, "", {"value": "q"}]]},
-        {"type": "lines", "style": "s", "lines": ["a", {"value": "d", "format": "date-zh"}]},
+                  [None, "", {"value": "year"}]]},
+        {"type": "lines", "style": "s", "keep_with_previous": True,
+         "lines": [{"value": "signature.office"}, {"value": "signature.date", "format": "date-zh"}]},
     ],
 }
-put("layout", "small-table.json", dump(small))
-bad = copy.deepcopy(small)
-bad["content"][0]["rows"][1] = [{"text": "y", "colspan": 3}]  # overlaps the rowspan
-put("layout", "overlap.json", dump(bad))
-bad = copy.deepcopy(small)
-bad["page"]["margin_left"] = "1e308mm"
-bad["styles"]["s"]["size"] = "NaNpt"
-put("layout", "bad-sizes.json", dump(bad))
+put("layout", "small.json", dump(small))
+
+
+def variant(name, change):
+    v = copy.deepcopy(small)
+    change(v)
+    put("layout", name, dump(v))
+
+
+variant("overlap.json", lambda v: v["content"][2]["rows"].__setitem__(1, [{"text": "y", "colspan": 3}]))
+variant("bad-sizes.json", lambda v: (v["page"].__setitem__("margin_left", "1e308mm"),
+                                     v["styles"]["s"].__setitem__("size", "NaNpt")))
+variant("tall-row.json", lambda v: v["content"][2].__setitem__("min_row_height", 5000))
+variant("all-header.json", lambda v: v["content"][2].__setitem__("header_rows", 3))
+variant("tall-header.json", lambda v: v["content"][2].update(min_row_height=200, header_rows=2))
+variant("huge-type.json", lambda v: v["styles"]["h"].update(size=2000, line_pitch=2000))
+variant("indent-overflow.json", lambda v: v["styles"]["s"].update(indent_chars=20, right_indent_chars=20))
+variant("space-before.json", lambda v: v["styles"]["s"].update(space_before=5000, keep_together=True))
+variant("tiny-page.json", lambda v: v["page"].update(width=72, height=72, margin_top=0, margin_bottom=0,
+                                                     margin_left=0, margin_right=0, grid_lines=200))
 bad = copy.deepcopy(lay)
 bad["styles"] = {}
 put("layout", "no-styles.json", dump(bad))

@@ -123,6 +123,9 @@ int main(void)
     for (int i = 0; i < 2; i++)
         nb_layout_spec_free(&fuzz_render_layouts[i]);
     nb_fontset_free(fuzz_render_fonts);
+    nb_fontset_free(fuzz_layout_fonts);
+    nb_json_free(&fuzz_layout_data);
+    if (fuzz_layout_sink) fclose(fuzz_layout_sink);
     nb_json_free(&fuzz_data_base);
     if (fuzz_data_sink) fclose(fuzz_data_sink);
     if (fuzz_render_sink) fclose(fuzz_render_sink);
