@@ -250,6 +250,14 @@ static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
     return cp;
 }
 
+/* Four upper-case hex digits (no printf: ToUnicode maps have an entry per glyph). */
+static void bb_hex4(bbuf *b, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char t[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+    bb_add(b, t, 4);
+}
+
 static void bb_utf16_hex(bbuf *b, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -258,9 +266,10 @@ static void bb_utf16_hex(bbuf *b, const char *text, size_t len)
         uint32_t cp = utf8_next(s, len, &i);
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000;
-            bb_fmt(b, "%04X%04X", (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
+            bb_hex4(b, 0xD800 + (v >> 10));
+            bb_hex4(b, 0xDC00 + (v & 0x3FF));
         } else {
-            bb_fmt(b, "%04X", (unsigned)cp);
+            bb_hex4(b, cp);
         }
     }
 }
@@ -340,7 +349,9 @@ static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n,
             for (size_t k = i; k < j; k++) {
                 const glyph_use *u = &pf->g[cg[k].gid];
                 if (!u->has_text || (k > 0 && cg[k].code == cg[k - 1].code)) continue;
-                bb_fmt(b, "<%04X> <", (unsigned)cg[k].code);
+                bb_add(b, "<", 1);
+                bb_hex4(b, cg[k].code);
+                bb_add(b, "> <", 3);
                 bb_utf16_hex(b, pf->text + u->text_off, u->text_len);
                 bb_str(b, ">\n");
             }
@@ -1225,9 +1236,18 @@ static void bw_flush(bitw *w)
 /* data → a zlib stream in a new malloc'd buffer; NULL when out of memory. */
 static unsigned char *flate_huffman(const unsigned char *data, size_t len, size_t *out_len)
 {
-    uint32_t freq[257] = {0};
-    for (size_t i = 0; i < len; i++)
-        freq[data[i]]++;
+    uint32_t freq[257] = {0}, f4[4][256] = {{0}};
+    size_t i4 = 0;
+    for (; i4 + 4 <= len; i4 += 4) { /* four tables: no waiting on the same counter */
+        f4[0][data[i4]]++;
+        f4[1][data[i4 + 1]]++;
+        f4[2][data[i4 + 2]]++;
+        f4[3][data[i4 + 3]]++;
+    }
+    for (; i4 < len; i4++)
+        f4[0][data[i4]]++;
+    for (int c = 0; c < 256; c++)
+        freq[c] = f4[0][c] + f4[1][c] + f4[2][c] + f4[3][c];
     freq[256] = 1;             /* end of block */
     if (len == 0) freq[0] = 1; /* two symbols at least */
     uint8_t ll[257];
@@ -1256,7 +1276,7 @@ static unsigned char *flate_huffman(const unsigned char *data, size_t len, size_
         bits += cl[lens[i]];
     for (int s = 0; s < 257; s++)
         bits += (uint64_t)freq[s] * ll[s];
-    size_t cap = 2 + (size_t)(bits / 8) + 16 + 4;
+    size_t cap = 2 + (size_t)(bits / 8) + 16 + 4 + 8; /* + 8: whole-word stores */
     bitw w = {malloc(cap), 0, 0, 0};
     if (!w.p) return NULL;
     w.p[w.at++] = 0x78;
@@ -1272,8 +1292,50 @@ static unsigned char *flate_huffman(const unsigned char *data, size_t len, size_
         bw_put(&w, cl[order[i]], 3);
     for (int i = 0; i < 259; i++)
         bw_put(&w, cc[lens[i]], cl[lens[i]]);
-    for (size_t i = 0; i < len; i++)
-        bw_put(&w, lc[data[i]], ll[data[i]]);
+    {
+        /* the hot loop, with the bit buffer in registers: code | length << 16 per byte */
+        uint32_t enc[256];
+        for (int c = 0; c < 256; c++)
+            enc[c] = lc[c] | (uint32_t)ll[c] << 16;
+        uint64_t acc = w.acc;
+        unsigned nb = w.n;
+        unsigned char *o = w.p + w.at;
+        size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* without branches: store 8 bytes, keep the bits of the last partial byte */
+        while (nb >= 8) {
+            *o++ = (unsigned char)acc;
+            acc >>= 8;
+            nb -= 8;
+        }
+        for (; i < len; i++) {
+            uint32_t e = enc[data[i]];
+            acc |= (uint64_t)(e & 0xFFFF) << nb;
+            nb += e >> 16;
+            memcpy(o, &acc, 8);
+            o += nb >> 3;
+            acc >>= nb & ~7u;
+            nb &= 7;
+        }
+#endif
+        for (; i < len; i++) {
+            uint32_t e = enc[data[i]];
+            acc |= (uint64_t)(e & 0xFFFF) << nb;
+            nb += e >> 16;
+            if (nb >= 32) {
+                o[0] = (unsigned char)acc;
+                o[1] = (unsigned char)(acc >> 8);
+                o[2] = (unsigned char)(acc >> 16);
+                o[3] = (unsigned char)(acc >> 24);
+                o += 4;
+                acc >>= 32;
+                nb -= 32;
+            }
+        }
+        w.acc = acc;
+        w.n = nb;
+        w.at = (size_t)(o - w.p);
+    }
     bw_put(&w, lc[256], ll[256]);
     bw_flush(&w);
     uint32_t a = 1, b = 0;
