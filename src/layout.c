@@ -34,8 +34,8 @@ static const struct {
     const char *name;
     float pt;
 } chinese_sizes[] = {
-    {"初号", 42}, {"小初", 36}, {"一号", 26}, {"小一", 24}, {"二号", 22}, {"小二", 18},
-    {"三号", 16}, {"小三", 15}, {"四号", 14}, {"小四", 12}, {"五号", 10.5}, {"小五", 9},
+    {"初号", 42},  {"小初", 36},  {"一号", 26},  {"小一", 24}, {"二号", 22},   {"小二", 18},
+    {"三号", 16},  {"小三", 15},  {"四号", 14},  {"小四", 12}, {"五号", 10.5}, {"小五", 9},
     {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5}, {"八号", 5},
 };
 
@@ -50,11 +50,16 @@ bool nb_parse_size(const char *s, float *pt)
     char *end;
     double v = strtod(s, &end);
     if (end == s || !isfinite(v) || v < 0 || v > 10000) return false;
-    while (*end == ' ') end++;
-    if (*end == '\0' || strcmp(end, "pt") == 0) *pt = (float)v;
-    else if (strcmp(end, "mm") == 0) *pt = (float)(v * 72.0 / 25.4);
-    else if (strcmp(end, "cm") == 0) *pt = (float)(v * 720.0 / 25.4);
-    else return false;
+    while (*end == ' ')
+        end++;
+    if (*end == '\0' || strcmp(end, "pt") == 0)
+        *pt = (float)v;
+    else if (strcmp(end, "mm") == 0)
+        *pt = (float)(v * 72.0 / 25.4);
+    else if (strcmp(end, "cm") == 0)
+        *pt = (float)(v * 720.0 / 25.4);
+    else
+        return false;
     return true;
 }
 
@@ -65,8 +70,8 @@ static void join(char *buf, size_t n, const char *base, const char *key)
     if (len < 0 || (size_t)len >= n) buf[n - 1] = '\0';
 }
 
-static const char *get_str(rd *r, const cJSON *obj, const char *base, const char *key, bool required,
-                           const char *dflt)
+static const char *get_str(rd *r, const cJSON *obj, const char *base, const char *key,
+                           bool required, const char *dflt)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     char path[512];
@@ -118,6 +123,23 @@ static bool get_num(rd *r, const cJSON *obj, const char *base, const char *key, 
     return true;
 }
 
+/* A whole number from lo to hi (counts: rows, columns, levels, lines). */
+static bool get_int(rd *r, const cJSON *obj, const char *base, const char *key, float *out, int lo,
+                    int hi)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL) return true;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi) ||
+        v->valuedouble != floor(v->valuedouble)) {
+        char path[512];
+        join(path, sizeof path, base, key);
+        FAIL(r, path, "expected a whole number from %d to %d", lo, hi);
+        return false;
+    }
+    *out = (float)v->valuedouble;
+    return true;
+}
+
 static bool get_bool(rd *r, const cJSON *obj, const char *base, const char *key, bool *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -153,12 +175,24 @@ static bool check_keys(rd *r, const cJSON *obj, const char *base, const char *co
     return true;
 }
 
-static bool read_style(rd *r, const cJSON *o, const char *base, nb_style *s, float grid)
+static bool read_style(rd *r, const cJSON *o, const char *base, nb_style *s, float grid,
+                       float measure)
 {
-    static const char *const keys[] = {"font", "size", "line_pitch", "indent_chars",
-                                       "right_indent_chars", "space_before", "space_after",
-                                       "align", "grid_chars", "snap_to_grid", "keep_with_next",
-                                       "keep_together", "balance", "hang_punct", "cjk_latin_gap",
+    static const char *const keys[] = {"font",
+                                       "size",
+                                       "line_pitch",
+                                       "indent_chars",
+                                       "right_indent_chars",
+                                       "space_before",
+                                       "space_after",
+                                       "align",
+                                       "grid_chars",
+                                       "snap_to_grid",
+                                       "keep_with_next",
+                                       "keep_together",
+                                       "balance",
+                                       "hang_punct",
+                                       "cjk_latin_gap",
                                        NULL};
     if (!cJSON_IsObject(o)) return FAIL(r, base, "expected an object"), false;
     if (!check_keys(r, o, base, keys)) return false;
@@ -182,18 +216,28 @@ static bool read_style(rd *r, const cJSON *o, const char *base, nb_style *s, flo
     if (s->line_pitch < s->size * 0.5f) return FAIL(r, base, "line_pitch too small"), false;
     if (!get_num(r, o, base, "indent_chars", &s->indent_chars, 0, 20)) return false;
     if (!get_num(r, o, base, "right_indent_chars", &s->right_indent_chars, 0, 20)) return false;
+    if ((s->indent_chars + s->right_indent_chars + 1) * s->size > measure)
+        return FAIL(r, base,
+                    "indents of %g + %g characters of %g pt leave no room on a line of %g pt",
+                    (double)s->indent_chars, (double)s->right_indent_chars, (double)s->size,
+                    (double)measure),
+               false;
     if (!get_len(r, o, base, "space_before", &s->space_before, false)) return false;
     if (!get_len(r, o, base, "space_after", &s->space_after, false)) return false;
     float gc = 0;
-    if (!get_num(r, o, base, "grid_chars", &gc, 0, 200)) return false;
+    if (!get_int(r, o, base, "grid_chars", &gc, 0, 200)) return false;
     s->grid_chars = (int)gc;
     if (!get_num(r, o, base, "cjk_latin_gap", &s->cjk_latin_gap, 0, 1)) return false;
     const char *align = get_str(r, o, base, "align", false, "left");
     if (!align) return false;
-    if (strcmp(align, "left") == 0) s->align = NB_ALIGN_LEFT;
-    else if (strcmp(align, "center") == 0) s->align = NB_ALIGN_CENTER;
-    else if (strcmp(align, "right") == 0) s->align = NB_ALIGN_RIGHT;
-    else if (strcmp(align, "justify") == 0) s->align = NB_ALIGN_JUSTIFY;
+    if (strcmp(align, "left") == 0)
+        s->align = NB_ALIGN_LEFT;
+    else if (strcmp(align, "center") == 0)
+        s->align = NB_ALIGN_CENTER;
+    else if (strcmp(align, "right") == 0)
+        s->align = NB_ALIGN_RIGHT;
+    else if (strcmp(align, "justify") == 0)
+        s->align = NB_ALIGN_JUSTIFY;
     else {
         char path[512];
         join(path, sizeof path, base, "align");
@@ -230,8 +274,8 @@ static bool read_cell(rd *r, const cJSON *c, const char *path, nb_cell_spec *cel
     cell->kind = text ? NB_CELL_TEXT : value ? NB_CELL_VALUE : NB_CELL_EMPTY;
     cell->text = text ? text : value;
     float cs = 1, rs = 1;
-    if (!get_num(r, c, path, "colspan", &cs, 1, 1000) ||
-        !get_num(r, c, path, "rowspan", &rs, 1, 100000))
+    if (!get_int(r, c, path, "colspan", &cs, 1, 1000) ||
+        !get_int(r, c, path, "rowspan", &rs, 1, 100000))
         return false;
     cell->colspan = (int)cs;
     cell->rowspan = (int)rs;
@@ -240,10 +284,10 @@ static bool read_cell(rd *r, const cJSON *c, const char *path, nb_cell_spec *cel
 
 static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t, float measure)
 {
-    static const char *const keys[] = {"type", "style", "header_style", "columns", "header_rows",
-                                       "value_columns", "rows", "min_row_height", "padding_x",
-                                       "padding_y", "rule_width", "outline", "keep_with_previous",
-                                       NULL};
+    static const char *const keys[] = {
+        "type",          "style",   "header_style",       "columns",   "header_rows",
+        "value_columns", "rows",    "min_row_height",     "padding_x", "padding_y",
+        "rule_width",    "outline", "keep_with_previous", NULL};
     if (!check_keys(r, o, base, keys)) return false;
     char path[512];
     t->style = get_str(r, o, base, "style", true, NULL);
@@ -268,19 +312,21 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
         sum += c->valuedouble;
     }
     /* Widths are relative: the table spans the measure. */
-    for (size_t k = 0; k < t->ncols; k++) t->col_widths[k] = (float)(t->col_widths[k] / sum * measure);
+    for (size_t k = 0; k < t->ncols; k++)
+        t->col_widths[k] = (float)(t->col_widths[k] / sum * measure);
     float hr = 0;
     t->min_row_height = 0;
     t->pad_x = 2;
     t->pad_y = 3;
     t->rule_width = 0.5f;
-    if (!get_num(r, o, base, "header_rows", &hr, 0, 50) ||
+    if (!get_int(r, o, base, "header_rows", &hr, 0, 50) ||
         !get_len(r, o, base, "min_row_height", &t->min_row_height, false) ||
         !get_len(r, o, base, "padding_x", &t->pad_x, false) ||
         !get_len(r, o, base, "padding_y", &t->pad_y, false) ||
         !get_len(r, o, base, "rule_width", &t->rule_width, false))
         return false;
-    if (t->rule_width < 0.25f) return FAIL(r, base, "rule_width below 0.25 pt is not printable"), false;
+    if (t->rule_width < 0.25f)
+        return FAIL(r, base, "rule_width below 0.25 pt is not printable"), false;
     t->header_rows = (size_t)hr;
     const cJSON *vcols = cJSON_GetObjectItemCaseSensitive(o, "value_columns");
     if (vcols && !cJSON_IsArray(vcols)) {
@@ -310,7 +356,8 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
         /* Count cells after expanding {"values": prefix}. */
         size_t n = 0;
         for (const cJSON *c = row->child; c; c = c->next) {
-            const cJSON *vs = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "values") : NULL;
+            const cJSON *vs =
+                cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "values") : NULL;
             n += vs ? (size_t)cJSON_GetArraySize(vcols) : 1;
         }
         nb_row_spec *rs = &t->rows[ri];
@@ -319,10 +366,13 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
         for (const cJSON *c = row->child; c && ok; c = c->next, ci++) {
             char cpath[600];
             snprintf(cpath, sizeof cpath, "%s[%d]", rpath, ci);
-            const cJSON *vs = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "values") : NULL;
+            const cJSON *vs =
+                cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "values") : NULL;
             if (vs) {
                 if (!cJSON_IsString(vs) || !vcols || cJSON_GetArraySize(c) != 1) {
-                    ok = !FAIL(r, cpath, "{\"values\": PREFIX} needs a string prefix and the table's value_columns");
+                    ok = !FAIL(
+                        r, cpath,
+                        "{\"values\": PREFIX} needs a string prefix and the table's value_columns");
                     break;
                 }
                 for (const cJSON *k = vcols->child; k; k = k->next) {
@@ -346,7 +396,8 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
         /* Place the row's cells in the free columns and check it covers the grid exactly. */
         size_t col = 0;
         for (size_t k = 0; k < rs->ncells && ok; k++) {
-            while (col < t->ncols && occupied[col] > 0) col++;
+            while (col < t->ncols && occupied[col] > 0)
+                col++;
             nb_cell_spec *cell = &rs->cells[k];
             if (col + (size_t)cell->colspan > t->ncols) {
                 ok = !FAIL(r, cell->json_path, "cell runs past the table's %zu columns", t->ncols);
@@ -400,7 +451,8 @@ static bool read_lines(rd *r, const cJSON *o, const char *base, nb_block_spec *b
         }
         static const char *const keys[] = {"text", "value", "format", NULL};
         if (!cJSON_IsObject(l) || !check_keys(r, l, lp, keys))
-            return r->st->code ? false : (FAIL(r, lp, "expected a string or {\"value\": …}"), false);
+            return r->st->code ? false
+                               : (FAIL(r, lp, "expected a string or {\"value\": …}"), false);
         b->lines[i].text = get_str(r, l, lp, "text", false, NULL);
         b->lines[i].value = get_str(r, l, lp, "value", false, NULL);
         b->lines[i].format = get_str(r, l, lp, "format", false, NULL);
@@ -420,9 +472,17 @@ static bool read_block(rd *r, const cJSON *o, const char *base, nb_block_spec *b
     b->json_path = nb_arena_strdup(r->arena, base);
     const char *type = get_str(r, o, base, "type", true, NULL);
     if (!type) return false;
-    static const char *const common[] = {"type", "style", "heading_style", "text", "value",
-                                         "optional", "outline", "keep_with_previous",
-                                         "keep_last_lines", "lines", NULL};
+    static const char *const common[] = {"type",
+                                         "style",
+                                         "heading_style",
+                                         "text",
+                                         "value",
+                                         "optional",
+                                         "outline",
+                                         "keep_with_previous",
+                                         "keep_last_lines",
+                                         "lines",
+                                         NULL};
     float outline = 0, keep_last = 2;
     if (strcmp(type, "table") == 0) {
         b->kind = NB_BLOCK_TABLE;
@@ -439,8 +499,9 @@ static bool read_block(rd *r, const cJSON *o, const char *base, nb_block_spec *b
             if (!(b->text = get_str(r, o, base, "text", true, NULL))) return false;
         } else if (strcmp(type, "value") == 0 || strcmp(type, "paragraphs") == 0 ||
                    strcmp(type, "flow") == 0) {
-            b->kind = type[0] == 'v' ? NB_BLOCK_VALUE : type[0] == 'p' ? NB_BLOCK_PARAGRAPHS
-                                                                      : NB_BLOCK_FLOW;
+            b->kind = type[0] == 'v'   ? NB_BLOCK_VALUE
+                      : type[0] == 'p' ? NB_BLOCK_PARAGRAPHS
+                                       : NB_BLOCK_FLOW;
             if (!(b->value = get_str(r, o, base, "value", true, NULL))) return false;
             if (b->kind == NB_BLOCK_FLOW &&
                 !(b->heading_style = get_str(r, o, base, "heading_style", true, NULL)))
@@ -459,9 +520,9 @@ static bool read_block(rd *r, const cJSON *o, const char *base, nb_block_spec *b
         }
         if (!get_bool(r, o, base, "optional", &b->optional)) return false;
     }
-    if (!get_num(r, o, base, "outline", &outline, 0, 9) ||
+    if (!get_int(r, o, base, "outline", &outline, 0, 9) ||
         !get_bool(r, o, base, "keep_with_previous", &b->keep_with_previous) ||
-        !get_num(r, o, base, "keep_last_lines", &keep_last, 1, 10))
+        !get_int(r, o, base, "keep_last_lines", &keep_last, 1, 10))
         return false;
     b->outline = (int)outline;
     b->keep_last_lines = (int)keep_last;
@@ -470,7 +531,10 @@ static bool read_block(rd *r, const cJSON *o, const char *base, nb_block_spec *b
     for (int k = 0; k < 3; k++) {
         if (names[k] && !nb_layout_style(spec, names[k])) {
             char path[512];
-            join(path, sizeof path, base, k == 1 ? "heading_style" : k == 2 ? "header_style" : "style");
+            join(path, sizeof path, base,
+                 k == 1   ? "heading_style"
+                 : k == 2 ? "header_style"
+                          : "style");
             return FAIL(r, path, "no style named \"%s\" in $.styles", names[k]), false;
         }
     }
@@ -487,14 +551,15 @@ const nb_style *nb_layout_style(const nb_layout_spec *spec, const char *name)
 static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_layout_spec *spec)
 {
     if (!cJSON_IsObject(root)) return FAIL(r, "", "expected a JSON object");
-    static const char *const keys[] = {"name", "edition", "fontmap", "metadata", "page", "styles",
-                                       "content", "description", NULL};
+    static const char *const keys[] = {"name",   "edition", "fontmap",     "metadata", "page",
+                                       "styles", "content", "description", NULL};
     if (!check_keys(r, root, "", keys)) return r->st->code;
     spec->name = get_str(r, root, "", "name", false, "layout");
     spec->edition = get_str(r, root, "", "edition", false, NULL);
     const char *fm = get_str(r, root, "", "fontmap", false, "../fonts/fontmap.json");
     if (r->st->code) return r->st->code;
-    if (fm[0] == '/') spec->fontmap = fm;
+    if (fm[0] == '/')
+        spec->fontmap = fm;
     else {
         size_t n = strlen(base_dir) + strlen(fm) + 2;
         char *p = nb_arena_alloc(r->arena, n);
@@ -516,9 +581,9 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     /* page */
     const cJSON *pg = cJSON_GetObjectItemCaseSensitive(root, "page");
     if (!cJSON_IsObject(pg)) return FAIL(r, "page", "missing or not an object");
-    static const char *const pk[] = {"width", "height", "margin_top", "margin_bottom",
-                                     "margin_left", "margin_right", "grid_lines", "page_number",
-                                     NULL};
+    static const char *const pk[] = {"width",         "height",      "margin_top",
+                                     "margin_bottom", "margin_left", "margin_right",
+                                     "grid_lines",    "page_number", NULL};
     if (!check_keys(r, pg, "page", pk)) return r->st->code;
     if (!get_len(r, pg, "page", "width", &spec->page_w, true) ||
         !get_len(r, pg, "page", "height", &spec->page_h, true) ||
@@ -535,7 +600,7 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         spec->margin_top + spec->margin_bottom > spec->page_h - 36)
         return FAIL(r, "page", "page too small for its margins");
     float lines = 0;
-    if (!get_num(r, pg, "page", "grid_lines", &lines, 0, 200)) return r->st->code;
+    if (!get_int(r, pg, "page", "grid_lines", &lines, 0, 200)) return r->st->code;
     if (lines > 0)
         spec->grid_pitch = (spec->page_h - spec->margin_top - spec->margin_bottom) / lines;
     const cJSON *pn = cJSON_GetObjectItemCaseSensitive(pg, "page_number");
@@ -566,7 +631,9 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         char path[512];
         snprintf(path, sizeof path, "styles.%s", s->string);
         spec->styles[si].name = nb_arena_strdup(r->arena, s->string);
-        if (!read_style(r, s, path, &spec->styles[si], spec->grid_pitch)) return r->st->code;
+        if (!read_style(r, s, path, &spec->styles[si], spec->grid_pitch,
+                        spec->page_w - spec->margin_left - spec->margin_right))
+            return r->st->code;
     }
     if (spec->pagenum.enabled) {
         const nb_style *ps = nb_layout_style(spec, spec->pagenum.style);
