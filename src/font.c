@@ -84,14 +84,16 @@ typedef struct role {
 /* One face id: a (file, face index) pair, known before the face is opened so that ids
  * follow the font map's order and not the order faces happen to be needed in. */
 typedef struct slot {
-    nb_file *file;
-    unsigned index;
-    nb_font *font; /* NULL until opened */
+    nb_file *file;  /* NULL while only reserved: then real and face say which face */
+    unsigned index; /* face index in file, once known */
+    char *real;     /* reserved: the file's realpath (owned) */
+    char *face;     /* reserved: the face name the map gives, or NULL for face 0 (owned) */
+    nb_font *font;  /* NULL until opened */
 } slot;
 
 typedef struct spelling {
     char *path;
-    nb_file *file;
+    char *real; /* its realpath */
 } spelling;
 
 struct nb_fontset {
@@ -213,8 +215,6 @@ static bool face_has_name(hb_face_t *face, const hb_ot_name_id_t *ids, size_t ni
 
 /* ---- files --------------------------------------------------------------------------- */
 
-static nb_code file_get_real(nb_fontset *fs, const char *path, nb_file **out, nb_status *st);
-
 static bool tag_ok(uint32_t tag)
 {
     return tag == 0x00010000u || tag == 0x4F54544Fu /* OTTO */ || tag == 0x74727565u /* true */;
@@ -271,30 +271,35 @@ static void file_free(nb_file *f)
     free(f);
 }
 
-static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_status *st)
+/* The realpath of a path, remembered per spelling (realpath costs one readlink a path
+ * component); NULL with st filled when the file is not there.  Owned by the fontset. */
+static const char *real_of(nb_fontset *fs, const char *path, nb_status *st)
 {
-    /* the same spelling again: no realpath (one readlink per path component) */
     for (size_t i = 0; i < fs->nspelled; i++)
-        if (strcmp(fs->spelled[i].path, path) == 0) {
-            *out = fs->spelled[i].file;
-            return NB_OK;
-        }
-    nb_code rc = file_get_real(fs, path, out, st);
-    if (rc == NB_OK && grow((void **)&fs->spelled, fs->nspelled, sizeof *fs->spelled)) {
-        char *copy = dupstr(path);
-        if (copy) fs->spelled[fs->nspelled++] = (spelling){copy, *out};
-    }
-    return rc;
-}
-
-static nb_code file_get_real(nb_fontset *fs, const char *path, nb_file **out, nb_status *st)
-{
+        if (strcmp(fs->spelled[i].path, path) == 0) return fs->spelled[i].real;
     char real[PATH_MAX];
     if (realpath(path, real) == NULL) {
         if (errno == ENOENT || errno == ENOTDIR)
-            return nb_fail(st, NB_ERR_FONT, "font file not found: %s", path);
-        return nb_fail(st, NB_ERR_FONT, "font file %s: %s", path, strerror(errno));
+            nb_fail(st, NB_ERR_FONT, "font file not found: %s", path);
+        else
+            nb_fail(st, NB_ERR_FONT, "font file %s: %s", path, strerror(errno));
+        return NULL;
     }
+    char *copy = dupstr(path), *r = dupstr(real);
+    if (!copy || !r || !grow((void **)&fs->spelled, fs->nspelled, sizeof *fs->spelled)) {
+        free(copy);
+        free(r);
+        nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
+        return NULL;
+    }
+    fs->spelled[fs->nspelled++] = (spelling){copy, r};
+    return r;
+}
+
+static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_status *st)
+{
+    const char *real = real_of(fs, path, st);
+    if (!real) return st->code;
     for (size_t i = 0; i < fs->nfiles; i++)
         if (strcmp(fs->files[i]->realpath, real) == 0) {
             *out = fs->files[i];
@@ -620,12 +625,26 @@ static FT_Face ft_face(const nb_font *f)
     return ft;
 }
 
-/* The id of (file, index), reserving a new one at the end when it has none yet. */
+/* The id of (file, index), reserving a new one at the end when it has none yet.  A slot
+ * reserved by the map for the same file and face name (face_name; NULL for face 0) is
+ * taken over. */
 static nb_code slot_get(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
-                        size_t *out, nb_status *st)
+                        const char *face_name, size_t *out, nb_status *st)
 {
     for (size_t i = 0; i < fs->nslots; i++)
         if (fs->slots[i].file == file && fs->slots[i].index == index) {
+            *out = i;
+            return NB_OK;
+        }
+    if (index < file->num_faces)
+        for (size_t i = 0; i < fs->nslots; i++) {
+            slot *sl = &fs->slots[i];
+            if (sl->file || strcmp(sl->real, file->realpath) != 0) continue;
+            bool same = sl->face && face_name ? name_eq(sl->face, face_name)
+                                              : !sl->face && !face_name && index == 0;
+            if (!same) continue;
+            sl->file = file;
+            sl->index = index;
             *out = i;
             return NB_OK;
         }
@@ -635,16 +654,42 @@ static nb_code slot_get(nb_fontset *fs, nb_file *file, const char *path, unsigne
     if (fs->nslots >= 65535) return nb_fail(st, NB_ERR_LIMIT, "more than 65535 font faces open");
     if (!grow((void **)&fs->slots, fs->nslots, sizeof *fs->slots))
         return nb_fail(st, NB_ERR_NOMEM, "out of memory opening font file %s", path);
-    fs->slots[fs->nslots] = (slot){file, index, NULL};
+    fs->slots[fs->nslots] = (slot){file, index, NULL, NULL, NULL};
     *out = fs->nslots++;
     return NB_OK;
 }
 
-static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
-                          nb_font **out, nb_status *st)
+/* Reserves an id for a face the map names by file, without opening or even reading the
+ * file (a map names many files a render never needs). */
+static void slot_reserve(nb_fontset *fs, const char *path, const char *face_name)
 {
-    size_t id;
-    nb_code rc = slot_get(fs, file, path, index, &id, st);
+    nb_status st = NB_STATUS_INIT;
+    const char *real = real_of(fs, path, &st);
+    if (!real) return; /* fails again, with its message, if it is ever used */
+    for (size_t i = 0; i < fs->nslots; i++) {
+        const slot *sl = &fs->slots[i];
+        const char *r = sl->file ? sl->file->realpath : sl->real;
+        if (strcmp(r, real) != 0) continue;
+        if (!sl->file &&
+            (sl->face && face_name ? name_eq(sl->face, face_name) : !sl->face && !face_name))
+            return;
+        if (sl->file && !face_name && sl->index == 0) return;
+    }
+    if (fs->nslots >= 65535 || !grow((void **)&fs->slots, fs->nslots, sizeof *fs->slots)) return;
+    slot sl = {NULL, 0, dupstr(real), face_name ? dupstr(face_name) : NULL, NULL};
+    if (!sl.real || (face_name && !sl.face)) {
+        free(sl.real);
+        free(sl.face);
+        return;
+    }
+    fs->slots[fs->nslots++] = sl;
+}
+
+static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
+                          const char *face_name, nb_font **out, nb_status *st)
+{
+    size_t id = 0;
+    nb_code rc = slot_get(fs, file, path, index, face_name, &id, st);
     if (rc != NB_OK) return rc;
     if (fs->slots[id].font) {
         *out = fs->slots[id].font;
@@ -765,7 +810,7 @@ nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name,
     unsigned index;
     nb_code rc = identify(fs, path, face_name, &file, &index, st);
     if (rc != NB_OK) return rc;
-    return open_index(fs, file, path, index, out, st);
+    return open_index(fs, file, path, index, face_name && *face_name ? face_name : NULL, out, st);
 }
 
 size_t nb_fontset_count(const nb_fontset *fs)
@@ -889,11 +934,16 @@ void nb_fontset_free(nb_fontset *fs)
         free(r);
     }
     free(fs->roles);
-    for (size_t i = 0; i < fs->nslots; i++)
+    for (size_t i = 0; i < fs->nslots; i++) {
         font_free(fs->slots[i].font);
+        free(fs->slots[i].real);
+        free(fs->slots[i].face);
+    }
     free(fs->slots);
-    for (size_t i = 0; i < fs->nspelled; i++)
+    for (size_t i = 0; i < fs->nspelled; i++) {
         free(fs->spelled[i].path);
+        free(fs->spelled[i].real);
+    }
     free(fs->spelled);
     for (size_t i = 0; i < fs->nfiles; i++)
         file_free(fs->files[i]);
@@ -1023,7 +1073,7 @@ static bool resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, c
         nb_file *nf;
         nb_font *f = NULL;
         if (file_get(fs, (const char *)file, &nf, &st) == NB_OK &&
-            open_index(fs, nf, (const char *)file, (unsigned)index, &f, &st) == NB_OK) {
+            open_index(fs, nf, (const char *)file, (unsigned)index, NULL, &f, &st) == NB_OK) {
             /* check the face really calls itself so: name IDs 1, 16 (and 21, WWS) */
             static const hb_ot_name_id_t fam_ids[] = {1, 16, 21};
             if (face_has_name(f->hb_face, fam_ids, 3, e->family)) {
@@ -1262,21 +1312,17 @@ static nb_code parse_entries(const char *map, const char *dir, const char *rname
 
 /* Gives every face the map names by file an id now, in the map's order (roles in order,
  * candidates before fallbacks), so that ids do not depend on which faces a render happens
- * to need first: batch renders then match single renders byte for byte.  Only the file
- * headers are read; entries that fail here fail again, with their message, when used. */
+ * to need first: batch renders then match single renders byte for byte.  Nothing is read
+ * but the paths (realpath); an entry that fails fails again, with its message, when used.
+ * (Two spellings of one face that only opening can tell apart — a family entry and a file
+ * entry, a face name and index 0 — share an id only once opened.) */
 static void reserve_ids(nb_fontset *fs)
 {
     for (size_t i = 0; i < fs->nroles; i++) {
         role *r = fs->roles[i];
         for (size_t k = 0; k < r->ncands + r->nfalls; k++) {
             const font_entry *e = k < r->ncands ? &r->cands[k] : &r->falls[k - r->ncands];
-            if (!e->file) continue;
-            nb_status st = NB_STATUS_INIT;
-            nb_file *file;
-            unsigned index;
-            size_t id;
-            if (identify(fs, e->file, e->face, &file, &index, &st) == NB_OK)
-                slot_get(fs, file, e->file, index, &id, &st);
+            if (e->file) slot_reserve(fs, e->file, e->face && *e->face ? e->face : NULL);
         }
     }
 }
