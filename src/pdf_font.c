@@ -958,6 +958,15 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
             continue;
         }
         size_t start = cs.len;
+        if (gsubrs.count == 0 && !has_lsubrs[fdi]) { /* no subroutines to inline: as is */
+            if (!cff_get(&chars, gi, &cp, &cl)) {
+                fds_ok = false;
+                break;
+            }
+            bb_add(&cs, cp, cl);
+            cs_ends[k2++] = cs.len;
+            continue;
+        }
         cs_run r = {0};
         r.gsubrs = &gsubrs;
         r.gbias = subr_bias(gsubrs.count);
@@ -1366,6 +1375,30 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 
 /* ---- embedding --------------------------------------------------------------------------- */
 
+/* What tells this face from any other: its PostScript name, its face index and the 'head'
+ * table's checksum adjustment and creation/modification dates. */
+static size_t face_identity(const nb_font *f, unsigned char *out)
+{
+    size_t n = 0;
+    const char *ps = f->postscript_name ? f->postscript_name : "";
+    size_t pl = strlen(ps);
+    if (pl > 40) pl = 40;
+    memcpy(out, ps, pl);
+    n += pl;
+    out[n++] = (unsigned char)f->face_index;
+    hb_blob_t *b = hb_face_reference_table(f->hb_face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned len = 0;
+    const char *h = hb_blob_get_data(b, &len);
+    if (h && len >= 36) {
+        memcpy(out + n, h + 8, 4); /* checkSumAdjustment */
+        n += 4;
+        memcpy(out + n, h + 20, 16); /* created, modified */
+        n += 16;
+    }
+    hb_blob_destroy(b);
+    return n; /* at most 40 + 1 + 20 */
+}
+
 nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st)
 {
@@ -1542,7 +1575,18 @@ subset_done:;
         goto done;
     }
     if (md5) {
-        HPDF_MD5Update(md5, (const HPDF_BYTE *)prog, plen);
+        /* The font program is a function of the face and the glyph set: feed those, not
+         * its hundreds of kilobytes (MD5 of the program took a tenth of a batch). */
+        unsigned char id[64];
+        size_t il = face_identity(f, id);
+        HPDF_MD5Update(md5, id, (HPDF_UINT32)il);
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)&plen, sizeof plen);
+        for (size_t i = 0; i < pf->nused; i++) {
+            unsigned char b[4] = {(unsigned char)(pf->g[i].gid >> 24),
+                                  (unsigned char)(pf->g[i].gid >> 16),
+                                  (unsigned char)(pf->g[i].gid >> 8), (unsigned char)pf->g[i].gid};
+            HPDF_MD5Update(md5, b, 4);
+        }
         HPDF_MD5Update(md5, (const HPDF_BYTE *)cmap.p, (HPDF_UINT32)cmap.len);
     }
 

@@ -43,7 +43,8 @@ nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t 
 
 /* Subsets the face to the used glyphs (and .notdef) and adds the font objects to `pdf`.
  * Streams are Flate-compressed when `compress`; a CIDSet is written when `pdfa`.  Feeds
- * the font program and ToUnicode bytes to `md5` when non-NULL. */
+ * what determines the font program (the face's name, index, 'head' checksum and dates,
+ * the program's length and the glyph ids) and the ToUnicode bytes to `md5` when non-NULL. */
 nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st);
 
