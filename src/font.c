@@ -306,7 +306,7 @@ static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_stat
             return NB_OK;
         }
 
-    int fd = open(real, O_RDONLY | O_CLOEXEC);
+    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
     if (fd < 0) return nb_fail(st, NB_ERR_FONT, "font file %s: %s", path, strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
