@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 size_t nb_utf8_decode(const char *str, size_t len, unsigned *cp)
 {
@@ -289,36 +291,59 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
 nb_code nb_json_load(const char *path, nb_json_doc *out, nb_status *st)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
         return nb_fail(st, NB_ERR_IO, "%s: cannot open: %s", path,
                        errno == ENOENT ? "no such file" : strerror(errno));
     struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
         return nb_fail(st, NB_ERR_IO, "%s: not a regular file", path);
     }
     if (sb.st_size > NB_JSON_MAX_FILE) {
-        fclose(f);
+        close(fd);
         return nb_fail(st, NB_ERR_LIMIT, "%s: file is %lld bytes, more than the limit of %d", path,
                        (long long)sb.st_size, NB_JSON_MAX_FILE);
     }
+    /* Read to the end, whatever the size said (files in /proc say 0; a file may grow). */
     size_t cap = (size_t)sb.st_size + 1, len = 0;
+    if (cap < 4096) cap = 4096;
     char *buf = malloc(cap);
-    if (buf == NULL) {
-        fclose(f);
-        return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory", path);
+    bool err = buf == NULL;
+    while (!err) {
+        if (len == cap) {
+            if (cap > NB_JSON_MAX_FILE) break;
+            size_t ncap =
+                cap * 2 > (size_t)NB_JSON_MAX_FILE + 1 ? (size_t)NB_JSON_MAX_FILE + 1 : cap * 2;
+            char *grown = realloc(buf, ncap);
+            if (!grown) {
+                err = true;
+                break;
+            }
+            buf = grown;
+            cap = ncap;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            return nb_fail(st, NB_ERR_IO, "%s: read error: %s", path, strerror(e));
+        }
+        if (n == 0) break;
+        len += (size_t)n;
     }
-    size_t n;
-    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) break;
-    }
-    bool err = ferror(f);
-    fclose(f);
+    close(fd);
     if (err) {
         free(buf);
-        return nb_fail(st, NB_ERR_IO, "%s: read error", path);
+        return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (len > NB_JSON_MAX_FILE) {
+        free(buf);
+        return nb_fail(st, NB_ERR_LIMIT, "%s: file is more than the limit of %d bytes", path,
+                       NB_JSON_MAX_FILE);
     }
     nb_code rc = nb_json_parse(path, buf, len, out, st);
     free(buf);

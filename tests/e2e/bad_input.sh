@@ -22,7 +22,8 @@ expect_render() {
     local name=$1 want=$2 needle=$3 data=$4
     shift 4
     local out="$W/$name.pdf" rc=0
-    "$NIANBAO" render "$data" -o "$out" "$@" >"$W/$name.stdout" 2>"$W/$name.stderr" || rc=$?
+    timeout 120 "$NIANBAO" render "$data" -o "$out" "$@" >"$W/$name.stdout" 2>"$W/$name.stderr" || rc=$?
+    [ "$rc" -ne 124 ] || fail "$name: render hung (killed after 120 s)"
     [ "$rc" -eq "$want" ] || fail "$name: render exited $rc, expected $want: $(head -c 300 "$W/$name.stderr")"
     assert_file_contains "$W/$name.stderr" "$needle"
     assert_file_absent "$out"
@@ -36,7 +37,7 @@ expect_render() {
 # stderr, since findings go to stdout and failures to stderr).
 expect_check() {
     local name=$1 want=$2 needle=$3 data=$4 rc=0
-    "$NIANBAO" check "$data" >"$W/$name.check" 2>&1 || rc=$?
+    timeout 120 "$NIANBAO" check "$data" >"$W/$name.check" 2>&1 || rc=$?
     [ "$rc" -eq "$want" ] || fail "$name: check exited $rc, expected $want: $(head -c 300 "$W/$name.check")"
     assert_file_contains "$W/$name.check" "$needle"
 }
@@ -57,6 +58,12 @@ expect_render missing 2 "$W/nope.json: cannot open: no such file" "$W/nope.json"
 expect_check missing 2 "cannot open: no such file" "$W/nope.json"
 mkdir -p "$W/a-folder.json"
 expect_render folder 2 "a-folder.json: not a regular file" "$W/a-folder.json"
+# A FIFO (or a terminal) is refused at once, never waited on: data, layout and font.
+mkfifo "$W/pipe.json" "$W/pipe.otf"
+expect_render fifo-data 2 "pipe.json: not a regular file" "$W/pipe.json"
+expect_render fifo-layout 2 "pipe.json: not a regular file" "$SAMPLE" --layout "$W/pipe.json"
+expect_render fifo-font 2 "font file $W/pipe.otf: not a regular file" "$SAMPLE" --font "body=$W/pipe.otf"
+expect_render dev-zero 2 "/dev/zero: not a regular file" /dev/zero
 if [ "$(id -u)" -ne 0 ]; then # root reads anything; the folder case above covers it then
     cp "$SAMPLE" "$W/locked.json"
     chmod 000 "$W/locked.json"
