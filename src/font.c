@@ -929,6 +929,7 @@ void nb_fontset_free(nb_fontset *fs)
         role *r = fs->roles[i];
         role_clear_entries(r);
         free(r->overrides);
+        if (r->chain.shape_cache_free) r->chain.shape_cache_free(r->chain.shape_cache);
         free(r->chain.fonts);
         free(r->name);
         free(r);
@@ -1241,6 +1242,10 @@ nb_code nb_fontset_override(nb_fontset *fs, const char *role_name, const char *f
     r->overrides[0] = f;
     r->noverrides++;
     if (r->resolved) {
+        /* shaped texts no longer hold */
+        if (r->chain.shape_cache_free) r->chain.shape_cache_free(r->chain.shape_cache);
+        r->chain.shape_cache = NULL;
+        r->chain.shape_cache_free = NULL;
         /* put the new face first and keep the rest of the chain */
         if (!chain_add(r, f)) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
         size_t at = 0;

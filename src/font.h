@@ -9,9 +9,8 @@
  * to be looked up.  Face ids follow the font map's order, not the order of opening, so
  * the same text gives the same ids whatever was rendered before.  Faces are kept for the
  * fontset's lifetime, so a batch run opens each font file once; nb_fontset_free frees
- * them all.  Not thread-safe for loading; once nb_fontset_prepare has resolved the roles a
- * render needs (whole chains), concurrent read-only use (shaping with per-thread
- * hb_buffers, reading metrics) is safe.
+ * them all.  Not thread-safe: opening faces, nb_font_chain_more and nb_shape's cache
+ * change the fontset; use one fontset per thread (batch mode uses processes).
  */
 #ifndef NB_FONT_H
 #define NB_FONT_H
@@ -57,6 +56,10 @@ typedef struct nb_font_chain {
     size_t count;
     void *more; /* private: the fallbacks not opened yet (NULL: none, e.g. a chain built
                    by hand) */
+    /* Kept by nb_shape between calls (shape.c: texts already shaped with this chain);
+     * freed with the chain, and dropped when an override reorders it. */
+    void *shape_cache;
+    void (*shape_cache_free)(void *);
 } nb_font_chain;
 
 nb_fontset *nb_fontset_new(void);

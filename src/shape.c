@@ -5,6 +5,12 @@
  * faces is shaped as soon as it ends, with the whole text as context so that HarfBuzz's
  * clusters are byte offsets into the text.  One hb_buffer per call; the output array grows
  * by doubling.  Time and memory are linear in the text.  See shape.h for the contract.
+ *
+ * A report shapes the same short texts again and again (table labels, "0" in a hundred
+ * cells) and a batch the same paragraphs in every report, so results are kept per chain
+ * (chain->shape_cache) keyed by the text and the options, up to SHAPE_CACHE_MAX bytes a
+ * chain, and copied out on a hit.  Not with a notice callback (it must see every fallback)
+ * and not for chains built by hand (nobody would free the cache).
  */
 #include "shape.h"
 
@@ -178,8 +184,153 @@ static nb_code shape_run(shaper *sh, size_t start, size_t end, size_t face, nb_s
     return NB_OK;
 }
 
+/* ---- the cache ------------------------------------------------------------------------ */
+
+#define SHAPE_CACHE_MAX (16u << 20)
+
+typedef struct sc_entry {
+    uint64_t hash;
+    size_t text_off, len; /* the key text in sc->text */
+    size_t glyph_off, nglyphs;
+    bool allow_missing;
+} sc_entry;
+
+typedef struct shape_cache {
+    uint32_t *slots; /* entry index + 1, 0 = empty */
+    size_t nslots;
+    sc_entry *e;
+    size_t n, ecap;
+    char *text;
+    size_t tlen, tcap;
+    nb_glyph *glyphs;
+    size_t glen, gcap;
+    size_t bytes;
+} shape_cache;
+
+static void sc_free(void *p)
+{
+    shape_cache *c = p;
+    if (!c) return;
+    free(c->slots);
+    free(c->e);
+    free(c->text);
+    free(c->glyphs);
+    free(c);
+}
+
+static uint64_t sc_hash(const char *s, size_t len, bool allow_missing)
+{
+    uint64_t h = 1469598103934665603ull ^ (allow_missing ? 0x9E3779B97F4A7C15ull : 0);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ^ len;
+}
+
+static size_t sc_slot(const shape_cache *c, uint64_t h, const char *s, size_t len, bool am)
+{
+    size_t i = (size_t)h & (c->nslots - 1);
+    while (c->slots[i]) {
+        const sc_entry *e = &c->e[c->slots[i] - 1];
+        if (e->hash == h && e->len == len && e->allow_missing == am &&
+            memcmp(c->text + e->text_off, s, len) == 0)
+            break;
+        i = (i + 1) & (c->nslots - 1);
+    }
+    return i;
+}
+
+static bool sc_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return true;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np) return false;
+    *p = np;
+    *cap = nc;
+    return true;
+}
+
+/* Keeps a result; silently does nothing when full or out of memory. */
+static void sc_put(shape_cache *c, uint64_t h, const char *s, size_t len, bool am,
+                   const nb_glyph *g, size_t ng)
+{
+    if (c->bytes + len + ng * sizeof *g > SHAPE_CACHE_MAX) return;
+    if (2 * (c->n + 1) > c->nslots) {
+        size_t ns = c->nslots ? c->nslots * 2 : 256;
+        uint32_t *slots = calloc(ns, sizeof *slots);
+        if (!slots) return;
+        free(c->slots);
+        c->slots = slots;
+        c->nslots = ns;
+        for (size_t i = 0; i < c->n; i++) {
+            const sc_entry *e = &c->e[i];
+            c->slots[sc_slot(c, e->hash, c->text + e->text_off, e->len, e->allow_missing)] =
+                (uint32_t)i + 1;
+        }
+    }
+    if (!sc_grow((void **)&c->e, &c->ecap, c->n + 1, sizeof *c->e) ||
+        !sc_grow((void **)&c->text, &c->tcap, c->tlen + len + 1, 1) ||
+        !sc_grow((void **)&c->glyphs, &c->gcap, c->glen + ng + 1, sizeof *c->glyphs))
+        return;
+    size_t slot = sc_slot(c, h, s, len, am);
+    if (c->slots[slot]) return; /* already there */
+    memcpy(c->text + c->tlen, s, len);
+    if (ng) memcpy(c->glyphs + c->glen, g, ng * sizeof *g);
+    c->e[c->n] = (sc_entry){h, c->tlen, len, c->glen, ng, am};
+    c->tlen += len;
+    c->glen += ng;
+    c->bytes += len + ng * sizeof *g;
+    c->slots[slot] = (uint32_t)++c->n;
+}
+
+static nb_code shape_uncached(const nb_font_chain *chain, const char *utf8, size_t len,
+                              const nb_shape_opts *opts, nb_shaped *out, nb_status *st);
+
+static bool is_default_language(const char *l)
+{
+    return !l || strcmp(l, "zh-Hans") == 0;
+}
+
 nb_code nb_shape(const nb_font_chain *chain, const char *utf8, size_t len,
                  const nb_shape_opts *opts, nb_shaped *out, nb_status *st)
+{
+    static const nb_shape_opts defaults = {0};
+    if (!opts) opts = &defaults;
+    bool cacheable = chain && chain->more && !opts->notice && len > 0 && len <= (1u << 20) &&
+                     is_default_language(opts->language);
+    if (!cacheable) return shape_uncached(chain, utf8, len, opts, out, st);
+    nb_font_chain *ch = (nb_font_chain *)chain; /* the chain belongs to its fontset */
+    if (!ch->shape_cache) {
+        ch->shape_cache = calloc(1, sizeof(shape_cache));
+        if (!ch->shape_cache) return shape_uncached(chain, utf8, len, opts, out, st);
+        ch->shape_cache_free = sc_free;
+    }
+    shape_cache *c = ch->shape_cache;
+    uint64_t h = sc_hash(utf8, len, opts->allow_missing);
+    if (c->nslots) {
+        uint32_t v = c->slots[sc_slot(c, h, utf8, len, opts->allow_missing)];
+        if (v) {
+            const sc_entry *e = &c->e[v - 1];
+            out->count = e->nglyphs;
+            out->glyphs = malloc((e->nglyphs ? e->nglyphs : 1) * sizeof *out->glyphs);
+            if (!out->glyphs) {
+                out->count = 0;
+                return nb_fail(st, NB_ERR_NOMEM, "out of memory shaping %zu bytes of text", len);
+            }
+            if (e->nglyphs)
+                memcpy(out->glyphs, c->glyphs + e->glyph_off, e->nglyphs * sizeof *out->glyphs);
+            return NB_OK;
+        }
+    }
+    nb_code rc = shape_uncached(chain, utf8, len, opts, out, st);
+    if (rc == NB_OK) sc_put(c, h, utf8, len, opts->allow_missing, out->glyphs, out->count);
+    return rc;
+}
+
+static nb_code shape_uncached(const nb_font_chain *chain, const char *utf8, size_t len,
+                              const nb_shape_opts *opts, nb_shaped *out, nb_status *st)
 {
     static const nb_shape_opts defaults = {0};
     if (!opts) opts = &defaults;

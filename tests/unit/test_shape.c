@@ -278,7 +278,7 @@ static void test_lxgw_quotes_widened(void **state)
     nb_font *l;
     nb_status st = NB_STATUS_INIT;
     assert_int_equal(nb_fontset_open(fs, LXGW, NULL, &l, &st), NB_OK);
-    nb_font_chain c = {"heading2", &l, 1, NULL};
+    nb_font_chain c = {.role = "heading2", .fonts = &l, .count = 1};
     const char *t = "“文”‘字’";
     nb_shaped s;
     assert_int_equal(nb_shape(&c, t, strlen(t), NULL, &s, &st), NB_OK);
