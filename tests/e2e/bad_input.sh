@@ -252,6 +252,12 @@ if [ "$(id -u)" -ne 0 ]; then
     expect_out out-read-only "$W/ro/x.pdf" "cannot write $W/ro/x.pdf: Permission denied"
     [ -z "$(ls -A "$W/ro")" ] || fail "out-read-only: something was written"
 fi
+# A device or FIFO at the output path is refused: the atomic rename would replace it.
+mkfifo "$W/out-fifo"
+expect_out out-fifo "$W/out-fifo" "refusing to write $W/out-fifo: not a regular file"
+[ -p "$W/out-fifo" ] || fail "out-fifo: the FIFO was replaced"
+# (Devices such as /dev/null take the same path; not tested here, since a regression would
+# replace the machine's /dev/null with a PDF when the suite runs as root.)
 expect_out out-is-input "$COUNTY" "" # refuses to overwrite its own input
 cmp -s "$COUNTY" "$SRCDIR/samples/county-bureau-2021.json" || fail "the input was changed"
 
