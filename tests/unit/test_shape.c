@@ -192,6 +192,46 @@ static void test_fallback_opened_on_need(void **state)
     nb_fontset_free(own);
 }
 
+/* Shaping a text again gives the same glyphs (from the chain's cache); an override that
+ * puts another face first is seen at once (the cache is dropped). */
+static void test_cache_and_override(void **state)
+{
+    (void)state;
+    if (!need(FANG) || !need(LXGW)) skip();
+    nb_fontset *own = nb_fontset_new();
+    nb_status st = NB_STATUS_INIT;
+    assert_int_equal(nb_fontset_load_map(own, MAP, &st), NB_OK);
+    const nb_font_chain *c;
+    assert_int_equal(nb_fontset_chain(own, "body", &c, &st), NB_OK);
+    const char *t = "“政府信息公开”2020年";
+    nb_shaped a, b;
+    assert_int_equal(nb_shape(c, t, strlen(t), NULL, &a, &st), NB_OK);
+    assert_non_null(c->shape_cache);
+    assert_int_equal(nb_shape(c, t, strlen(t), NULL, &b, &st), NB_OK);
+    assert_int_equal(a.count, b.count);
+    assert_ptr_not_equal(a.glyphs, b.glyphs); /* a copy the caller owns */
+    assert_memory_equal(a.glyphs, b.glyphs, a.count * sizeof *a.glyphs);
+    nb_shaped_free(&b);
+    /* allow_missing is part of the key: same text, same glyphs here, no mix-up */
+    nb_shape_opts o = {.allow_missing = true};
+    assert_int_equal(nb_shape(c, t, strlen(t), &o, &b, &st), NB_OK);
+    assert_int_equal(a.count, b.count);
+    nb_shaped_free(&b);
+    /* a prefix of the text is another key */
+    assert_int_equal(nb_shape(c, t, 3, NULL, &b, &st), NB_OK);
+    assert_int_equal(b.count, 1);
+    nb_shaped_free(&b);
+
+    assert_int_equal(nb_fontset_override(own, "body", LXGW, &st), NB_OK);
+    assert_int_equal(nb_shape(c, t, strlen(t), NULL, &b, &st), NB_OK);
+    const nb_font *first = nb_fontset_font(own, b.glyphs[1].font);
+    assert_string_equal(first->postscript_name, "LXGWWenKai-Regular");
+    assert_int_not_equal(a.glyphs[1].font, b.glyphs[1].font);
+    nb_shaped_free(&a);
+    nb_shaped_free(&b);
+    nb_fontset_free(own);
+}
+
 static void test_ext_b(void **state)
 {
     (void)state;
@@ -361,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_one_glyph_per_char),
         cmocka_unit_test(test_fallback_ext_a),
         cmocka_unit_test(test_fallback_opened_on_need),
+        cmocka_unit_test(test_cache_and_override),
         cmocka_unit_test(test_ext_b),
         cmocka_unit_test(test_missing_char),
         cmocka_unit_test(test_lxgw_quotes_widened),
