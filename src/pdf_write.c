@@ -680,8 +680,10 @@ nb_code nb_output_path_check(const char *path, const char *const *protected_path
     struct stat tst;
     if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return NB_OK;
     if (!S_ISREG(tst.st_mode) && !S_ISDIR(tst.st_mode)) /* the rename would replace a device */
-        return nb_fail(st, NB_ERR_IO, "refusing to write %s: not a regular file (-o - writes to "
-                       "standard output)", path);
+        return nb_fail(st, NB_ERR_IO,
+                       "refusing to write %s: not a regular file (-o - writes to "
+                       "standard output)",
+                       path);
     for (size_t i = 0; i < nprotected; i++) {
         struct stat pst;
         if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 && pst.st_dev == tst.st_dev &&
