@@ -246,13 +246,16 @@ typedef struct tally {
     char **errors; /* message of each failed input */
     bool *reported;
     bool tty;
-    double t0;
+    double t0, drawn; /* start, last progress line */
 } tally;
 
 static void progress(tally *t)
 {
     if (!t->tty) return;
-    double el = now_s() - t->t0;
+    double now = now_s();
+    if (t->done < t->total && now - t->drawn < 0.1) return; /* ten lines a second at most */
+    t->drawn = now;
+    double el = now - t->t0;
     double rate = el > 0 ? (double)t->done / el : 0;
     double eta = rate > 0 ? (double)(t->total - t->done) / rate : 0;
     fprintf(stderr, "\r\033[K%zu/%zu  %.1f reports/s  ETA %.0f s", t->done, t->total, rate, eta);
