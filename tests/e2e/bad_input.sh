@@ -64,6 +64,8 @@ expect_render fifo-data 2 "pipe.json: not a regular file" "$W/pipe.json"
 expect_render fifo-layout 2 "pipe.json: not a regular file" "$SAMPLE" --layout "$W/pipe.json"
 expect_render fifo-font 2 "font file $W/pipe.otf: not a regular file" "$SAMPLE" --font "body=$W/pipe.otf"
 expect_render dev-zero 2 "/dev/zero: not a regular file" /dev/zero
+# A file that opens but cannot be read (even by root): /proc/self/mem fails at offset 0.
+expect_render unreadable-mem 2 "/proc/self/mem: read error: Input/output error" /proc/self/mem
 if [ "$(id -u)" -ne 0 ]; then # root reads anything; the folder case above covers it then
     cp "$SAMPLE" "$W/locked.json"
     chmod 000 "$W/locked.json"
