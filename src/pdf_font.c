@@ -1685,10 +1685,23 @@ subset_done:;
         goto hpdf_error;
     if (!f->is_cff && HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity") != HPDF_OK) goto hpdf_error;
 
-    HPDF_Dict tu = new_stream(pdf, compress);
-    if (!tu ||
-        HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)cmap.p, (HPDF_UINT)cmap.len) != HPDF_OK)
+    HPDF_Dict tu = new_stream(pdf, false);
+    if (!tu) goto hpdf_error;
+    if (compress) {
+        size_t zlen = 0;
+        unsigned char *z = flate_huffman((const unsigned char *)cmap.p, cmap.len, &zlen);
+        if (!z) {
+            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory compressing ToUnicode for %s", fname);
+            goto done;
+        }
+        tu->write_fn = write_flate_filter;
+        HPDF_STATUS wr = HPDF_Stream_Write(tu->stream, z, (HPDF_UINT)zlen);
+        free(z);
+        if (wr != HPDF_OK) goto hpdf_error;
+    } else if (HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)cmap.p, (HPDF_UINT)cmap.len) !=
+               HPDF_OK) {
         goto hpdf_error;
+    }
 
     HPDF_Array desc_fonts = HPDF_Array_New(mm);
     if (!desc_fonts || HPDF_Array_Add(desc_fonts, cid) != HPDF_OK) goto hpdf_error;
