@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jsonin.h"
@@ -229,6 +230,21 @@ static void test_load(void **state)
     assert_string_equal(d.path, path);
     assert_true(cJSON_IsString(nb_json_at(d.root, "edition")));
     nb_json_free(&d);
+    /* A FIFO is refused at once (opening it must not wait for a writer). */
+    char fifo[] = "/tmp/nb_test_jsonin_fifo_XXXXXX";
+    int tfd = mkstemp(fifo);
+    assert_true(tfd >= 0);
+    close(tfd);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(nb_json_load(fifo, &d, &st), NB_ERR_IO);
+    assert_msg(&st, "not a regular file");
+    unlink(fifo);
+    nb_status_clear(&st);
+    /* Files whose size says 0 (/proc) are read to their end all the same. */
+    assert_int_equal(nb_json_load("/proc/self/status", &d, &st), NB_ERR_JSON);
+    assert_msg(&st, "/proc/self/status:1:1: JSON syntax error near 'Name:");
+    nb_status_clear(&st);
     /* A file over the limit is refused before it is read. */
     char big[] = "/tmp/nb_test_jsonin_XXXXXX";
     int fd = mkstemp(big);
