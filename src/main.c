@@ -1,5 +1,6 @@
 /* main.c — the nianbao command: render, check. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,16 +55,20 @@ static const char usage_check[] =
 static int exit_code(nb_code c)
 {
     switch (c) {
-    case NB_OK: return 0;
-    case NB_ERR_CHECK: return 1;
+    case NB_OK:
+        return 0;
+    case NB_ERR_CHECK:
+        return 1;
     case NB_ERR_IO:
     case NB_ERR_JSON:
     case NB_ERR_DATA:
     case NB_ERR_LAYOUT:
     case NB_ERR_FONT:
     case NB_ERR_LIMIT:
-    case NB_ERR_USAGE: return 2;
-    default: return 3;
+    case NB_ERR_USAGE:
+        return 2;
+    default:
+        return 3;
     }
 }
 
@@ -84,12 +89,16 @@ static int cmd_check(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_check, stdout);
             return 0;
-        } else if (!strcmp(a, "--previous") && i + 1 < argc) previous = argv[++i];
-        else if (!strcmp(a, "--format") && i + 1 < argc) format = argv[++i];
+        } else if (!strcmp(a, "--previous") && i + 1 < argc)
+            previous = argv[++i];
+        else if (!strcmp(a, "--format") && i + 1 < argc)
+            format = argv[++i];
         else if (a[0] == '-' && a[1])
             return fail_usage("check: unknown option or missing value", a);
-        else if (!data) data = a;
-        else return fail_usage("check: more than one data file", a);
+        else if (!data)
+            data = a;
+        else
+            return fail_usage("check: more than one data file", a);
     }
     if (!data) return fail_usage("check: no data file given (nianbao check --help)", NULL);
     if (strcmp(format, "text") && strcmp(format, "json"))
@@ -119,8 +128,10 @@ static int cmd_check(int argc, char **argv)
         if (st.code == NB_ERR_DATA) nb_status_prefix(&st, "%s", data);
         goto failed;
     }
-    if (!strcmp(format, "json")) nb_findings_print_json(&f, data, stdout);
-    else nb_findings_print(&f, data, stdout);
+    if (!strcmp(format, "json"))
+        nb_findings_print_json(&f, data, stdout);
+    else
+        nb_findings_print(&f, data, stdout);
     rc = nb_findings_errors(&f) ? 1 : 0;
     goto done;
 failed:
@@ -131,6 +142,16 @@ done:
     nb_json_free(&d);
     nb_json_free(&p);
     return rc;
+}
+
+/* "-j N": 1 to 64; anything else (text, overflow) becomes 0, which is refused. */
+static int parse_jobs(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 64) return 0;
+    return (int)v;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -150,23 +171,37 @@ static int cmd_render(int argc, char **argv)
             fputs(usage_render, stdout);
             free(fonts);
             return 0;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has) out = argv[++i];
-        else if (!strcmp(a, "--layout") && has) o.layout_path = argv[++i];
-        else if (!strcmp(a, "--previous") && has) o.previous_path = argv[++i];
-        else if (!strcmp(a, "--font") && has) fonts[nfonts++] = argv[++i];
-        else if (!strcmp(a, "--dump") && has) o.dump_path = argv[++i];
-        else if (!strcmp(a, "--batch") && has) batch = argv[++i];
-        else if (!strcmp(a, "-j") && has) jobs = atoi(argv[++i]);
-        else if (!strncmp(a, "-j", 2) && a[2]) jobs = atoi(a + 2);
-        else if (!strcmp(a, "--force")) o.force = true;
-        else if (!strcmp(a, "--no-pdfa")) o.pdfa = false;
-        else if (!strcmp(a, "--allow-missing-glyphs")) o.allow_missing_glyphs = true;
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o.quiet = true;
-        else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o.verbose = stderr;
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has)
+            out = argv[++i];
+        else if (!strcmp(a, "--layout") && has)
+            o.layout_path = argv[++i];
+        else if (!strcmp(a, "--previous") && has)
+            o.previous_path = argv[++i];
+        else if (!strcmp(a, "--font") && has)
+            fonts[nfonts++] = argv[++i];
+        else if (!strcmp(a, "--dump") && has)
+            o.dump_path = argv[++i];
+        else if (!strcmp(a, "--batch") && has)
+            batch = argv[++i];
+        else if (!strcmp(a, "-j") && has)
+            jobs = parse_jobs(argv[++i]);
+        else if (!strncmp(a, "-j", 2) && a[2])
+            jobs = parse_jobs(a + 2);
+        else if (!strcmp(a, "--force"))
+            o.force = true;
+        else if (!strcmp(a, "--no-pdfa"))
+            o.pdfa = false;
+        else if (!strcmp(a, "--allow-missing-glyphs"))
+            o.allow_missing_glyphs = true;
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+            o.quiet = true;
+        else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+            o.verbose = stderr;
         else if (a[0] == '-' && a[1]) {
             free(fonts);
             return fail_usage("render: unknown option or missing value", a);
-        } else if (!data) data = a;
+        } else if (!data)
+            data = a;
         else {
             free(fonts);
             return fail_usage("render: more than one data file (use --batch for many)", a);
@@ -174,10 +209,14 @@ static int cmd_render(int argc, char **argv)
     }
     o.font_overrides = fonts;
     o.nfont_overrides = nfonts;
-    if (!out) rc = fail_usage("render: no output given (-o OUT.pdf)", NULL);
-    else if (batch && data) rc = fail_usage("render: give a data file or --batch, not both", NULL);
-    else if (!batch && !data) rc = fail_usage("render: no data file given (nianbao render --help)", NULL);
-    else if (jobs < 1 || jobs > 64) rc = fail_usage("render: -j takes 1 to 64", NULL);
+    if (!out)
+        rc = fail_usage("render: no output given (-o OUT.pdf)", NULL);
+    else if (batch && data)
+        rc = fail_usage("render: give a data file or --batch, not both", NULL);
+    else if (!batch && !data)
+        rc = fail_usage("render: no data file given (nianbao render --help)", NULL);
+    else if (jobs < 1 || jobs > 64)
+        rc = fail_usage("render: -j takes 1 to 64", NULL);
     if (rc) {
         free(fonts);
         return rc;
@@ -189,7 +228,8 @@ static int cmd_render(int argc, char **argv)
     }
     nb_engine *e = nb_engine_new();
     nb_status st = NB_STATUS_INIT;
-    if (!e) rc = 3;
+    if (!e)
+        rc = 3;
     else if (nb_render_file(e, data, out, &o, NULL, &st)) {
         fprintf(stderr, "nianbao: %s\n", st.msg);
         rc = exit_code(st.code);

@@ -263,6 +263,27 @@ expect_out out-fifo "$W/out-fifo" "refusing to write $W/out-fifo: not a regular 
 expect_out out-is-input "$COUNTY" "" # refuses to overwrite its own input
 cmp -s "$COUNTY" "$SRCDIR/samples/county-bureau-2021.json" || fail "the input was changed"
 
+# --- command line -----------------------------------------------------------------------
+usage() { # usage NAME NEEDLE ARGS... — nianbao ARGS exits 2 with NEEDLE on stderr
+    local name=$1 needle=$2 rc=0
+    shift 2
+    (cd "$W" && timeout 60 "$NIANBAO" "$@" >"$W/$name.stdout" 2>"$W/$name.stderr") || rc=$?
+    [ "$rc" -eq 2 ] || fail "$name: nianbao $* exited $rc, expected 2"
+    assert_file_contains "$W/$name.stderr" "$needle"
+}
+usage no-command "usage: nianbao <command>"
+usage bad-command "unknown command 'rendr'" rendr "$SAMPLE"
+usage no-output "render: no output given (-o OUT.pdf)" render "$SAMPLE"
+usage no-data "render: no data file given" render -o x.pdf
+usage two-data "render: more than one data file" render "$SAMPLE" "$SAMPLE" -o x.pdf
+usage bad-option "render: unknown option or missing value: --colour" render "$SAMPLE" --colour -o x.pdf
+usage no-value "render: unknown option or missing value: --layout" render "$SAMPLE" -o x.pdf --layout
+usage jobs-text "render: -j takes 1 to 64" render --batch "$W" -o out -j many
+usage jobs-huge "render: -j takes 1 to 64" render --batch "$W" -o out -j 99999999999999999999
+usage check-format "check: --format takes text or json" check "$SAMPLE" --format xml
+usage check-none "check: no data file given" check
+[ -z "$(find "$W" -maxdepth 1 -name 'x.pdf*')" ] && [ ! -e "$W/out" ] || fail "a usage error wrote output"
+
 # A failed render leaves an earlier PDF at the output path exactly as it was.
 printf 'an earlier file\n' >"$W/earlier.pdf"
 rc=0
