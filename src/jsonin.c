@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -368,8 +369,11 @@ const cJSON *nb_json_at(const cJSON *root, const char *path)
         if (*p == '.') p++;
         if (*p == '[') {
             char *endp;
+            errno = 0;
             long idx = strtol(p + 1, &endp, 10);
-            if (*endp != ']' || !cJSON_IsArray(cur)) return NULL;
+            if (endp == p + 1 || *endp != ']' || errno || idx < 0 || idx > INT_MAX ||
+                !cJSON_IsArray(cur))
+                return NULL;
             cur = cJSON_GetArrayItem(cur, (int)idx);
             p = endp + 1;
             continue;
@@ -378,6 +382,7 @@ const cJSON *nb_json_at(const cJSON *root, const char *path)
         while (*p && *p != '.' && *p != '[' && k + 1 < sizeof key)
             key[k++] = *p++;
         key[k] = '\0';
+        if (*p && *p != '.' && *p != '[') return NULL; /* a key longer than any we look up */
         if (!cJSON_IsObject(cur)) return NULL;
         cur = cJSON_GetObjectItemCaseSensitive(cur, key);
     }

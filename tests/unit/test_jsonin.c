@@ -62,8 +62,21 @@ static void test_valid_documents(void **state)
     assert_null(nb_json_at(d.root, "a.b[3]"));
     assert_null(nb_json_at(d.root, "a.b[-1]"));
     assert_null(nb_json_at(d.root, "a.x"));
-    assert_null(nb_json_at(d.root, "a.b.c")); /* a key into an array */
-    assert_null(nb_json_at(d.root, "n[0]"));  /* an index into a number */
+    assert_null(nb_json_at(d.root, "a.b.c"));           /* a key into an array */
+    assert_null(nb_json_at(d.root, "n[0]"));            /* an index into a number */
+    assert_null(nb_json_at(d.root, "a.b[4294967298]")); /* not 2 after overflow */
+    assert_null(nb_json_at(d.root, "a.b[]"));
+    assert_null(nb_json_at(d.root, "a.b[1x]"));
+    /* A path key longer than the lookup buffer never matches a key cut to the buffer. */
+    char doc255[300], longkey[400];
+    snprintf(doc255, sizeof doc255, "{\"%s\": 1}", (char *)memset((char[256]){0}, 'a', 255));
+    memset(longkey, 'a', sizeof longkey - 1);
+    longkey[sizeof longkey - 1] = '\0';
+    nb_json_doc k;
+    assert_int_equal(parse(doc255, strlen(doc255), &st, &k), NB_OK);
+    assert_non_null(nb_json_at(k.root, longkey + (sizeof longkey - 1 - 255))); /* 255 a's */
+    assert_null(nb_json_at(k.root, longkey));                                  /* 399 a's */
+    nb_json_free(&k);
     nb_json_free(&d);
     nb_json_free(&d); /* freeing twice is harmless */
 }
