@@ -889,6 +889,12 @@ hb_face_t *nb_font_subset_source(nb_font *f)
 
 static bool g_default_reuse;
 
+bool nb_font_reused(const nb_font *f)
+{
+    const font_impl *im = f->impl;
+    return im && im->fs && im->fs->subset_reuse;
+}
+
 void nb_fonts_set_default_subset_reuse(bool reuse)
 {
     g_default_reuse = reuse;

@@ -125,6 +125,8 @@ hb_face_t *nb_font_subset_source(nb_font *f);
  * name-keyed CFF faces (CID-keyed CFF faces have their own fast subsetter, pdf_font.c).
  * nb_fonts_set_default_subset_reuse sets it for fontsets made afterwards (batch mode). */
 void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse);
+/* Whether the face's fontset is set for reuse (caches worth their memory). */
+bool nb_font_reused(const nb_font *f);
 void nb_fonts_set_default_subset_reuse(bool reuse);
 
 /* For benchmarks: milliseconds spent opening faces and initialising fontconfig, and faces
