@@ -1,6 +1,7 @@
 #include "jsonin.h"
 
 #include <cjson/cJSON.h>
+#include <hb.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -145,7 +146,37 @@ static size_t jpath_push(jpath *p, const cJSON *parent, const cJSON *child, int 
     return old;
 }
 
-/* Every string and key within NB_JSON_MAX_STRING, every number finite. */
+/* The first run of more than NB_JSON_MAX_MARKS combining marks (canonical combining class
+ * not 0) in a row: the character offset where it starts, or SIZE_MAX.  Unicode's
+ * stream-safe text format (UAX #15) allows 30; no writing system needs more, and shaping
+ * a long run costs time quadratic in its length. */
+static size_t long_mark_run(const char *s, size_t len)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    size_t run = 0, chars = 0, start = 0;
+    for (size_t i = 0; i < len; chars++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { /* ASCII never combines */
+            run = 0;
+            i++;
+            continue;
+        }
+        unsigned cp;
+        size_t n = nb_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) return SIZE_MAX; /* cannot happen: the text was checked already */
+        i += n;
+        if (hb_unicode_combining_class(uf, cp) == HB_UNICODE_COMBINING_CLASS_NOT_REORDERED) {
+            run = 0;
+            continue;
+        }
+        if (run++ == 0) start = chars;
+        if (run > NB_JSON_MAX_MARKS) return start;
+    }
+    return SIZE_MAX;
+}
+
+/* Every string and key within NB_JSON_MAX_STRING, every number finite, no string with a
+ * run of more than NB_JSON_MAX_MARKS combining marks. */
 static nb_code check_values(const char *name, const cJSON *node, jpath *p, nb_status *st)
 {
     if (cJSON_IsString(node) && node->valuestring) {
@@ -154,6 +185,11 @@ static nb_code check_values(const char *name, const cJSON *node, jpath *p, nb_st
             return nb_fail(st, NB_ERR_LIMIT,
                            "%s: %s: string of %zu bytes, more than the limit of %d (1 MiB)", name,
                            p->buf, n, NB_JSON_MAX_STRING);
+        size_t at = long_mark_run(node->valuestring, n);
+        if (at != SIZE_MAX)
+            return nb_fail(st, NB_ERR_LIMIT,
+                           "%s: %s: more than %d combining marks in a row (from character %zu)",
+                           name, p->buf, NB_JSON_MAX_MARKS, at + 1);
     } else if (cJSON_IsNumber(node) && !isfinite(node->valuedouble)) {
         return nb_fail(st, NB_ERR_JSON,
                        "%s: %s: number out of range (beyond ±1.8e308; JSON numbers must be finite)",

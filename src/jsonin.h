@@ -1,13 +1,14 @@
 /* jsonin.h — reading the JSON documents a user gives (data, layout, font map) safely.
  *
  * nb_json_load reads a whole file within the documented limits (16 MiB a file, 64 levels of
- * nesting, 1 MiB a string or key, 1,000,000 values), rejects a byte-order mark, NUL bytes
- * and invalid UTF-8 (with line and column), parses it with cJSON and reports a syntax error
- * with line and column (NaN and Infinity are named as such: JSON has no such numbers).
- * After parsing, every string is checked against the string limit and every number must be
- * finite (1e999 is refused, not read as infinity); those messages name the JSON path.  Path helpers
- * look values up by dotted paths ("applications.new.natural", "sections.overview[2]") and format
- * them for messages as "$.a.b".  An nb_json_doc owns its text and tree; free with nb_json_free.
+ * nesting, 1 MiB a string or key, 1,000,000 values, 30 combining marks in a row), rejects a
+ * byte-order mark, NUL bytes and invalid UTF-8 (with line and column), parses it with cJSON and
+ * reports a syntax error with line and column (NaN and Infinity are named as such: JSON has no such
+ * numbers). After parsing, every string is checked against the string limit and every number must
+ * be finite (1e999 is refused, not read as infinity); those messages name the JSON path.  Path
+ * helpers look values up by dotted paths ("applications.new.natural", "sections.overview[2]") and
+ * format them for messages as "$.a.b".  An nb_json_doc owns its text and tree; free with
+ * nb_json_free.
  */
 #ifndef NB_JSONIN_H
 #define NB_JSONIN_H
@@ -24,6 +25,7 @@ enum {
     NB_JSON_MAX_DEPTH = 64,
     NB_JSON_MAX_STRING = 1024 * 1024, /* bytes in one string or key, after unescaping */
     NB_JSON_MAX_VALUES = 1000000,     /* values (scalars, arrays, objects) in one document */
+    NB_JSON_MAX_MARKS = 30, /* combining marks in a row in a string (UAX #15 stream-safe) */
 };
 
 typedef struct nb_json_doc {

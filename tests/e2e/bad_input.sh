@@ -148,6 +148,11 @@ expect_render long-string 2 'long-string.json: $.title: string of 10485762 bytes
 expect_check long-string 2 'string of 10485762 bytes' "$W/long-string.json"
 mutate long-paragraph 'd["sections"]["overview"][0] = "x" * (1024 * 1024 + 1)'
 expect_render long-paragraph 2 '$.sections.overview[0]: string of 1048577 bytes' "$W/long-paragraph.json"
+# Half a million combining accents on one letter: shaping such a run takes time quadratic in
+# its length (minutes), so strings are held to Unicode's stream-safe 30 marks in a row.
+mutate marks 'd["sections"]["overview"][1] = "e" + "\u0301" * 500000'
+expect_render marks 2 'marks.json: $.sections.overview[1]: more than 30 combining marks in a row (from character 2)' \
+    "$W/marks.json"
 mutate long-key 'd["k" * (1024 * 1024 + 1)] = 1'
 expect_render long-key 2 'long-key.json: $: a key of 1048577 bytes, more than the limit' "$W/long-key.json"
 python3 -c "print('[' + ','.join(['0'] * 1000001) + ']')" >"$W/many.json"

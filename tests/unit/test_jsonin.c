@@ -204,6 +204,20 @@ static void test_limits(void **state)
     assert_int_equal(parse_s(s, &st), NB_ERR_LIMIT);
     assert_msg(&st, "t.json: $: a key of 1048577 bytes");
     free(s);
+    /* Combining marks: 30 in a row are fine, 31 are not (U+0301, 2 bytes each); starters
+     * between runs reset the count. */
+    char marks[200];
+    strcpy(marks, "{\"m\": [\"x");
+    for (int i = 0; i < 30; i++)
+        strcat(marks, "\xCC\x81");
+    strcat(marks, "y");
+    for (int i = 0; i < 30; i++)
+        strcat(marks, "\xCC\x81");
+    strcat(marks, "\"]}");
+    assert_int_equal(parse_s(marks, &st), NB_OK);
+    strcpy(strstr(marks, "y"), "\xE3\x82\x99\"]}"); /* U+3099, a Japanese voicing mark */
+    assert_int_equal(parse_s(marks, &st), NB_ERR_LIMIT);
+    assert_msg(&st, "t.json: $.m[0]: more than 30 combining marks in a row (from character 2)");
     /* Values: an array and 999,999 numbers are a million values, the limit. */
     size_t k = NB_JSON_MAX_VALUES;
     char *v = malloc(2 * k + 2);
