@@ -68,6 +68,9 @@ r["sections"]["overview"] = [
     "第" + "\u0301" * 50 + "一",  # a pile of combining marks
 ]
 put("render", "text-extremes.json", dump(r))
+r["sections"]["overview"] = ["e" + "\u0301" * 30, "e" + "\u0301" * 31,  # at and past the limit
+                             "\u0e01" + "\u0e33" * 200, "\u0915\u094d" * 200]
+put("render", "marks.json", dump(r))
 r = copy.deepcopy(baofeng)
 for k in list(r["applications"]["new"]):
     r["applications"]["new"][k] = 10**15
