@@ -609,6 +609,19 @@ static void bb_index(bbuf *b, const char *data, const size_t *ends, unsigned n)
     bb_add(b, data, total);
 }
 
+/* An INDEX's count, offset size and offsets, without its data. */
+static void bb_index_head(bbuf *b, const size_t *ends, unsigned n)
+{
+    bb_be(b, n, 2);
+    if (n == 0) return;
+    size_t total = ends[n - 1];
+    unsigned os = total + 1 < 0x100 ? 1 : total + 1 < 0x10000 ? 2 : total + 1 < 0x1000000 ? 3 : 4;
+    bb_byte(b, os);
+    bb_be(b, 1, os);
+    for (unsigned i = 0; i < n; i++)
+        bb_be(b, ends[i] + 1, os);
+}
+
 static size_t index_size(size_t total, unsigned n)
 {
     if (n == 0) return 2;
@@ -840,9 +853,43 @@ static void cs_cache_put(cs_cache *c, uint32_t gid, const unsigned char *p, size
 
 /* Builds the subset of a CID-keyed CFF table: new glyph k is the k-th used glyph in gid
  * order (gid 0 first).  False when the table is not CID-keyed CFF this code handles. */
-static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused, bbuf *out,
-                           size_t **ends_out, size_t *gdata_out)
+/* A subset CFF program in three parts, so that the charstrings need not be copied: */
+typedef struct cff_prog {
+    bbuf head;    /* up to and with the CharStrings INDEX's offsets */
+    bbuf data;    /* the charstrings; glyph k's end at ends[k] */
+    bbuf tail;    /* FDArray and Private DICTs */
+    size_t *ends; /* malloc'd */
+} cff_prog;
+
+static void cff_prog_free(cff_prog *p)
 {
+    free(p->head.p);
+    free(p->data.p);
+    free(p->tail.p);
+    free(p->ends);
+    memset(p, 0, sizeof *p);
+}
+
+static size_t cff_prog_len(const cff_prog *p)
+{
+    return p->head.len + p->data.len + p->tail.len;
+}
+
+/* The whole program in one malloc'd buffer; NULL when out of memory. */
+static unsigned char *cff_prog_join(const cff_prog *p)
+{
+    unsigned char *b = malloc(cff_prog_len(p) + 1);
+    if (!b) return NULL;
+    if (p->head.len) memcpy(b, p->head.p, p->head.len);
+    if (p->data.len) memcpy(b + p->head.len, p->data.p, p->data.len);
+    if (p->tail.len) memcpy(b + p->head.len + p->data.len, p->tail.p, p->tail.len);
+    return b;
+}
+
+static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused, cff_prog *prog)
+{
+    memset(prog, 0, sizeof *prog);
+    bbuf *out = &prog->head;
     hb_blob_t *blob = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
     unsigned blen = 0;
     const unsigned char *p = (const unsigned char *)hb_blob_get_data(blob, &blen);
@@ -957,7 +1004,8 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
     unsigned char *new_fd = calloc(nused ? nused : 1, 1);
     if (!cs_ends || !new_fd) fds_ok = false;
     unsigned k2 = 0;
-    cs_cache *cache = cs_cache_of((nb_font *)f);
+    /* kept between documents only where there will be more documents (batch runs) */
+    cs_cache *cache = nb_font_reused(f) ? cs_cache_of((nb_font *)f) : NULL;
     for (unsigned k = 0; fds_ok && k < nused; k++) {
         unsigned gi = g[k].gid;
         const unsigned char *cp;
@@ -1042,8 +1090,7 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
         /* FDSelect format 0 */
         bb_byte(out, 0);
         bb_add(out, new_fd, nused);
-        bb_index(out, cs.p ? cs.p : "", cs_ends, nused);
-        if (gdata_out) *gdata_out = out->len - cs.len; /* where the charstrings start */
+        bb_index_head(out, cs_ends, nused); /* its data: prog->data */
         /* FDArray */
         bbuf fd2 = {0};
         size_t *fd2_ends = calloc(nfd, sizeof *fd2_ends);
@@ -1058,9 +1105,10 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
             fd2_ends[k] = fd2.len;
         }
         if (fd2_ends && !fd2.oom) {
-            bb_index(out, fd2.p, fd2_ends, nfd);
-            if (priv.len) bb_add(out, priv.p, priv.len);
-            ok = !out->oom && out->len == priv_off + priv.len;
+            bb_index(&prog->tail, fd2.p, fd2_ends, nfd);
+            if (priv.len) bb_add(&prog->tail, priv.p, priv.len);
+            ok = !out->oom && !prog->tail.oom &&
+                 out->len + cs.len + prog->tail.len == priv_off + priv.len;
         }
         free(fd2.p);
         free(fd2_ends);
@@ -1070,23 +1118,22 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
     free(has_lsubrs);
     free(priv_ends);
 done:
+    if (ok) { /* hand the charstrings and their ends over */
+        prog->data = cs;
+        prog->ends = cs_ends;
+        memset(&cs, 0, sizeof cs);
+        cs_ends = NULL;
+    }
     free(cs.p);
     free(fd.p);
     free(priv.p);
     free(top.p);
-    if (ok && ends_out) {
-        *ends_out = cs_ends;
-        cs_ends = NULL;
-    }
     free(cs_ends);
     free(fd_ends);
     free(priv_size);
     free(fdsel);
     hb_blob_destroy(blob);
-    if (!ok) {
-        free(out->p);
-        memset(out, 0, sizeof *out);
-    }
+    if (!ok) cff_prog_free(prog);
     return ok;
 }
 
@@ -1105,14 +1152,16 @@ nb_code nb_pdf_font_cff_subset(const nb_font *f, const uint32_t *gids, size_t n,
     size_t k = 0; /* drop duplicates */
     for (size_t i = 0; i < m; i++)
         if (k == 0 || g[i].gid != g[k - 1].gid) g[k++] = g[i];
-    bbuf b = {0};
-    bool ok = f->is_cff && f->is_cid_keyed && cff_cid_subset(f, g, (unsigned)k, &b, NULL, NULL);
+    cff_prog prog;
+    bool ok = f->is_cff && f->is_cid_keyed && cff_cid_subset(f, g, (unsigned)k, &prog);
     free(g);
     if (!ok)
         return nb_fail(st, NB_ERR_FONT, "%s: not a CID-keyed CFF face this subsetter can read",
                        f->path ? f->path : "font");
-    *out = (unsigned char *)b.p;
-    *len = b.len;
+    *out = cff_prog_join(&prog);
+    *len = cff_prog_len(&prog);
+    cff_prog_free(&prog);
+    if (!*out) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     return NB_OK;
 }
 
@@ -1349,12 +1398,10 @@ static void put_bits(bitw *w, const unsigned char *src, size_t nbits)
     if (nbits) bw_put(w, src[i] & ((1u << nbits) - 1), (unsigned)nbits);
 }
 
-/* End of block, the last byte, then the Adler-32 of all the data. */
-static void put_tail(bitw *w, uint32_t eob, const unsigned char *data, size_t len)
+/* Adler-32 (RFC 1950) carried on over more data; start with 1. */
+static uint32_t adler_update(uint32_t adler, const unsigned char *data, size_t len)
 {
-    bw_put(w, eob & 0xFFFF, eob >> 16);
-    bw_flush(w);
-    uint32_t a = 1, b = 0;
+    uint32_t a = adler & 0xFFFF, b = adler >> 16;
     size_t i = 0;
     while (i < len) {
         size_t end = i + 5552 < len ? i + 5552 : len;
@@ -1365,7 +1412,14 @@ static void put_tail(bitw *w, uint32_t eob, const unsigned char *data, size_t le
         a %= 65521;
         b %= 65521;
     }
-    uint32_t adler = b << 16 | a;
+    return b << 16 | a;
+}
+
+/* End of block, the last byte, then the Adler-32 of all the data. */
+static void put_tail(bitw *w, uint32_t eob, uint32_t adler)
+{
+    bw_put(w, eob & 0xFFFF, eob >> 16);
+    bw_flush(w);
     for (int k = 3; k >= 0; k--)
         w->p[w->at++] = (unsigned char)(adler >> (8 * k));
 }
@@ -1402,7 +1456,7 @@ static unsigned char *flate_huffman(const unsigned char *data, size_t len, size_
     if (!w.p) return NULL;
     put_header(&w, ll);
     put_bytes(&w, enc, data, len);
-    put_tail(&w, enc[256], data, len);
+    put_tail(&w, enc[256], adler_update(1, data, len));
     *out_len = w.at;
     return w.p;
 }
@@ -1488,23 +1542,25 @@ static void cs_cache_code(cs_cache *c, cs_entry *e, const uint32_t *enc, const u
     c->zlen += w.at;
 }
 
-/* A CFF program from cff_cid_subset → a zlib stream with cff_code.  The charstrings of
- * glyph k are data[gdata + (k ? ends[k - 1] : 0) .. gdata + ends[k]); with a cache (batch
+/* A CFF program from cff_cid_subset → a zlib stream with cff_code.  With a cache (batch
  * runs), each glyph's coded bits are taken from it or put into it. */
-static unsigned char *flate_cff(const unsigned char *data, size_t len, size_t gdata,
-                                const size_t *ends, const glyph_use *g, unsigned nused,
+static unsigned char *flate_cff(const cff_prog *prog, const glyph_use *g, unsigned nused,
                                 cs_cache *cache, size_t *out_len)
 {
     const uint32_t *enc = cff_code();
     uint8_t ll[257];
     cff_lengths(ll);
+    size_t len = cff_prog_len(prog);
     bitw w = {malloc(HEADER_MAX + len * 2 + 32), 0, 0, 0}; /* at most 15 bits a byte */
     if (!w.p) return NULL;
+    const unsigned char *head = (const unsigned char *)prog->head.p;
+    const unsigned char *data = (const unsigned char *)prog->data.p;
+    const unsigned char *tail = (const unsigned char *)prog->tail.p;
     put_header(&w, ll);
-    put_bytes(&w, enc, data, gdata);
-    size_t at = gdata;
+    put_bytes(&w, enc, head, prog->head.len);
+    size_t at = 0;
     for (unsigned k = 0; k < nused; k++) {
-        size_t end = gdata + ends[k];
+        size_t end = prog->ends[k];
         cs_entry *e = cache ? cs_cache_entry(cache, g[k].gid) : NULL;
         if (e && e->len == end - at && e->zbits == 0 && end > at)
             cs_cache_code(cache, e, enc, data + at, end - at);
@@ -1514,8 +1570,11 @@ static unsigned char *flate_cff(const unsigned char *data, size_t len, size_t gd
             put_bytes(&w, enc, data + at, end - at);
         at = end;
     }
-    put_bytes(&w, enc, data + at, len - at);
-    put_tail(&w, enc[256], data, len);
+    put_bytes(&w, enc, tail, prog->tail.len);
+    uint32_t adler = adler_update(1, head, prog->head.len);
+    adler = adler_update(adler, data, prog->data.len);
+    adler = adler_update(adler, tail, prog->tail.len);
+    put_tail(&w, enc[256], adler);
     *out_len = w.at;
     return w.p;
 }
@@ -1564,8 +1623,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     hb_subset_plan_t *plan = NULL;
     uint32_t *newgid = NULL;
     unsigned char *zprog = NULL;
-    bbuf own = {0};
-    size_t *own_ends = NULL, own_gdata = 0;
+    cff_prog own = {0};
+    unsigned char *own_joined = NULL;
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL, *cff = NULL;
     FT_Library ftlib = NULL;
@@ -1590,10 +1649,16 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     }
     const char *prog = NULL;
     unsigned plen = 0, sub_glyphs = 0;
-    if (f->is_cff && f->is_cid_keyed &&
-        cff_cid_subset(f, pf->g, (unsigned)pf->nused, &own, &own_ends, &own_gdata)) {
-        prog = own.p;
-        plen = (unsigned)own.len;
+    if (f->is_cff && f->is_cid_keyed && cff_cid_subset(f, pf->g, (unsigned)pf->nused, &own)) {
+        plen = (unsigned)cff_prog_len(&own);
+        if (!compress) { /* written as it is: one piece */
+            own_joined = cff_prog_join(&own);
+            if (!own_joined) {
+                rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
+                goto done;
+            }
+            prog = (const char *)own_joined;
+        }
         for (size_t i = 0; i < pf->nused; i++)
             newgid[i] = sub_glyphs++;
         goto subset_done;
@@ -1658,7 +1723,7 @@ subset_done:;
     /* 2. Codes and widths: CIDs as our subsetter wrote them (the face's own, new glyph k
      * being the k-th used glyph), or read back from hb-subset's output with FreeType. */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
-    bool own_cids = cid_keyed && own.p != NULL;
+    bool own_cids = cid_keyed && own.ends != NULL;
     if (cid_keyed && !own_cids) {
         if (FT_Init_FreeType(&ftlib) != 0 ||
             FT_New_Memory_Face(ftlib, (const FT_Byte *)prog, (FT_Long)plen, 0, &ftface) != 0) {
@@ -1758,9 +1823,8 @@ subset_done:;
     }
     if (compress) {
         size_t zlen = 0;
-        if (own.p) /* our CFF: the fixed code, glyphs' bits kept between documents */
-            zprog = flate_cff((const unsigned char *)prog, plen, own_gdata, own_ends, pf->g,
-                              (unsigned)pf->nused,
+        if (own.ends) /* our CFF: the fixed code, glyphs' bits kept between documents */
+            zprog = flate_cff(&own, pf->g, (unsigned)pf->nused,
                               nb_font_reused(f) ? cs_cache_of((nb_font *)f) : NULL, &zlen);
         else
             zprog = flate_huffman((const unsigned char *)prog, plen, &zlen);
@@ -1884,8 +1948,8 @@ hpdf_error:
 done:
     free(newgid);
     free(zprog);
-    free(own.p);
-    free(own_ends);
+    cff_prog_free(&own);
+    free(own_joined);
     free(cidset);
     free(cg);
     free(cmap.p);
