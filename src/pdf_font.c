@@ -1001,6 +1001,12 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
     for (unsigned k = 0; fds_ok && k < nused; k++)
         if (g[k].gid >= nglyphs || fdsel[k] >= nfd || (k == 0) != (g[k].gid == 0)) fds_ok = false;
     cs_ends = calloc(nused ? nused : 1, sizeof *cs_ends);
+    /* room for the charstrings as they are (all of them without subroutines), so that the
+     * buffer is not grown and copied again and again */
+    size_t est = 64;
+    for (unsigned k = 0; fds_ok && k < nused; k++)
+        est += cff_off(&chars, g[k].gid + 1) - cff_off(&chars, g[k].gid);
+    if (fds_ok && est < ((size_t)1 << 30) && (cs.p = malloc(est))) cs.cap = est;
     unsigned char *new_fd = calloc(nused ? nused : 1, 1);
     if (!cs_ends || !new_fd) fds_ok = false;
     unsigned k2 = 0;
