@@ -1033,7 +1033,10 @@ static bool cff_cid_subset(const nb_font *f, const glyph_use *g, unsigned nused,
             cs_ends[k2++] = cs.len;
             continue;
         }
-        cs_run r = {0};
+        cs_run r; /* the operand arrays need no clearing: nargs says what is in them */
+        r.nstems = 0;
+        r.nargs = 0;
+        r.ended = false;
         r.gsubrs = &gsubrs;
         r.gbias = subr_bias(gsubrs.count);
         r.lsubrs = has_lsubrs[fdi] ? &lsubrs[fdi] : NULL;
