@@ -314,6 +314,80 @@ static nb_code hpdf_fail(HPDF_Doc pdf, const nb_pdf_font *pf, nb_status *st, con
                    (unsigned long)HPDF_GetError(pdf));
 }
 
+/* A stream whose bytes stay in our buffer until the document is written (libharu's
+ * memory streams copy a font program byte by byte in 4 KB blocks, then again on output).
+ * The stream owns the buffer and frees it with the document. */
+typedef struct owned_bytes {
+    unsigned char *p;
+    size_t len, pos;
+} owned_bytes;
+
+static HPDF_STATUS ob_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    owned_bytes *b = s->attr;
+    size_t left = b->len - b->pos;
+    if (*siz >= left) {
+        if (left) memcpy(ptr, b->p + b->pos, left);
+        b->pos = b->len;
+        *siz = (HPDF_UINT)left;
+        return HPDF_STREAM_EOF;
+    }
+    memcpy(ptr, b->p + b->pos, *siz);
+    b->pos += *siz;
+    return HPDF_OK;
+}
+
+static HPDF_STATUS ob_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    owned_bytes *b = s->attr;
+    long long at = mode == HPDF_SEEK_SET   ? 0
+                   : mode == HPDF_SEEK_CUR ? (long long)b->pos
+                                           : (long long)b->len;
+    at += pos;
+    if (at < 0 || at > (long long)b->len) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+    b->pos = (size_t)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 ob_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((owned_bytes *)s->attr)->pos;
+}
+
+static HPDF_UINT32 ob_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((owned_bytes *)s->attr)->len;
+}
+
+static void ob_free(HPDF_Stream s)
+{
+    owned_bytes *b = s->attr;
+    if (b) {
+        free(b->p);
+        free(b);
+    }
+    s->attr = NULL;
+}
+
+/* Puts `data` (malloc'd) in as the stream dictionary's bytes, taking it over; false (data
+ * still the caller's) when libharu cannot make the stream. */
+static bool give_stream(HPDF_Doc pdf, HPDF_Dict d, unsigned char *data, size_t len)
+{
+    if (len > 0x7FFFFFFF) return false;
+    owned_bytes *b = malloc(sizeof *b);
+    if (!b) return false;
+    *b = (owned_bytes){data, len, 0};
+    HPDF_Stream s = HPDF_CallbackReader_New(pdf->mmgr, ob_read, ob_seek, ob_tell, ob_size, b);
+    if (!s) {
+        free(b);
+        return false;
+    }
+    s->free_fn = ob_free;
+    HPDF_Stream_Free(d->stream); /* the empty memory stream it came with */
+    d->stream = s;
+    return true;
+}
+
 static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress)
 {
     HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
@@ -1842,7 +1916,11 @@ subset_done:;
             goto done;
         }
         file->write_fn = write_flate_filter;
-        if (HPDF_Stream_Write(file->stream, zprog, (HPDF_UINT)zlen) != HPDF_OK) goto hpdf_error;
+        if (!give_stream(pdf, file, zprog, zlen)) {
+            if (HPDF_Stream_Write(file->stream, zprog, (HPDF_UINT)zlen) != HPDF_OK) goto hpdf_error;
+        } else {
+            zprog = NULL; /* the document has it now */
+        }
     } else if (HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)prog, plen) != HPDF_OK) {
         goto hpdf_error;
     }
@@ -1930,9 +2008,11 @@ subset_done:;
             goto done;
         }
         tu->write_fn = write_flate_filter;
-        HPDF_STATUS wr = HPDF_Stream_Write(tu->stream, z, (HPDF_UINT)zlen);
-        free(z);
-        if (wr != HPDF_OK) goto hpdf_error;
+        if (!give_stream(pdf, tu, z, zlen)) {
+            HPDF_STATUS wr = HPDF_Stream_Write(tu->stream, z, (HPDF_UINT)zlen);
+            free(z);
+            if (wr != HPDF_OK) goto hpdf_error;
+        }
     } else if (HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)cmap.p, (HPDF_UINT)cmap.len) !=
                HPDF_OK) {
         goto hpdf_error;
