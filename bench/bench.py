@@ -14,26 +14,32 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = os.path.join(ROOT, "samples", "baofeng-2020.json")
 
 
+CPU_MS = {}
+
+
 def run_timed(argv):
-    """Runs argv; returns (wall ms, peak RSS in KB, exit status, stderr)."""
+    """Runs argv; returns (wall ms, peak RSS in KB, exit status, stderr).  The CPU time
+    (user + system, the process and the children it waited for) goes to CPU_MS["last"]."""
     t = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, _, status, ru = None, None, None, None
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     ms = (time.perf_counter() - t) * 1e3
+    CPU_MS["last"] = (ru.ru_utime + ru.ru_stime) * 1e3
     p.returncode = os.waitstatus_to_exitcode(status)
     return ms, ru.ru_maxrss, p.returncode, err.decode("utf-8", "replace")
 
 
 def process_median(nianbao, data, out, runs):
-    times, rss = [], []
+    times, rss, cpu = [], [], []
     for _ in range(runs):
         ms, kb, rc, err = run_timed([nianbao, "render", data, "-o", out, "-q"])
         if rc != 0:
             sys.exit("bench: nianbao render %s failed: %s" % (data, err))
         times.append(ms)
         rss.append(kb)
+        cpu.append(CPU_MS["last"])
+    CPU_MS["median"] = statistics.median(cpu)
     return statistics.median(times), min(times), max(rss)
 
 
@@ -42,6 +48,27 @@ def nb_bench(tool, data, runs):
     if out.returncode != 0:
         sys.exit("bench: nb_bench failed: " + out.stderr)
     return {k: float(v) for k, v in (l.split() for l in out.stdout.splitlines())}
+
+
+def text_chars(path):
+    """Characters of running text in a report (opening and sections)."""
+    import json
+    with open(path, encoding="utf-8") as f:
+        d = json.load(f)
+    n = 0
+    def walk(x):
+        nonlocal n
+        if isinstance(x, str):
+            n += len(x)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+    walk(d.get("opening"))
+    walk(d.get("sections"))
+    return n
 
 
 def cpu_model():
@@ -90,6 +117,7 @@ def main():
 
         seed_pdf = os.path.join(work, "seed.pdf")
         med, best, rss = process_median(nianbao, SEED, seed_pdf, runs)
+        seed_cpu = CPU_MS["median"]
         pdf_bytes = os.path.getsize(seed_pdf)
         inproc = nb_bench(tool, SEED, max(runs, 20))
 
@@ -100,7 +128,7 @@ def main():
                 [nianbao, "render", "--batch", reports, "-o", out, "-j", str(j)])
             if rc != 0:
                 sys.exit("bench: batch -j %d failed:\n%s" % (j, err))
-            batch[j] = (n / (ms / 1e3), ms, kb)
+            batch[j] = (n / (ms / 1e3), ms, CPU_MS["last"])
             shutil.rmtree(out)
 
         short = os.path.join(lin, "short.json")
@@ -110,7 +138,7 @@ def main():
         l_med, _, _ = process_median(nianbao, long_, os.path.join(work, "l.pdf"), lin_runs)
         s_in = nb_bench(tool, short, lin_runs)
         l_in = nb_bench(tool, long_, lin_runs)
-        text_ratio = os.path.getsize(long_) / os.path.getsize(short)
+        text_ratio = text_chars(long_) / text_chars(short)
         load_after = loadavg()
 
         print("nianbao benchmark  (%s, %s)" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -122,6 +150,7 @@ def main():
         print("seed sample (samples/baofeng-2020.json, %d pages)" % inproc["pages"])
         print("  whole process, start to finished file  median %7.1f ms  (best %.1f, %d runs)"
               % (med, best, runs))
+        print("    CPU time of that process (user+sys)  median %7.1f ms" % seed_cpu)
         print("  peak resident memory                   %7.1f MB" % (rss / 1024))
         print("  PDF size                               %7.1f KB  (%s)"
               % (pdf_bytes / 1024, fonts_all_subset(seed_pdf)))
@@ -138,10 +167,14 @@ def main():
         print()
         print("batch of %d generated reports (bench/gen_reports.py)" % n)
         for j in (1, 2):
-            rate, ms, kb = batch[j]
-            print("  -j %d  %7.1f reports/s  (%.2f s)" % (j, rate, ms / 1e3))
+            rate, ms, cpu = batch[j]
+            print("  -j %d  %7.1f reports/s  (%.2f s; %.2f ms of CPU a report)"
+                  % (j, rate, ms / 1e3, cpu / n))
+        cpu2 = batch[2][2] / n
+        print("  with %d CPUs to itself, -j 2 could do at most %.0f reports/s (2 CPUs / CPU a report)"
+              % (os.cpu_count() or 0, 2000 / cpu2 if cpu2 else 0))
         print()
-        print("linearity: text %.1fx longer (%d -> %d pages)"
+        print("linearity: running text %.1fx longer (%d -> %d pages; the tables stay)"
               % (text_ratio, s_in["pages"], l_in["pages"]))
         print("  whole process  %7.1f ms -> %7.1f ms  = %.2fx" % (s_med, l_med, l_med / s_med))
         print("  in process     %7.2f ms -> %7.2f ms  = %.2fx  (warm)"
