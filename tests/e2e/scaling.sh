@@ -75,6 +75,18 @@ for name, size in (("256 KB", 256 * 1024), ("1 MB", 1024 * 1024 - 64)):
         failures.append("%s paragraph: only %d pages for %d characters" % (name, pages(pdf), chars))
 compare("paragraph", "256 KB", "1 MB", t["256 KB"], t["1 MB"])
 
+# A run that some shapers handle in quadratic time (Thai SARA AM after SARA AM: HarfBuzz moves
+# each NIKHAHIT back over all before it); nianbao shapes long runs in pieces.
+t = {}
+for n in (85000, 340000):
+    d = json.loads(json.dumps(data))
+    d["sections"]["overview"] = ["\u0e01" + "\u0e33" * n]
+    path = os.path.join(w, "thai-%d.json" % n)
+    json.dump(d, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    t[n] = cpu(["render", path, "-o", os.path.join(w, "thai-%d.pdf" % n), "-q",
+                "--allow-missing-glyphs"])
+compare("Thai mark run", "85,000", "340,000", t[85000], t[340000])
+
 # A layout table of 5,000, 10,000 and 20,000 rows after the report.
 style = [b for b in layout["content"] if b.get("type") == "table"][0]["style"]
 t = {}
