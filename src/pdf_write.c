@@ -182,6 +182,8 @@ static void fonts_free(doc_fonts *df)
 /* Pass 1: which glyphs each face draws, with their text. */
 static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
 {
+    const char *last_text = NULL;
+    size_t tlen = 0;
     for (size_t pi = 0; pi < l->npages; pi++) {
         const nb_page *pg = &l->pages[pi];
         for (size_t bi = 0; bi < pg->nboxes; bi++) {
@@ -193,7 +195,10 @@ static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
             if (!(b->size > 0) || b->size > 10000)
                 return nb_fail(st, NB_ERR_PDF, "page %zu, box %zu: font size %g out of range",
                                pi + 1, bi + 1, (double)b->size);
-            size_t tlen = b->text ? strlen(b->text) : 0;
+            if (b->text != last_text) { /* the boxes of a paragraph share its text */
+                last_text = b->text;
+                tlen = b->text ? strlen(b->text) : 0;
+            }
             nb_pdf_font *pf = fonts_get(df, b->font, st);
             if (!pf) return st->code;
             for (size_t gi = 0; gi < b->nglyphs; gi++) {
