@@ -392,6 +392,8 @@ static uint32_t utf8_next(const unsigned char *u, size_t n, size_t *i)
  * NULL for NULL): valid UTF-8 (bad bytes become U+FFFD); control characters, DEL and
  * U+FFFE/U+FFFF become spaces (XML 1.0 cannot carry most of them, and an XML parser turns
  * CR into LF, so the XMP would no longer match Info). */
+#define NB_PDF_META_MAX_UNITS 32000
+
 static char *clean_text(const char *s, bool *oom)
 {
     if (!s) return NULL;
@@ -402,9 +404,12 @@ static char *clean_text(const char *s, bool *oom)
         return NULL;
     }
     const unsigned char *u = (const unsigned char *)s;
+    size_t units = 0; /* UTF-16 code units: libharu refuses strings over 64 KB */
     while (i < n) {
         uint32_t cp = utf8_next(u, n, &i);
         if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) cp = ' ';
+        units += cp >= 0x10000 ? 2 : 1;
+        if (units > NB_PDF_META_MAX_UNITS) break; /* a 40,000-character body: cut, not fail */
         if (cp < 0x80) {
             o[k++] = (char)cp;
         } else if (cp < 0x800) {

@@ -161,6 +161,21 @@ python3 -c "
 import sys; sys.stdout.write('{\"edition\": \"2021\", \"pad\": \"' + 'x' * (16 * 1024 * 1024) + '\"}')" >"$W/huge-file.json"
 expect_render huge-file 2 "huge-file.json: file is 16777246 bytes, more than the limit of 16777216" "$W/huge-file.json"
 
+# A 40,000-character issuing body: printed in full, cut to 32,000 characters in the PDF's
+# Author (libharu refuses strings over 64 KB; the render used to fail "libharu call failed").
+mutate long-body 'd["body"] = "某" * 40000'
+rc=0
+timeout 300 "$NIANBAO" render "$W/long-body.json" -o "$W/long-body.pdf" -q 2>"$W/long-body.stderr" || rc=$?
+[ "$rc" -eq 0 ] || fail "long-body: render exited $rc: $(head -c 300 "$W/long-body.stderr")"
+assert_pdf "$W/long-body.pdf"
+n=$(pdfinfo -enc UTF-8 "$W/long-body.pdf" | python3 -c '
+import sys
+for line in sys.stdin.buffer.read().decode("utf-8").splitlines():
+    if line.startswith("Author:"):
+        a = line.split(":", 1)[1].strip()
+        print(len(a) if set(a) == {"某"} else -1)')
+[ "$n" = 32000 ] || fail "long-body: Author has $n characters of 某, expected 32000"
+
 # --- unknown keys: a warning naming the key, the render goes on ----------------------------
 mutate typo 'd["titel"] = d["title"]; d["signature"]["dte"] = "2022-01-20"'
 rc=0
