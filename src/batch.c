@@ -2,8 +2,9 @@
  *
  * The list of inputs comes from a folder (every *.json in it, sorted by name) or a list file
  * (one path a line; blank lines and lines starting with '#' skipped).  One nb_engine renders
- * the first file in this process, so that the fonts, layouts and the like are opened and
- * prepared once; then, with -j N > 1, N workers are forked and share them copy-on-write.
+ * the first file in this process (the first files until one renders, at most eight), so
+ * that the fonts, layouts and the like are opened and prepared once; then, with -j N > 1,
+ * N workers are forked and share them copy-on-write.
  * Workers take the next file from a counter in shared memory (so a slow file does not hold
  * up the others) and report each result as one line on a pipe: "ok\tI" or
  * "err\tI\tmessage".  The parent draws the progress line (count, rate, ETA) when standard
@@ -311,13 +312,20 @@ static int run(job *j, int jobs)
         return 3;
     }
     char msg[NB_STATUS_MSG_MAX + 4200];
-    /* The first file here: fonts and layouts are loaded once, before any fork. */
-    record(&t, 0, render_one(e, j, 0, msg, sizeof msg) ? NULL : msg);
+    /* Files here until one renders (at most a few): fonts and layouts are then loaded
+     * once, before any fork, and the workers share them. */
+    size_t first = 0;
+    bool rendered = false;
+    while (first < t.total && !rendered && first < 8) {
+        rendered = render_one(e, j, first, msg, sizeof msg);
+        record(&t, first, rendered ? NULL : msg);
+        first++;
+    }
 
     size_t nworkers = (size_t)jobs;
-    if (nworkers > t.total - 1) nworkers = t.total - 1;
+    if (nworkers > t.total - first) nworkers = t.total - first;
     if (nworkers <= 1) {
-        for (size_t i = 1; i < t.total; i++)
+        for (size_t i = first; i < t.total; i++)
             record(&t, i, render_one(e, j, i, msg, sizeof msg) ? NULL : msg);
     } else {
         size_t *next =
@@ -328,7 +336,7 @@ static int run(job *j, int jobs)
             nb_engine_free(e);
             return 3;
         }
-        *next = 1;
+        *next = first;
         pid_t *pids = calloc(nworkers, sizeof *pids);
         size_t started = 0;
         fflush(NULL);
@@ -346,7 +354,7 @@ static int run(job *j, int jobs)
         close(fds[1]);
         if (started == 0) { /* no fork at all: do the work here */
             fprintf(stderr, "nianbao: could not start worker processes; rendering in one\n");
-            for (size_t i = 1; i < t.total; i++)
+            for (size_t i = first; i < t.total; i++)
                 record(&t, i, render_one(e, j, i, msg, sizeof msg) ? NULL : msg);
         }
         FILE *in = fdopen(fds[0], "r");
