@@ -461,6 +461,10 @@ static HPDF_STATUS add_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const ch
     size_t n = 0;
     unsigned char *u = utf16be_bom(utf8, &n);
     if (!u) return HPDF_FAILD_TO_ALLOC_MEM;
+    if (n > 2 + 2 * NB_PDF_META_MAX_UNITS) { /* a 300,000-character title as a bookmark */
+        n = 2 + 2 * NB_PDF_META_MAX_UNITS;
+        if ((u[n - 2] & 0xFC) == 0xD8) n -= 2; /* never end on half a surrogate pair */
+    }
     HPDF_Binary bin = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)n);
     if (md5) HPDF_MD5Update(md5, u, (HPDF_UINT32)n);
     free(u);

@@ -176,6 +176,13 @@ for line in sys.stdin.buffer.read().decode("utf-8").splitlines():
         print(len(a) if set(a) == {"某"} else -1)')
 [ "$n" = 32000 ] || fail "long-body: Author has $n characters of 某, expected 32000"
 
+# A 100,000-character title is also the first bookmark: cut there too, not a failure.
+mutate long-title 'd["title"] = "题" * 100000'
+rc=0
+timeout 300 "$NIANBAO" render "$W/long-title.json" -o "$W/long-title.pdf" -q 2>"$W/long-title.stderr" || rc=$?
+[ "$rc" -eq 0 ] || fail "long-title: render exited $rc: $(head -c 300 "$W/long-title.stderr")"
+assert_pdf "$W/long-title.pdf"
+
 # --- unknown keys: a warning naming the key, the render goes on ----------------------------
 mutate typo 'd["titel"] = d["title"]; d["signature"]["dte"] = "2022-01-20"'
 rc=0
