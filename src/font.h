@@ -38,10 +38,6 @@ typedef struct nb_font {
     hb_face_t *hb_face; /* owned */
     hb_font_t *hb_font; /* owned; scale = units_per_em */
     void *impl;         /* private: FreeType face, mapping, subset plan cache */
-    /* Kept by the PDF embedding between documents (pdf_font.c); freed with the face by
-     * calling embed_cache_free(embed_cache). */
-    void *embed_cache;
-    void (*embed_cache_free)(void *);
     unsigned id; /* stable index inside its fontset, 0-based */
 } nb_font;
 

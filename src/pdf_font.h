@@ -9,14 +9,12 @@
  *   CFF:      CIDFontType0, FontFile3/CIDFontType0C (the subset's bare CFF table); code =
  *             the glyph id in the subset (name-keyed) or the glyph's CID read back from
  *             the subset's charset with FreeType (CID-keyed: Fandol, Noto CJK).
- * Subsetting: CID-keyed CFF faces with our own subsetter (charstrings of the used glyphs,
- * subroutines inlined, CIDs kept; no whole-face parse, so a subset costs what its glyphs
- * cost), everything else with hb-subset.  Font programs are Flate-compressed by a fast
- * Huffman-only encoder; the other streams by libharu.
+ * Subsetting: hb-subset for every kind of face, from the face prepared once with
+ * hb_subset_preprocess when the fontset is reused (batch runs).  Streams are
+ * Flate-compressed by libharu (zlib).
  * The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects belong
- * to the libharu document.  The face is only read, except for its caches: the inlined
- * charstrings (nb_font.embed_cache, kept for later documents) and the
- * hb_subset_preprocess'd face (nb_font_subset_source).
+ * to the libharu document.  The face is only read, except for its subset-source cache
+ * (nb_font_subset_source).
  */
 #ifndef NB_PDF_FONT_H
 #define NB_PDF_FONT_H
@@ -57,13 +55,5 @@ HPDF_Dict nb_pdf_font_dict(const nb_pdf_font *pf);
 
 /* After embedding: "ABCDEF+PostScriptName" as in BaseFont. */
 const char *nb_pdf_font_basefont(const nb_pdf_font *pf);
-
-/* The subsetter nb_pdf_font_embed uses for CID-keyed CFF faces, on its own: a bare CFF
- * font program holding .notdef and the given glyphs (any order, duplicates allowed), new
- * glyph k being the k-th in gid order, each keeping its CID; subroutines are inlined.
- * The bytes are malloc'd (caller frees).  NB_ERR_FONT when the face is not CID-keyed CFF
- * or its CFF is beyond this subsetter (nb_pdf_font_embed then uses hb-subset). */
-nb_code nb_pdf_font_cff_subset(const nb_font *f, const uint32_t *gids, size_t n,
-                               unsigned char **out, size_t *len, nb_status *st);
 
 #endif
