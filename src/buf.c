@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void nb_buf_add(nb_buf *b, const void *s, size_t n)
+void nb_buf_grow_add(nb_buf *b, const void *s, size_t n)
 {
     if (b->oom) return;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 1024;
-        while (cap < b->len + n + 1) cap *= 2;
+        while (cap < b->len + n + 1)
+            cap *= 2;
         char *np = realloc(b->p, cap);
         if (!np) {
             b->oom = true;

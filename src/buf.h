@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct nb_buf {
     char *p;
@@ -16,7 +17,19 @@ typedef struct nb_buf {
     bool oom;
 } nb_buf;
 
-void nb_buf_add(nb_buf *b, const void *s, size_t n);
+void nb_buf_grow_add(nb_buf *b, const void *s, size_t n);
+
+/* Appends n bytes (inline: this is on the content-stream hot path). */
+static inline void nb_buf_add(nb_buf *b, const void *s, size_t n)
+{
+    if (b->len + n + 1 <= b->cap) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return;
+    }
+    nb_buf_grow_add(b, s, n);
+}
 void nb_buf_str(nb_buf *b, const char *s);
 void nb_buf_printf(nb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nb_buf_free(nb_buf *b);

@@ -1,6 +1,8 @@
 /* pdf_font.c — subset a face and build its Type0 / CIDFont objects (see pdf_font.h). */
 #include "pdf_font.h"
 
+#include "buf.h"
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_CID_H
@@ -34,63 +36,6 @@ struct nb_pdf_font {
     char basefont[160];
     bool embedded;
 };
-
-/* ---- a small growable byte buffer ---------------------------------------------------- */
-
-typedef struct bbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} bbuf;
-
-static void bb_grow_add(bbuf *b, const void *s, size_t n);
-
-static inline void bb_add(bbuf *b, const void *s, size_t n)
-{
-    if (b->len + n + 1 <= b->cap) {
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-        b->p[b->len] = '\0';
-        return;
-    }
-    bb_grow_add(b, s, n);
-}
-
-static void bb_grow_add(bbuf *b, const void *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void bb_str(bbuf *b, const char *s)
-{
-    bb_add(b, s, strlen(s));
-}
-
-static void bb_fmt(bbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bb_fmt(bbuf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) bb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* ---- recording use --------------------------------------------------------------------- */
 
@@ -251,14 +196,14 @@ static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
 }
 
 /* Four upper-case hex digits (no printf: ToUnicode maps have an entry per glyph). */
-static void bb_hex4(bbuf *b, unsigned v)
+static void bb_hex4(nb_buf *b, unsigned v)
 {
     static const char hex[] = "0123456789ABCDEF";
     char t[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
-    bb_add(b, t, 4);
+    nb_buf_add(b, t, 4);
 }
 
-static void bb_utf16_hex(bbuf *b, const char *text, size_t len)
+static void bb_utf16_hex(nb_buf *b, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -314,7 +259,6 @@ static nb_code hpdf_fail(HPDF_Doc pdf, const nb_pdf_font *pf, nb_status *st, con
                    (unsigned long)HPDF_GetError(pdf));
 }
 
-
 static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress)
 {
     HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
@@ -330,15 +274,15 @@ static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
 }
 
 /* ToUnicode CMap for the used glyphs, sorted by code. */
-static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n, bbuf *b)
+static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n, nb_buf *b)
 {
-    bb_str(b, "/CIDInit /ProcSet findresource begin\n"
-              "12 dict begin\n"
-              "begincmap\n"
-              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-              "/CMapName /Adobe-Identity-UCS def\n"
-              "/CMapType 2 def\n"
-              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    nb_buf_str(b, "/CIDInit /ProcSet findresource begin\n"
+                  "12 dict begin\n"
+                  "begincmap\n"
+                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                  "/CMapName /Adobe-Identity-UCS def\n"
+                  "/CMapType 2 def\n"
+                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     size_t i = 0;
     while (i < n) {
         /* up to 100 entries a block */
@@ -346,24 +290,24 @@ static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n,
         for (; j < n && cnt < 100; j++)
             if (pf->g[cg[j].gid].has_text && (j == 0 || cg[j].code != cg[j - 1].code)) cnt++;
         if (cnt > 0) {
-            bb_fmt(b, "%zu beginbfchar\n", cnt);
+            nb_buf_printf(b, "%zu beginbfchar\n", cnt);
             for (size_t k = i; k < j; k++) {
                 const glyph_use *u = &pf->g[cg[k].gid];
                 if (!u->has_text || (k > 0 && cg[k].code == cg[k - 1].code)) continue;
-                bb_add(b, "<", 1);
+                nb_buf_add(b, "<", 1);
                 bb_hex4(b, cg[k].code);
-                bb_add(b, "> <", 3);
+                nb_buf_add(b, "> <", 3);
                 bb_utf16_hex(b, pf->text + u->text_off, u->text_len);
-                bb_str(b, ">\n");
+                nb_buf_str(b, ">\n");
             }
-            bb_str(b, "endbfchar\n");
+            nb_buf_str(b, "endbfchar\n");
         }
         i = j;
     }
-    bb_str(b, "endcmap\n"
-              "CMapName currentdict /CMap defineresource pop\n"
-              "end\n"
-              "end\n");
+    nb_buf_str(b, "endcmap\n"
+                  "CMapName currentdict /CMap defineresource pop\n"
+                  "end\n"
+                  "end\n");
 }
 
 /* /W: runs of consecutive codes whose width differs from /DW 1000. */
@@ -436,7 +380,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     FT_Face ftface = NULL;
     code_gid *cg = NULL;
     unsigned char *cidset = NULL;
-    bbuf cmap = {0};
+    nb_buf cmap = {0};
 
     if (pf->embedded) return NB_OK;
 
@@ -642,8 +586,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         }
         for (unsigned g = 0; g < sub_glyphs; g++) {
             FT_UInt cid = g;
-            if (cid_keyed && FT_Get_CID_From_Glyph_Index(ftface, g, &cid) != 0)
-                cid = 0;
+            if (cid_keyed && FT_Get_CID_From_Glyph_Index(ftface, g, &cid) != 0) cid = 0;
             cids[g] = cid;
             if (cid > maxcid) maxcid = cid;
         }

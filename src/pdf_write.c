@@ -7,6 +7,7 @@
  * into memory.  Numbers are formatted by hand so the bytes do not depend on the locale.
  */
 #include "pdf_write.h"
+#include "buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,39 +58,8 @@ static nb_code hfail(const hpdf_ctx *ctx, nb_status *st, const char *what)
 
 /* ---- content-stream text ------------------------------------------------------------ */
 
-typedef struct cbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} cbuf;
-
-static void cb_add(cbuf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void cb_str(cbuf *b, const char *s)
-{
-    cb_add(b, s, strlen(s));
-}
-
 /* A number with at most `dec` decimals, trailing zeros dropped, '.' whatever the locale. */
-static void cb_num(cbuf *b, double v, int dec)
+static void cb_num(nb_buf *b, double v, int dec)
 {
     long long scale = 1;
     for (int i = 0; i < dec; i++)
@@ -115,14 +85,14 @@ static void cb_num(cbuf *b, double v, int dec)
         n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".%s", frac);
     }
     if (n == 2 && tmp[0] == '-' && tmp[1] == '0') n = 1, tmp[0] = '0';
-    cb_add(b, tmp, (size_t)n);
+    nb_buf_add(b, tmp, (size_t)n);
 }
 
-static void cb_hex4(cbuf *b, unsigned code)
+static void cb_hex4(nb_buf *b, unsigned code)
 {
     static const char hx[] = "0123456789ABCDEF";
     char t[4] = {hx[(code >> 12) & 15], hx[(code >> 8) & 15], hx[(code >> 4) & 15], hx[code & 15]};
-    cb_add(b, t, 4);
+    nb_buf_add(b, t, 4);
 }
 
 /* ---- the fonts of one document ------------------------------------------------------- */
@@ -221,20 +191,20 @@ static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
 
 /* ---- page content ----------------------------------------------------------------------- */
 
-static void emit_text_box(cbuf *c, const nb_box *b, const nb_pdf_font *pf, const char *fname,
+static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, const char *fname,
                           float page_h)
 {
     double size = b->size;
     double x0 = b->glyphs[0].x;
-    cb_str(c, "BT\n/");
-    cb_str(c, fname);
-    cb_str(c, " ");
+    nb_buf_str(c, "BT\n/");
+    nb_buf_str(c, fname);
+    nb_buf_str(c, " ");
     cb_num(c, size, 3);
-    cb_str(c, " Tf\n1 0 0 1 ");
+    nb_buf_str(c, " Tf\n1 0 0 1 ");
     cb_num(c, x0, 3);
-    cb_str(c, " ");
+    nb_buf_str(c, " ");
     cb_num(c, (double)page_h - b->y, 3);
-    cb_str(c, " Tm\n[");
+    nb_buf_str(c, " Tm\n[");
     double pen = x0, rise = 0;
     bool in_str = false;
     for (size_t i = 0; i < b->nglyphs; i++) {
@@ -243,45 +213,45 @@ static void emit_text_box(cbuf *c, const nb_box *b, const nb_pdf_font *pf, const
         int width = 1000;
         if (!nb_pdf_font_glyph(pf, g->gid, &code, &width)) code = 0;
         if ((double)g->dy != rise) {
-            if (in_str) cb_str(c, ">");
+            if (in_str) nb_buf_str(c, ">");
             in_str = false;
-            cb_str(c, "] TJ\n");
+            nb_buf_str(c, "] TJ\n");
             rise = g->dy;
             cb_num(c, rise, 3);
-            cb_str(c, " Ts\n[");
+            nb_buf_str(c, " Ts\n[");
         }
         /* TJ adjustment so the glyph lands at g->x. */
         double shift = (double)g->x - pen;
         double adj = llround(-shift * 1000.0 / size * 100.0) / 100.0;
         if (adj != 0) {
-            if (in_str) cb_str(c, ">");
+            if (in_str) nb_buf_str(c, ">");
             in_str = false;
             cb_num(c, adj, 2);
             pen -= adj * size / 1000.0;
         }
-        if (!in_str) cb_str(c, "<");
+        if (!in_str) nb_buf_str(c, "<");
         in_str = true;
         cb_hex4(c, code);
         pen += width * size / 1000.0;
     }
-    if (in_str) cb_str(c, ">");
-    cb_str(c, "] TJ\n");
-    if (rise != 0) cb_str(c, "0 Ts\n");
-    cb_str(c, "ET\n");
+    if (in_str) nb_buf_str(c, ">");
+    nb_buf_str(c, "] TJ\n");
+    if (rise != 0) nb_buf_str(c, "0 Ts\n");
+    nb_buf_str(c, "ET\n");
 }
 
-static void emit_rule(cbuf *c, const nb_box *b, float page_h)
+static void emit_rule(nb_buf *c, const nb_box *b, float page_h)
 {
     cb_num(c, b->width, 3);
-    cb_str(c, " w ");
+    nb_buf_str(c, " w ");
     cb_num(c, b->x0, 3);
-    cb_str(c, " ");
+    nb_buf_str(c, " ");
     cb_num(c, (double)page_h - b->y0, 3);
-    cb_str(c, " m ");
+    nb_buf_str(c, " m ");
     cb_num(c, b->x1, 3);
-    cb_str(c, " ");
+    nb_buf_str(c, " ");
     cb_num(c, (double)page_h - b->y1, 3);
-    cb_str(c, " l S\n");
+    nb_buf_str(c, " l S\n");
 }
 
 static nb_pdf_font *fonts_find(const doc_fonts *df, const nb_font *f)
@@ -294,7 +264,7 @@ static nb_pdf_font *fonts_find(const doc_fonts *df, const nb_font *f)
 static nb_code write_pages(HPDF_Doc pdf, const nb_layout *l, const doc_fonts *df, HPDF_Page *pages,
                            HPDF_MD5_CTX *md5, const hpdf_ctx *ctx, nb_status *st)
 {
-    cbuf c = {0};
+    nb_buf c = {0};
     nb_code rc = NB_OK;
     for (size_t pi = 0; pi < l->npages; pi++) {
         const nb_page *pg = &l->pages[pi];
@@ -311,7 +281,7 @@ static nb_code write_pages(HPDF_Doc pdf, const nb_layout *l, const doc_fonts *df
         }
         pages[pi] = page;
         c.len = 0;
-        cb_str(&c, "0 g 0 G 0 J\n");
+        nb_buf_str(&c, "0 g 0 G 0 J\n");
         for (size_t bi = 0; bi < pg->nboxes; bi++) {
             const nb_box *b = &pg->boxes[bi];
             if (b->kind == NB_BOX_RULE) {

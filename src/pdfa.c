@@ -1,5 +1,6 @@
 /* pdfa.c — ICC profile, XMP packet and OutputIntent for PDF/A-1b (see pdfa.h). */
 #include "pdfa.h"
+#include "buf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -193,127 +194,100 @@ void nb_pdfa_dates(time_t t, char pdf_date[32], char xmp_date[32])
     snprintf(xmp_date, 32, "%04u-%02u-%02uT%02u:%02u:%02u+00:00", Y, M, D, h, m, s);
 }
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
 /* XML-escaped text; drops control characters XML 1.0 forbids. */
-static void sb_xml(sbuf *b, const char *s)
+static void sb_xml(nb_buf *b, const char *s)
 {
     if (!s) return;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         switch (c) {
         case '&':
-            sb_str(b, "&amp;");
+            nb_buf_str(b, "&amp;");
             break;
         case '<':
-            sb_str(b, "&lt;");
+            nb_buf_str(b, "&lt;");
             break;
         case '>':
-            sb_str(b, "&gt;");
+            nb_buf_str(b, "&gt;");
             break;
         case '"':
-            sb_str(b, "&quot;");
+            nb_buf_str(b, "&quot;");
             break;
         default:
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-            sb_add(b, (const char *)&c, 1);
+            nb_buf_add(b, (const char *)&c, 1);
         }
     }
 }
 
-static void sb_alt(sbuf *b, const char *elem, const char *value)
+static void sb_alt(nb_buf *b, const char *elem, const char *value)
 {
-    sb_str(b, "   <");
-    sb_str(b, elem);
-    sb_str(b, "><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    nb_buf_str(b, "   <");
+    nb_buf_str(b, elem);
+    nb_buf_str(b, "><rdf:Alt><rdf:li xml:lang=\"x-default\">");
     sb_xml(b, value);
-    sb_str(b, "</rdf:li></rdf:Alt></");
-    sb_str(b, elem);
-    sb_str(b, ">\n");
+    nb_buf_str(b, "</rdf:li></rdf:Alt></");
+    nb_buf_str(b, elem);
+    nb_buf_str(b, ">\n");
 }
 
-static void sb_simple(sbuf *b, const char *elem, const char *value)
+static void sb_simple(nb_buf *b, const char *elem, const char *value)
 {
-    sb_str(b, "   <");
-    sb_str(b, elem);
-    sb_str(b, ">");
+    nb_buf_str(b, "   <");
+    nb_buf_str(b, elem);
+    nb_buf_str(b, ">");
     sb_xml(b, value);
-    sb_str(b, "</");
-    sb_str(b, elem);
-    sb_str(b, ">\n");
+    nb_buf_str(b, "</");
+    nb_buf_str(b, elem);
+    nb_buf_str(b, ">\n");
 }
 
 char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len)
 {
     char pdf_date[32], xmp_date[32];
     nb_pdfa_dates(meta->date, pdf_date, xmp_date);
-    sbuf b = {0};
-    sb_str(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-               " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
-    sb_str(&b, "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+    nb_buf b = {0};
+    nb_buf_str(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                   "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                   " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    nb_buf_str(&b,
+               "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
                "   <dc:format>application/pdf</dc:format>\n");
     if (meta->title) sb_alt(&b, "dc:title", meta->title);
     if (meta->author) {
-        sb_str(&b, "   <dc:creator><rdf:Seq><rdf:li>");
+        nb_buf_str(&b, "   <dc:creator><rdf:Seq><rdf:li>");
         sb_xml(&b, meta->author);
-        sb_str(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+        nb_buf_str(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
     }
     if (meta->subject) sb_alt(&b, "dc:description", meta->subject);
-    sb_str(&b, "  </rdf:Description>\n");
-    sb_str(&b, "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
+    nb_buf_str(&b, "  </rdf:Description>\n");
+    nb_buf_str(&b,
+               "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
     sb_simple(&b, "pdf:Producer", producer);
     if (meta->keywords) sb_simple(&b, "pdf:Keywords", meta->keywords);
-    sb_str(&b, "  </rdf:Description>\n");
-    sb_str(&b, "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+    nb_buf_str(&b, "  </rdf:Description>\n");
+    nb_buf_str(&b,
+               "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
     if (meta->date != NB_PDF_NO_DATE) {
         sb_simple(&b, "xmp:CreateDate", xmp_date);
         sb_simple(&b, "xmp:ModifyDate", xmp_date);
         sb_simple(&b, "xmp:MetadataDate", xmp_date);
     }
     if (meta->creator) sb_simple(&b, "xmp:CreatorTool", meta->creator);
-    sb_str(&b, "  </rdf:Description>\n");
-    sb_str(&b,
-           "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
-           "   <pdfaid:part>1</pdfaid:part>\n"
-           "   <pdfaid:conformance>B</pdfaid:conformance>\n"
-           "  </rdf:Description>\n"
-           " </rdf:RDF>\n"
-           "</x:xmpmeta>\n");
+    nb_buf_str(&b, "  </rdf:Description>\n");
+    nb_buf_str(
+        &b, "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+            "   <pdfaid:part>1</pdfaid:part>\n"
+            "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+            "  </rdf:Description>\n"
+            " </rdf:RDF>\n"
+            "</x:xmpmeta>\n");
     /* Room for in-place edits, as the XMP spec recommends. */
     for (int i = 0; i < 8; i++)
-        sb_str(&b, "                                                                               "
+        nb_buf_str(&b,
+                   "                                                                               "
                    "     \n");
-    sb_str(&b, "<?xpacket end=\"w\"?>");
+    nb_buf_str(&b, "<?xpacket end=\"w\"?>");
     if (b.oom) {
         free(b.p);
         return NULL;
