@@ -284,7 +284,14 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
         bool structural = false;
         for (size_t i = off; i < len && open_string == SIZE_MAX; i++)
             if (strchr(",:[]{}\"", text[i])) structural = true;
-        if (rest >= len || (open_depth > 0 && open_string == SIZE_MAX && !structural)) {
+        /* ...or it ends just after a '{', '[', ',' or ':' that still waits for more. */
+        size_t last = len;
+        while (last > 0 && strchr(" \t\r\n", text[last - 1]))
+            last--;
+        bool ends_open =
+            open_depth > 0 && open_string == SIZE_MAX && last > 0 && strchr("{[,:", text[last - 1]);
+        if (rest >= len || ends_open ||
+            (open_depth > 0 && open_string == SIZE_MAX && !structural)) {
             line_col(text, len, &line, &col);
             return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: unexpected end of file",
                            name, line, col);

@@ -114,6 +114,13 @@ static void test_syntax(void **state)
     assert_msg(&st, "t.json:1:1: JSON syntax error: unexpected end of file");
     assert_int_equal(parse_s("{\"a\": [1, 2", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:12: JSON syntax error: unexpected end of file");
+    const char *cut[] = {"{", "{\n  \"a\":", "[1,\n", "{\"a\": [ "};
+    const char *cut_at[] = {"t.json:1:2:", "t.json:2:7:", "t.json:2:1:", "t.json:1:9:"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(parse_s(cut[i], &st), NB_ERR_JSON);
+        assert_msg(&st, cut_at[i]);
+        assert_msg(&st, "JSON syntax error: unexpected end of file");
+    }
     assert_int_equal(parse_s("{\"a\": \"open", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:7: JSON syntax error: a string starts here and is never closed");
     assert_int_equal(parse_s("{} x", &st), NB_ERR_JSON);
