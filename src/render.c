@@ -221,6 +221,11 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
     S->load_ms = now_ms() - t0;
     /* Check first. */
     double tc = now_ms();
+    /* A structurally broken report of last year is named as such, not as the data. */
+    if (prev.root && (rc = nb_check_structure(prev.root, st))) {
+        nb_status_prefix(st, "last year's report (--previous): %s", o->previous_path);
+        goto done;
+    }
     if ((rc = nb_check(data.root, prev.root, &findings, st))) {
         nb_status_prefix(st, "%s", data_path);
         goto done;
