@@ -94,6 +94,14 @@ note "structurally broken or missing input: exit 2, no PDF"
 expect_render_status 2 "$DATA/missing-field.json" "$W/struct.pdf"
 assert_file_absent "$W/struct.pdf"
 assert_file_contains "$W/struct.pdf.stderr" "\$.applications.results.total: missing"
+expect_render_status 2 "$SAMPLES/pair-2022.json" "$W/prevstruct.pdf" \
+    --previous "$DATA/missing-field.json"
+assert_file_absent "$W/prevstruct.pdf"
+assert_file_contains "$W/prevstruct.pdf.stderr" \
+    "last year's report (--previous): $DATA/missing-field.json: \$.applications.results.total: missing"
+if grep -qF "pair-2022.json" "$W/prevstruct.pdf.stderr"; then
+    fail "a broken --previous report was blamed on the data file: $(cat "$W/prevstruct.pdf.stderr")"
+fi
 expect_render_status 2 "$W/no-such-file.json" "$W/nofile.pdf"
 assert_file_absent "$W/nofile.pdf"
 assert_file_contains "$W/nofile.pdf.stderr" "no-such-file.json"
