@@ -34,6 +34,8 @@ static const char usage_render[] =
     "  --previous FILE          last year's report, for the cross-year checks\n"
     "  --force                  render even when the checker finds errors\n"
     "  --no-pdfa                plain PDF instead of PDF/A-1b\n"
+    "  --date-now               date the PDF now (default: the signing date, or\n"
+    "                           SOURCE_DATE_EPOCH when set, so output is reproducible)\n"
     "  --font ROLE=FILE|FAMILY  use this font for a role (title, body, heading1, heading2,\n"
     "                           table, pagenum), e.g. --font body=/fonts/仿宋_GB2312.ttf\n"
     "  --allow-missing-glyphs   draw a missing character as a box instead of failing\n"
@@ -189,6 +191,8 @@ static int cmd_render(int argc, char **argv)
             jobs = parse_jobs(a + 2);
         else if (!strcmp(a, "--force"))
             o.force = true;
+        else if (!strcmp(a, "--date-now"))
+            o.date_from_clock = true;
         else if (!strcmp(a, "--no-pdfa"))
             o.pdfa = false;
         else if (!strcmp(a, "--allow-missing-glyphs"))

@@ -167,4 +167,15 @@ bash "$SRCDIR/tests/e2e/archive_pdfa.sh" --check nodate.pdf pdfa || fail "datele
 rc=0
 bash "$SRCDIR/tests/e2e/archive_pdfa.sh" --preflight nodate.pdf || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || fail "PDFBox Preflight rejects the dateless PDF"
+# --date-now: the clock only when asked (and SOURCE_DATE_EPOCH still wins)
+before=$(date -u +%s)
+render_ok "$data" now.pdf -q --date-now
+after=$(date -u +%s)
+c=$(pdfinfo -isodates now.pdf | sed -n 's/^CreationDate: *//p')
+cs=$(date -u -d "$c" +%s) || fail "--date-now: unreadable CreationDate '$c'"
+[ "$cs" -ge $((before - 1)) ] && [ "$cs" -le $((after + 1)) ] ||
+    fail "--date-now: CreationDate $c is not the time of the run"
+SOURCE_DATE_EPOCH=1611532800 render_ok "$data" now-sde.pdf -q --date-now
+c=$(pdfinfo -isodates now-sde.pdf | sed -n 's/^CreationDate: *//p')
+[ "$c" = "2021-01-25T00:00:00Z" ] || fail "--date-now overrode SOURCE_DATE_EPOCH: $c"
 note "outline of 7 entries, identical bytes run after run, dates from the data or SOURCE_DATE_EPOCH"
