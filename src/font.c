@@ -381,6 +381,7 @@ static nb_code file_get(nb_fontset *fs, const char *path, nb_file **out, nb_stat
 static void font_free(nb_font *f)
 {
     if (!f) return;
+    if (f->embed_cache && f->embed_cache_free) f->embed_cache_free(f->embed_cache);
     font_impl *im = f->impl;
     if (im) {
         if (im->ft) FT_Done_Face(im->ft);

@@ -38,6 +38,10 @@ typedef struct nb_font {
     hb_face_t *hb_face; /* owned */
     hb_font_t *hb_font; /* owned; scale = units_per_em */
     void *impl;         /* private: FreeType face, mapping, subset plan cache */
+    /* Kept by the PDF writer between documents of a batch (pdf_font.c: whole subsets
+     * for glyph sets seen before); freed with the face by embed_cache_free. */
+    void *embed_cache;
+    void (*embed_cache_free)(void *);
     unsigned id; /* stable index inside its fontset, 0-based */
 } nb_font;
 

@@ -339,6 +339,107 @@ static HPDF_STATUS build_widths(HPDF_Doc pdf, const nb_pdf_font *pf, const code_
     return ret;
 }
 
+/* ---- whole subsets reused between documents (batch runs) --------------------------------
+ *
+ * A county's reports draw the same glyphs from several faces (section headings, page
+ * numbers, table labels), and hb-subset is most of a render's cost.  When the fontset is
+ * reused, each face keeps its last few subsets: the sorted glyph ids, hb-subset's font
+ * program, the new glyph ids, the codes and the CIDSet.  A later document with exactly the
+ * same glyph set takes them instead of subsetting again; the bytes written are the same
+ * either way, since hb-subset is deterministic. */
+
+typedef struct subset_entry {
+    uint32_t *gids; /* the used glyphs, ascending; NULL = empty slot */
+    size_t n;
+    unsigned char *prog;
+    unsigned plen, sub_glyphs;
+    uint32_t *newgid, *code; /* per used glyph */
+    unsigned char *cidset;   /* NULL when made without PDF/A */
+    size_t cidset_len;
+} subset_entry;
+
+enum { SUBSET_CACHE_SLOTS = 8 };
+
+typedef struct subset_cache {
+    subset_entry e[SUBSET_CACHE_SLOTS];
+    unsigned next; /* slot to replace next */
+} subset_cache;
+
+static void subset_entry_clear(subset_entry *e)
+{
+    free(e->gids);
+    free(e->prog);
+    free(e->newgid);
+    free(e->code);
+    free(e->cidset);
+    memset(e, 0, sizeof *e);
+}
+
+static void subset_cache_free(void *p)
+{
+    subset_cache *c = p;
+    for (unsigned i = 0; i < SUBSET_CACHE_SLOTS; i++)
+        subset_entry_clear(&c->e[i]);
+    free(c);
+}
+
+static const subset_entry *subset_cache_find(const nb_font *f, const glyph_use *g, size_t n,
+                                             bool need_cidset)
+{
+    const subset_cache *c = f->embed_cache;
+    if (!c) return NULL;
+    for (unsigned i = 0; i < SUBSET_CACHE_SLOTS; i++) {
+        const subset_entry *e = &c->e[i];
+        if (!e->gids || e->n != n || (need_cidset && !e->cidset)) continue;
+        size_t k = 0;
+        while (k < n && e->gids[k] == g[k].gid)
+            k++;
+        if (k == n) return e;
+    }
+    return NULL;
+}
+
+/* Keeps a copy; out of memory only means nothing is kept. */
+static void subset_cache_put(nb_font *f, const glyph_use *g, size_t n, const char *prog,
+                             unsigned plen, unsigned sub_glyphs, const uint32_t *newgid,
+                             const unsigned char *cidset, size_t cidset_len)
+{
+    if (f->embed_cache_free && f->embed_cache_free != subset_cache_free) return;
+    subset_cache *c = f->embed_cache;
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c) return;
+        f->embed_cache = c;
+        f->embed_cache_free = subset_cache_free;
+    }
+    subset_entry *e = &c->e[c->next];
+    c->next = (c->next + 1) % SUBSET_CACHE_SLOTS;
+    subset_entry_clear(e);
+    size_t m = n ? n : 1;
+    e->gids = malloc(m * sizeof *e->gids);
+    e->newgid = malloc(m * sizeof *e->newgid);
+    e->code = malloc(m * sizeof *e->code);
+    e->prog = malloc(plen ? plen : 1);
+    e->cidset = cidset ? malloc(cidset_len) : NULL;
+    if (!e->gids || !e->newgid || !e->code || !e->prog || (cidset && !e->cidset)) {
+        subset_entry_clear(e);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        e->gids[i] = g[i].gid;
+        e->newgid[i] = newgid[i];
+        e->code[i] = g[i].code;
+    }
+    e->n = n;
+    memcpy(e->prog, prog, plen);
+    e->plen = plen;
+    e->sub_glyphs = sub_glyphs;
+    if (cidset) {
+        memcpy(e->cidset, cidset, cidset_len);
+        e->cidset_len = cidset_len;
+    }
+}
+
 /* ---- embedding --------------------------------------------------------------------------- */
 
 /* What tells this face from any other: its PostScript name, its face index and the 'head'
@@ -380,7 +481,9 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     FT_Face ftface = NULL;
     code_gid *cg = NULL;
     unsigned char *cidset = NULL;
+    size_t cidset_len = 0;
     nb_buf cmap = {0};
+    const subset_entry *hit = NULL;
 
     if (pf->embedded) return NB_OK;
 
@@ -398,6 +501,14 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     }
     const char *prog = NULL;
     unsigned plen = 0, sub_glyphs = 0;
+    if (nb_font_reused(f)) hit = subset_cache_find(f, pf->g, pf->nused, pdfa);
+    if (hit) {
+        prog = (const char *)hit->prog;
+        plen = hit->plen;
+        sub_glyphs = hit->sub_glyphs;
+        memcpy(newgid, hit->newgid, pf->nused * sizeof *newgid);
+        goto subset_done;
+    }
     hb_face_t *source = nb_font_subset_source((nb_font *)f); /* creates the font's cache */
     if (!source) {
         rc = nb_fail(st, NB_ERR_NOMEM, "%s: cannot prepare the face for subsetting", fname);
@@ -454,11 +565,12 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     for (size_t i = 0; i < pf->nused; i++)
         newgid[i] = hb_map_get(old2new, pf->g[i].gid);
 
+subset_done:;
     /* 2. Codes and widths: the subset's glyph ids, or for CID-keyed CFF each glyph's CID,
      * read back from hb-subset's output with FreeType (hb-subset keeps the CIDs in the
      * subset's charset while it renumbers the glyphs). */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
-    if (cid_keyed) {
+    if (cid_keyed && !hit) {
         if (FT_Init_FreeType(&ftlib) != 0 ||
             FT_New_Memory_Face(ftlib, (const FT_Byte *)prog, (FT_Long)plen, 0, &ftface) != 0) {
             rc = nb_fail(st, NB_ERR_FONT, "%s: FreeType cannot open the subset font", fname);
@@ -480,7 +592,9 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
             goto done;
         }
         uint32_t code = ng;
-        if (cid_keyed) {
+        if (hit) {
+            code = hit->code[i];
+        } else if (cid_keyed) {
             FT_UInt cid = 0;
             if (FT_Get_CID_From_Glyph_Index(ftface, ng, &cid) != 0) {
                 rc = nb_fail(st, NB_ERR_FONT, "%s: no CID for glyph %u in the subset", fname,
@@ -576,7 +690,13 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", file) != HPDF_OK)
         goto hpdf_error;
 
-    if (pdfa) {
+    if (pdfa && hit) {
+        HPDF_Dict cs = new_stream(pdf, compress);
+        if (!cs ||
+            HPDF_Stream_Write(cs->stream, hit->cidset, (HPDF_UINT)hit->cidset_len) != HPDF_OK ||
+            HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK)
+            goto hpdf_error;
+    } else if (pdfa) {
         /* One bit per CID the subset holds, CID 0 included, most significant bit first. */
         uint32_t maxcid = 0;
         uint32_t *cids = calloc(sub_glyphs ? sub_glyphs : 1, sizeof *cids);
@@ -591,6 +711,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
             if (cid > maxcid) maxcid = cid;
         }
         size_t nbytes = maxcid / 8 + 1;
+        cidset_len = nbytes;
         cidset = calloc(nbytes, 1);
         if (!cidset) {
             free(cids);
@@ -642,6 +763,9 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
         goto hpdf_error;
     pf->type0 = t0;
     pf->embedded = true;
+    if (!hit && nb_font_reused(f))
+        subset_cache_put((nb_font *)f, pf->g, pf->nused, prog, plen, sub_glyphs, newgid, cidset,
+                         cidset_len);
     goto done;
 
 hpdf_error:
