@@ -104,6 +104,10 @@ static int collect(const char *src, list *l)
         if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, cmp);
         return 0;
     }
+    if (!S_ISREG(sb.st_mode)) { /* a FIFO or device would block or never end */
+        fprintf(stderr, "nianbao: --batch %s: expected a folder or a list file\n", src);
+        return -1;
+    }
     FILE *f = fopen(src, "r");
     if (!f) {
         fprintf(stderr, "nianbao: --batch %s: %s\n", src, strerror(errno));

@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "check.h"
@@ -253,6 +254,12 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
     S->paginate_ms = ct.paginate_ms;
     S->pages = layout.npages;
     if (o->dump_path) {
+        struct stat ds;
+        if (stat(o->dump_path, &ds) == 0 && !S_ISREG(ds.st_mode)) {
+            rc = nb_fail(st, NB_ERR_IO, "cannot write the box dump %s: not a regular file",
+                         o->dump_path);
+            goto done;
+        }
         FILE *f = fopen(o->dump_path, "w");
         if (!f) {
             rc = nb_fail(st, NB_ERR_IO, "cannot write the box dump %s", o->dump_path);

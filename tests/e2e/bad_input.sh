@@ -63,6 +63,8 @@ mkfifo "$W/pipe.json" "$W/pipe.otf"
 expect_render fifo-data 2 "pipe.json: not a regular file" "$W/pipe.json"
 expect_render fifo-layout 2 "pipe.json: not a regular file" "$SAMPLE" --layout "$W/pipe.json"
 expect_render fifo-font 2 "font file $W/pipe.otf: not a regular file" "$SAMPLE" --font "body=$W/pipe.otf"
+expect_render fifo-dump 2 "cannot write the box dump $W/pipe.json: not a regular file" "$SAMPLE" \
+    --dump "$W/pipe.json"
 expect_render dev-zero 2 "/dev/zero: not a regular file" /dev/zero
 # A file that opens but cannot be read (even by root): /proc/self/mem fails at offset 0.
 expect_render unreadable-mem 2 "/proc/self/mem: read error: Input/output error" /proc/self/mem
@@ -308,6 +310,7 @@ usage no-value "render: unknown option or missing value: --layout" render "$SAMP
 usage jobs-text "render: -j takes 1 to 64" render --batch "$W" -o out -j many
 usage jobs-huge "render: -j takes 1 to 64" render --batch "$W" -o out -j 99999999999999999999
 usage check-format "check: --format takes text or json" check "$SAMPLE" --format xml
+usage batch-fifo "--batch $W/pipe.json: expected a folder or a list file" render --batch "$W/pipe.json" -o "$W/batch-fifo-out"
 usage check-none "check: no data file given" check
 [ -z "$(find "$W" -maxdepth 1 -name 'x.pdf*')" ] && [ ! -e "$W/out" ] || fail "a usage error wrote output"
 
