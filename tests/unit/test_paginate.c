@@ -1,8 +1,9 @@
 /* test_paginate.c — pagination (compose.c's break permissions + paginate.c + table.c),
  * through nb_compose on small layouts built here: widows and orphans, headings kept with
  * what follows, the signature block kept with the end of the text, tables continued on the
- * next page with their header rows and spanning labels, balanced titles, and time linear
- * in the size of a 10,000-row table and of a 1 MB paragraph.
+ * next page with their header rows and spanning labels, and balanced titles.  (That the
+ * work is linear in a table's rows and a paragraph's length is shown by e2e.scaling with
+ * instruction counts; timings belong to bench/, not to tests.)
  *
  * Lines are read back from the composed boxes: a text box's `text` is its paragraph's
  * text (one copy per paragraph), so (text, baseline) identifies a line and its paragraph.
@@ -555,74 +556,6 @@ static void test_title_balanced_at_words(void **state)
     }
 }
 
-/* ---- linear time ---------------------------------------------------------------------- */
-
-static double table_ms(int rows)
-{
-    buf lay = {0};
-    layout_head(&lay);
-    put_table(&lay, rows, 1, 1);
-    put(&lay, "]}");
-    doc d;
-    compose(&d, lay.s, "{}");
-    double ms = d.ms;
-    assert_true(d.out.npages > (size_t)rows / 40);
-    doc_free(&d);
-    free(lay.s);
-    return ms;
-}
-
-static void test_long_table_linear(void **state)
-{
-    (void)state;
-    double a = 1e30, b = 1e30;
-    for (int i = 0; i < 2; i++) {
-        double x = table_ms(2500), y = table_ms(10000);
-        if (x < a) a = x;
-        if (y < b) b = y;
-    }
-    printf("table of 2,500 rows: %.0f ms, of 10,000 rows: %.0f ms (CPU)\n", a, b);
-    /* 4x the rows: linear work takes ~4x (5-7x measured: page faults on fresh memory); the
-     * old per-page walk over every cell took 16x */
-    if (b > 10 * a + 50) fail_msg("2,500 rows: %.0f ms, 10,000 rows: %.0f ms: not linear", a, b);
-}
-
-static double para_ms(size_t bytes)
-{
-    buf lay = {0}, dat = {0};
-    layout_head(&lay);
-    put(&lay, "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"}]}");
-    put(&dat, "{\"paras\": [\"");
-    static const char *const bits[] = {"政府信息公开", "，", "2020年", "（http://a.gov.cn/x）",
-                                       "。"};
-    for (size_t i = 0; dat.n < bytes; i++)
-        put(&dat, "%s", bits[i % 5]);
-    put(&dat, "\"]}");
-    doc d;
-    compose(&d, lay.s, dat.s);
-    double ms = d.ms;
-    printf("paragraph of %zu bytes: %.0f ms (shaping %.0f, line breaking %.0f, pages %.0f), "
-           "%zu pages\n",
-           bytes, ms, d.timing.shape_ms, d.timing.linebreak_ms, d.timing.paginate_ms, d.out.npages);
-    doc_free(&d);
-    free(lay.s);
-    free(dat.s);
-    return ms;
-}
-
-static void test_long_paragraph_linear(void **state)
-{
-    (void)state;
-    /* the best of three runs each: CPU time still varies with the machine's load */
-    double a = 1e30, b = 1e30;
-    for (int i = 0; i < 3; i++) {
-        double x = para_ms(512 * 1024), y = para_ms(2048 * 1024);
-        if (x < a) a = x;
-        if (y < b) b = y;
-    }
-    if (b > 10 * a + 50) fail_msg("512 KB: %.0f ms, 2 MB: %.0f ms: not linear", a, b);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,8 +566,6 @@ int main(void)
         cmocka_unit_test(test_tall_row_split),
         cmocka_unit_test(test_tall_header_not_repeated),
         cmocka_unit_test(test_title_balanced_at_words),
-        cmocka_unit_test(test_long_table_linear),
-        cmocka_unit_test(test_long_paragraph_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
