@@ -87,12 +87,9 @@ float nb_table_row_height(const nb_table_layout *t, size_t row);
  * block_h tall: 0 when the table has none, or when they would take over half the page
  * (then they are not repeated). */
 float nb_table_repeat_height(const nb_table_layout *t, float block_h);
-/* Draws the part of a table on one page: rows[i] is at y_top[i]. */
-nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
-                      const float *y_top, size_t n, float x_left, nb_status *st);
-/* The same with pieces of rows: row rows[i] is shown from off[i] pt below its top, h[i] pt
- * of it (off/h NULL: whole rows).  A cut row's own cells set their lines from the top and
- * each piece draws the lines whose tops fall in it. */
+/* Draws the part of a table on one page: row rows[i] at y_top[i], shown from off[i] pt
+ * below its top, h[i] pt of it (off/h NULL: whole rows).  A cut row's own cells set their lines
+ * from the top and each piece draws the lines whose tops fall in it. */
 nb_code nb_table_draw_parts(nb_layout *l, nb_page *page, const nb_table_layout *t,
                             const size_t *rows, const float *y_top, const float *off,
                             const float *h, size_t n, float x_left, nb_status *st);

@@ -823,11 +823,6 @@ nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id)
     return id < fs->nslots ? fs->slots[id].font : NULL;
 }
 
-void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse)
-{
-    fs->subset_reuse = reuse;
-}
-
 void nb_font_load_stats(double *ms, unsigned *faces)
 {
     if (ms) *ms = g_load_ms;
@@ -1204,16 +1199,6 @@ nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, n
         if (r->next_fall < r->nfalls) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
     return NB_OK;
-}
-
-size_t nb_fontset_role_count(const nb_fontset *fs)
-{
-    return fs->nroles;
-}
-
-const char *nb_fontset_role_name(const nb_fontset *fs, size_t i)
-{
-    return i < fs->nroles ? fs->roles[i]->name : NULL;
 }
 
 static bool looks_like_path(const char *s)

@@ -94,10 +94,6 @@ bool nb_font_chain_more(const nb_font_chain *c);
  * map when roles == NULL), so that later use is read-only.  Fails like nb_fontset_chain. */
 nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, nb_status *st);
 
-/* The roles known to the fontset (from the map and overrides), for listings. */
-size_t nb_fontset_role_count(const nb_fontset *fs);
-const char *nb_fontset_role_name(const nb_fontset *fs, size_t i);
-
 /* Face ids are below nb_fontset_count; nb_fontset_font(fs, id) returns the face with that
  * id, NULL when it is not open (yet): ids are reserved, in map order, for every face the
  * map names by file when the map is loaded. */
@@ -120,11 +116,10 @@ const unsigned char *nb_font_data(const nb_font *f, size_t *len);
  * subsets (batch runs).  Both give the same subsets.  NULL only when out of memory. */
 hb_face_t *nb_font_subset_source(nb_font *f);
 
-/* Batch use: subset from preprocessed faces (see nb_font_subset_source) — a face is
- * prepared the third time it is subset.  Only hb-subset uses them: TrueType and
- * name-keyed CFF faces (CID-keyed CFF faces have their own fast subsetter, pdf_font.c).
- * nb_fonts_set_default_subset_reuse sets it for fontsets made afterwards (batch mode). */
-void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse);
+/* Batch use: faces are subset from a face prepared with hb_subset_preprocess (see
+ * nb_font_subset_source; prepared the third time a face is subset) and keep their recent
+ * subsets (pdf_font.c).  nb_fonts_set_default_subset_reuse turns this on for fontsets made
+ * afterwards (batch mode). */
 /* Whether the face's fontset is set for reuse (caches worth their memory). */
 bool nb_font_reused(const nb_font *f);
 void nb_fonts_set_default_subset_reuse(bool reuse);

@@ -774,7 +774,7 @@ done:
     free(newgid);
     free(cidset);
     free(cg);
-    free(cmap.p);
+    nb_buf_free(&cmap);
     if (ftface) FT_Done_Face(ftface);
     if (ftlib) FT_Done_FreeType(ftlib);
     hb_blob_destroy(cff);

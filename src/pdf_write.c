@@ -312,7 +312,7 @@ static nb_code write_pages(HPDF_Doc pdf, const nb_layout *l, const doc_fonts *df
         HPDF_MD5Update(md5, (const HPDF_BYTE *)c.p, (HPDF_UINT32)c.len);
     }
 out:
-    free(c.p);
+    nb_buf_free(&c);
     return rc;
 }
 

@@ -289,7 +289,7 @@ char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len)
                    "     \n");
     nb_buf_str(&b, "<?xpacket end=\"w\"?>");
     if (b.oom) {
-        free(b.p);
+        nb_buf_free(&b);
         return NULL;
     }
     *len = b.len;

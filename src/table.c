@@ -301,12 +301,6 @@ static const nb_tcell *span_from_above(const nb_table_layout *t, size_t row, siz
  * body rows on the page); each run draws the cells anchored in it and, at its first row,
  * the cells continued from above.  Work: the fragment's cells plus columns × log(rows) per
  * run, so a long table costs linear time over all its pages. */
-nb_code nb_table_draw(nb_layout *l, nb_page *page, const nb_table_layout *t, const size_t *rows,
-                      const float *y_top, size_t n, float x_left, nb_status *st)
-{
-    return nb_table_draw_parts(l, page, t, rows, y_top, NULL, NULL, n, x_left, st);
-}
-
 nb_code nb_table_draw_parts(nb_layout *l, nb_page *page, const nb_table_layout *t,
                             const size_t *rows, const float *y_top, const float *off,
                             const float *h, size_t n, float x_left, nb_status *st)
