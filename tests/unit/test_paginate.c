@@ -21,39 +21,18 @@
 #include <time.h>
 
 #include "box.h"
+#include "buf.h"
 #include "compose.h"
 #include "font.h"
 #include "layout.h"
 
 /* ---- building layouts and data ------------------------------------------------------- */
 
-typedef struct buf {
-    char *s;
-    size_t n, cap;
-} buf;
-
-static void put(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->n + (size_t)k + 1 > b->cap) {
-        b->cap = (b->n + (size_t)k + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        assert_non_null(b->s);
-    }
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap2);
-    va_end(ap2);
-    b->n += (size_t)k;
-}
-
 /* Page and styles of the official layouts: A4, 156 × 225 mm block, 22 lines, 28 chars. */
-static void layout_head(buf *b)
+static void layout_head(nb_buf *b)
 {
-    put(b,
+    nb_buf_printf(
+        b,
         "{\"name\": \"t\", \"fontmap\": \"../fonts/fontmap.json\",\n"
         "\"page\": {\"width\": \"210mm\", \"height\": \"297mm\", \"margin_top\": \"37mm\","
         " \"margin_bottom\": \"35mm\", \"margin_left\": \"28mm\", \"margin_right\": \"26mm\","
@@ -106,13 +85,13 @@ static void doc_free(doc *d)
 }
 
 /* A paragraph of exactly `lines` lines of body text (28 Han a line, 26 on the first). */
-static void put_para(buf *b, int lines, int tag)
+static void put_para(nb_buf *b, int lines, int tag)
 {
-    put(b, "\"");
+    nb_buf_printf(b, "\"");
     int n = 26 + 28 * (lines - 1) - 3;
     for (int i = 0; i < n; i++)
-        put(b, "%s", i % 7 == 6 ? "政" : (tag % 2 ? "府" : "信"));
-    put(b, "。\"");
+        nb_buf_printf(b, "%s", i % 7 == 6 ? "政" : (tag % 2 ? "府" : "信"));
+    nb_buf_printf(b, "。\"");
 }
 
 /* ---- reading lines back -------------------------------------------------------------- */
@@ -206,24 +185,25 @@ static void test_widows_orphans_headings(void **state)
     int checked = 0;
     for (int filler = 14; filler <= 23; filler++) {
         for (int m = 1; m <= 5; m++) {
-            buf lay = {0}, dat = {0};
+            nb_buf lay = {0}, dat = {0};
             layout_head(&lay);
-            put(&lay, "{\"type\": \"flow\", \"style\": \"body\", \"heading_style\": \"h1\", "
-                      "\"value\": \"paras\"}]}");
-            put(&dat, "{\"paras\": [");
+            nb_buf_printf(&lay,
+                          "{\"type\": \"flow\", \"style\": \"body\", \"heading_style\": \"h1\", "
+                          "\"value\": \"paras\"}]}");
+            nb_buf_printf(&dat, "{\"paras\": [");
             /* `filler` one-line paragraphs, a heading, a paragraph of m lines, then one of
              * 3 lines and one of 4 */
             for (int i = 0; i < filler; i++)
-                put(&dat, "\"短段落%d。\", ", i);
-            put(&dat, "{\"heading\": \"%s\"}, ", heading);
+                nb_buf_printf(&dat, "\"短段落%d。\", ", i);
+            nb_buf_printf(&dat, "{\"heading\": \"%s\"}, ", heading);
             put_para(&dat, m, 1);
-            put(&dat, ", ");
+            nb_buf_printf(&dat, ", ");
             put_para(&dat, 3, 2);
-            put(&dat, ", ");
+            nb_buf_printf(&dat, ", ");
             put_para(&dat, 4, 3);
-            put(&dat, "]}");
+            nb_buf_printf(&dat, "]}");
             doc d;
-            compose(&d, lay.s, dat.s);
+            compose(&d, lay.p, dat.p);
             char what[64];
             snprintf(what, sizeof what, "filler %d, paragraph of %d", filler, m);
             check_pages(&d, heading, what);
@@ -232,8 +212,8 @@ static void test_widows_orphans_headings(void **state)
             size_t n = lines_of(&d, 16.0f, L, 200);
             assert_int_equal(n, (size_t)(filler + 1 + m + 3 + 4));
             doc_free(&d);
-            free(lay.s);
-            free(dat.s);
+            nb_buf_free(&lay);
+            nb_buf_free(&dat);
             checked++;
         }
     }
@@ -247,16 +227,17 @@ static void test_orphan_and_widow_moved(void **state)
 {
     (void)state;
     for (int filler = 19; filler <= 21; filler++) {
-        buf lay = {0}, dat = {0};
+        nb_buf lay = {0}, dat = {0};
         layout_head(&lay);
-        put(&lay, "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"}]}");
-        put(&dat, "{\"paras\": [");
+        nb_buf_printf(&lay,
+                      "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"}]}");
+        nb_buf_printf(&dat, "{\"paras\": [");
         for (int i = 0; i < filler; i++)
-            put(&dat, "\"短段落%d。\", ", i);
+            nb_buf_printf(&dat, "\"短段落%d。\", ", i);
         put_para(&dat, 3, 1);
-        put(&dat, "]}");
+        nb_buf_printf(&dat, "]}");
         doc d;
-        compose(&d, lay.s, dat.s);
+        compose(&d, lay.p, dat.p);
         line L[40];
         size_t n = lines_of(&d, 16.0f, L, 40);
         assert_int_equal(n, (size_t)filler + 3);
@@ -269,8 +250,8 @@ static void test_orphan_and_widow_moved(void **state)
         for (size_t i = 1; i < n; i++)
             if (L[i].page == L[i - 1].page) assert_float_equal(L[i].y - L[i - 1].y, pitch, 0.01);
         doc_free(&d);
-        free(lay.s);
-        free(dat.s);
+        nb_buf_free(&lay);
+        nb_buf_free(&dat);
     }
 }
 
@@ -279,19 +260,21 @@ static void test_signature_kept_with_text(void **state)
 {
     (void)state;
     for (int filler = 12; filler <= 22; filler++) {
-        buf lay = {0}, dat = {0};
+        nb_buf lay = {0}, dat = {0};
         layout_head(&lay);
-        put(&lay, "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n"
-                  "{\"type\": \"lines\", \"style\": \"sig\", \"keep_with_previous\": true,"
-                  " \"keep_last_lines\": 2, \"lines\": [{\"value\": \"office\"}, {\"value\": "
-                  "\"date\", \"format\": \"date-zh\"}]}]}");
-        put(&dat, "{\"office\": \"某某镇人民政府\", \"date\": \"2021-01-25\", \"paras\": [");
+        nb_buf_printf(&lay,
+                      "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n"
+                      "{\"type\": \"lines\", \"style\": \"sig\", \"keep_with_previous\": true,"
+                      " \"keep_last_lines\": 2, \"lines\": [{\"value\": \"office\"}, {\"value\": "
+                      "\"date\", \"format\": \"date-zh\"}]}]}");
+        nb_buf_printf(&dat,
+                      "{\"office\": \"某某镇人民政府\", \"date\": \"2021-01-25\", \"paras\": [");
         for (int i = 0; i < filler; i++)
-            put(&dat, "\"短段落%d。\", ", i);
+            nb_buf_printf(&dat, "\"短段落%d。\", ", i);
         put_para(&dat, 3, 1);
-        put(&dat, "]}");
+        nb_buf_printf(&dat, "]}");
         doc d;
-        compose(&d, lay.s, dat.s);
+        compose(&d, lay.p, dat.p);
         line L[60];
         size_t n = lines_of(&d, 16.0f, L, 60);
         assert_int_equal(n, (size_t)filler + 3 + 2);
@@ -303,8 +286,8 @@ static void test_signature_kept_with_text(void **state)
                          filler, k - (n - 4) + 1, L[k].page + 1, L[n - 1].page + 1);
         check_pages(&d, NULL, "signature");
         doc_free(&d);
-        free(lay.s);
-        free(dat.s);
+        nb_buf_free(&lay);
+        nb_buf_free(&dat);
     }
 }
 
@@ -312,23 +295,24 @@ static void test_signature_kept_with_text(void **state)
 
 /* A table of `rows` rows: one header row ("表头甲", "表头乙"), and from row 3 a cell spanning
  * `span` rows labelled "跨行标签". */
-static void put_table(buf *lay, int rows, int span, int header_rows)
+static void put_table(nb_buf *lay, int rows, int span, int header_rows)
 {
-    put(lay,
+    nb_buf_printf(
+        lay,
         "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
         "\"columns\": [1, 1, 1], \"header_rows\": %d, \"min_row_height\": 20, \"rows\": [\n",
         header_rows);
-    put(lay, "[\"表头甲\", {\"text\": \"表头乙\", \"colspan\": 2}]");
+    nb_buf_printf(lay, "[\"表头甲\", {\"text\": \"表头乙\", \"colspan\": 2}]");
     for (int r = 1; r < rows; r++) {
         if (r == 3 && span > 1)
-            put(lay, ",\n[{\"text\": \"跨行标签\", \"rowspan\": %d}, \"行%d\", \"%d\"]", span, r,
-                r);
+            nb_buf_printf(lay, ",\n[{\"text\": \"跨行标签\", \"rowspan\": %d}, \"行%d\", \"%d\"]",
+                          span, r, r);
         else if (r > 3 && r < 3 + span)
-            put(lay, ",\n[\"行%d\", \"%d\"]", r, r);
+            nb_buf_printf(lay, ",\n[\"行%d\", \"%d\"]", r, r);
         else
-            put(lay, ",\n[\"格%d\", \"行%d\", \"%d\"]", r, r, r);
+            nb_buf_printf(lay, ",\n[\"格%d\", \"行%d\", \"%d\"]", r, r, r);
     }
-    put(lay, "]}");
+    nb_buf_printf(lay, "]}");
 }
 
 typedef struct tbox {
@@ -353,17 +337,17 @@ static size_t table_texts(const doc *d, tbox *out, size_t max)
 static void test_table_continues_with_header_and_span(void **state)
 {
     (void)state;
-    buf lay = {0}, dat = {0};
+    nb_buf lay = {0}, dat = {0};
     layout_head(&lay);
-    put(&lay, "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n");
+    nb_buf_printf(&lay, "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n");
     put_table(&lay, 50, 30, 1);
-    put(&lay, "]}");
-    put(&dat, "{\"paras\": [");
+    nb_buf_printf(&lay, "]}");
+    nb_buf_printf(&dat, "{\"paras\": [");
     for (int i = 0; i < 12; i++)
-        put(&dat, "%s\"短段落%d。\"", i ? ", " : "", i);
-    put(&dat, "]}");
+        nb_buf_printf(&dat, "%s\"短段落%d。\"", i ? ", " : "", i);
+    nb_buf_printf(&dat, "]}");
     doc d;
-    compose(&d, lay.s, dat.s);
+    compose(&d, lay.p, dat.p);
     tbox T[400];
     size_t n = table_texts(&d, T, 400);
     /* pages that hold the table */
@@ -406,8 +390,8 @@ static void test_table_continues_with_header_and_span(void **state)
         assert_int_equal(pages, 1);
     }
     doc_free(&d);
-    free(lay.s);
-    free(dat.s);
+    nb_buf_free(&lay);
+    nb_buf_free(&dat);
 }
 
 /* A row taller than a page is cut between its text lines: every character of the tall
@@ -416,18 +400,18 @@ static void test_table_continues_with_header_and_span(void **state)
 static void test_tall_row_split(void **state)
 {
     (void)state;
-    buf lay = {0};
+    nb_buf lay = {0};
     layout_head(&lay);
-    put(&lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
-              "\"columns\": [1, 1, 1], \"header_rows\": 1, \"min_row_height\": 20, "
-              "\"rows\": [[\"表头甲\", {\"text\": \"表头乙\", \"colspan\": 2}],\n"
-              "[\"前行\", \"1\", \"2\"],\n[\"");
+    nb_buf_printf(&lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
+                        "\"columns\": [1, 1, 1], \"header_rows\": 1, \"min_row_height\": 20, "
+                        "\"rows\": [[\"表头甲\", {\"text\": \"表头乙\", \"colspan\": 2}],\n"
+                        "[\"前行\", \"1\", \"2\"],\n[\"");
     int nchars = 0;
     for (int i = 0; i < 1200; i++, nchars++)
-        put(&lay, "%s", i % 10 == 9 ? "长" : "格");
-    put(&lay, "\", \"3\", \"4\"],\n[\"后行\", \"5\", \"6\"]]}]}");
+        nb_buf_printf(&lay, "%s", i % 10 == 9 ? "长" : "格");
+    nb_buf_printf(&lay, "\", \"3\", \"4\"],\n[\"后行\", \"5\", \"6\"]]}]}");
     doc d;
-    compose(&d, lay.s, "{}");
+    compose(&d, lay.p, "{}");
     assert_true(d.out.npages >= 3);
     size_t drawn = 0, heads = 0;
     float bottom = block_bottom(&d);
@@ -461,7 +445,7 @@ static void test_tall_row_split(void **state)
     if (drawn != (size_t)nchars)
         fail_msg("the tall cell's characters drawn %zu times, it has %d", drawn, nchars);
     doc_free(&d);
-    free(lay.s);
+    nb_buf_free(&lay);
 }
 
 /* Header rows taller than half a page are not repeated (they would leave no room): the
@@ -469,19 +453,19 @@ static void test_tall_row_split(void **state)
 static void test_tall_header_not_repeated(void **state)
 {
     (void)state;
-    buf lay = {0};
+    nb_buf lay = {0};
     layout_head(&lay);
-    put(&lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
-              "\"columns\": [1, 1, 1], \"header_rows\": 1, \"min_row_height\": 20, "
-              "\"rows\": [[\"");
+    nb_buf_printf(&lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
+                        "\"columns\": [1, 1, 1], \"header_rows\": 1, \"min_row_height\": 20, "
+                        "\"rows\": [[\"");
     for (int i = 0; i < 400; i++)
-        put(&lay, "头");
-    put(&lay, "\", \"乙\", \"丙\"]");
+        nb_buf_printf(&lay, "头");
+    nb_buf_printf(&lay, "\", \"乙\", \"丙\"]");
     for (int r = 1; r < 80; r++)
-        put(&lay, ",\n[\"格%d\", \"行%d\", \"%d\"]", r, r, r);
-    put(&lay, "]}]}");
+        nb_buf_printf(&lay, ",\n[\"格%d\", \"行%d\", \"%d\"]", r, r, r);
+    nb_buf_printf(&lay, "]}]}");
     doc d;
-    compose(&d, lay.s, "{}");
+    compose(&d, lay.p, "{}");
     assert_true(d.out.npages >= 3);
     size_t heads = 0, rows = 0;
     for (size_t p = 0; p < d.out.npages; p++)
@@ -499,7 +483,7 @@ static void test_tall_header_not_repeated(void **state)
     assert_int_equal(heads, 1);
     assert_int_equal(rows, 79);
     doc_free(&d);
-    free(lay.s);
+    nb_buf_free(&lay);
 }
 
 /* ---- the title ------------------------------------------------------------------------- */
@@ -515,12 +499,12 @@ static void test_title_balanced_at_words(void **state)
         {"宜春市市场监督管理局2021年政府信息公开工作年度报告", "2021年"},
     };
     for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
-        buf lay = {0}, dat = {0};
+        nb_buf lay = {0}, dat = {0};
         layout_head(&lay);
-        put(&lay, "{\"type\": \"value\", \"style\": \"title\", \"value\": \"title\"}]}");
-        put(&dat, "{\"title\": \"%s\"}", t[k].title);
+        nb_buf_printf(&lay, "{\"type\": \"value\", \"style\": \"title\", \"value\": \"title\"}]}");
+        nb_buf_printf(&dat, "{\"title\": \"%s\"}", t[k].title);
         doc d;
-        compose(&d, lay.s, dat.s);
+        compose(&d, lay.p, dat.p);
         const nb_page *pg = &d.out.pages[0];
         /* the first line's glyphs: text offsets tell where it ends */
         const nb_box *b0 = NULL;
@@ -546,8 +530,8 @@ static void test_title_balanced_at_words(void **state)
             fail_msg("\"%s\": first line ends at byte %zu, expected after \"%s\" (%zu)", t[k].title,
                      end, t[k].first_line_ends, want);
         doc_free(&d);
-        free(lay.s);
-        free(dat.s);
+        nb_buf_free(&lay);
+        nb_buf_free(&dat);
     }
 }
 
