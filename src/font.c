@@ -54,9 +54,10 @@ typedef struct font_impl {
     uint32_t *rng_gid, *rng_cid;
     size_t nrng;
     bool charset_read;
-    const nb_fontset *fs; /* for the subset-reuse setting */
-    unsigned nsubsets;    /* times nb_font_subset_source was asked */
-    hb_face_t *subset_src;
+    const nb_fontset *fs;  /* for the subset-reuse setting */
+    unsigned nsubsets;     /* times nb_font_subset_source was asked */
+    hb_face_t *embed_src;  /* the face's embedded tables alone, for hb-subset */
+    hb_face_t *subset_src; /* embed_src prepared by hb_subset_preprocess */
 } font_impl;
 
 typedef struct font_entry {
@@ -388,6 +389,7 @@ static void font_free(nb_font *f)
         free(im->rng_gid);
         free(im->rng_cid);
         if (im->subset_src) hb_face_destroy(im->subset_src);
+        if (im->embed_src) hb_face_destroy(im->embed_src);
         free(im);
     }
     if (f->hb_font) hb_font_destroy(f->hb_font);
@@ -864,16 +866,51 @@ const unsigned char *nb_font_data(const nb_font *f, size_t *len)
     return im->file->data;
 }
 
+/* The tables a PDF embeds: the CFF table alone for CFF outlines (FontFile3), the glyph
+ * outlines and the metrics TrueType needs for glyf (FontFile2); head and maxp for both,
+ * as hb-subset reads the glyph count and units from them. */
+static bool embedded_table(bool cff, hb_tag_t tag)
+{
+    static const hb_tag_t common[] = {HB_TAG('h', 'e', 'a', 'd'), HB_TAG('m', 'a', 'x', 'p')};
+    static const hb_tag_t tt[] = {HB_TAG('g', 'l', 'y', 'f'), HB_TAG('l', 'o', 'c', 'a'),
+                                  HB_TAG('h', 'h', 'e', 'a'), HB_TAG('h', 'm', 't', 'x'),
+                                  HB_TAG('O', 'S', '/', '2'), HB_TAG('p', 'o', 's', 't'),
+                                  HB_TAG('n', 'a', 'm', 'e')};
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        if (tag == common[i]) return true;
+    if (cff) return tag == HB_TAG('C', 'F', 'F', ' ');
+    for (size_t i = 0; i < sizeof tt / sizeof tt[0]; i++)
+        if (tag == tt[i]) return true;
+    return false;
+}
+
+static hb_blob_t *embed_face_table(hb_face_t *face, hb_tag_t tag, void *user)
+{
+    (void)face;
+    nb_font *f = user;
+    if (!embedded_table(f->is_cff, tag)) return NULL; /* HarfBuzz reads NULL as empty */
+    return hb_face_reference_table(f->hb_face, tag);
+}
+
 hb_face_t *nb_font_subset_source(nb_font *f)
 {
     font_impl *im = f->impl;
+    /* The face given to hb-subset serves only the tables the PDF embeds. hb-subset reads
+     * every table it is given, even those it is told to drop: the whole cmap of a CJK face
+     * (tens of thousands of mappings) cost more than the CFF subset itself. */
+    if (!im->embed_src) {
+        hb_face_t *e = hb_face_create_for_tables(embed_face_table, f, NULL);
+        if (e == hb_face_get_empty()) return NULL;
+        hb_face_set_index(e, f->face_index);
+        im->embed_src = e;
+    }
     /* Preparing costs about as much as a few dozen plain subsets (and memory): only for
      * faces that are subset again and again. */
     if (im->nsubsets < UINT_MAX) im->nsubsets++;
     if (!im->subset_src && !(im->fs && im->fs->subset_reuse && im->nsubsets >= 3))
-        return f->hb_face;
+        return im->embed_src;
     if (!im->subset_src) {
-        hb_face_t *p = hb_subset_preprocess(f->hb_face);
+        hb_face_t *p = hb_subset_preprocess(im->embed_src);
         if (p == hb_face_get_empty()) return NULL;
         im->subset_src = p;
     }

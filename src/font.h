@@ -110,7 +110,8 @@ unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid);
  * whole collection (face_index picks the face). */
 const unsigned char *nb_font_data(const nb_font *f, size_t *len);
 
-/* The face to subset from.  By default the face itself (hb_subset_preprocess costs more
+/* The face to subset from: serving only the tables a PDF embeds (CFF, or glyf and its
+ * metrics; head, maxp).  By default that face as it is (hb_subset_preprocess costs more
  * than it saves for one document); when the fontset is set for reuse, from the third call
  * on, the face prepared once with hb_subset_preprocess (owned by the font), for many fast
  * subsets (batch runs).  Both give the same subsets.  NULL only when out of memory. */

@@ -1,5 +1,6 @@
 /* pdf_font.c — subset a face and build its Type0 / CIDFont objects (see pdf_font.h). */
 #include "pdf_font.h"
+#include "pdf_stream.h"
 
 #include "buf.h"
 
@@ -259,11 +260,9 @@ static nb_code hpdf_fail(HPDF_Doc pdf, const nb_pdf_font *pf, nb_status *st, con
                    (unsigned long)HPDF_GetError(pdf));
 }
 
-static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress)
+static HPDF_Dict new_stream(HPDF_Doc pdf)
 {
-    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (d) d->filter = compress ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
-    return d;
+    return HPDF_DictStream_New(pdf->mmgr, pdf->xref);
 }
 
 static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
@@ -466,7 +465,7 @@ static size_t face_identity(const nb_font *f, unsigned char *out)
     return n; /* at most 40 + 1 + 20 */
 }
 
-nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
+nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st)
 {
     const nb_font *f = pf->font;
@@ -531,7 +530,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdf
     hb_set_t *dset = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(dset, drop[i]);
-    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
 
     plan = hb_subset_plan_create_or_fail(source, input);
     if (!plan) {
@@ -660,14 +659,15 @@ subset_done:;
 
     /* 5. Objects. */
     HPDF_MMgr mm = pdf->mmgr;
-    HPDF_Dict file = new_stream(pdf, compress);
+    HPDF_Dict file = new_stream(pdf);
     if (!file) goto hpdf_error;
     if (f->is_cff) {
         if (HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C") != HPDF_OK) goto hpdf_error;
     } else if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen) != HPDF_OK) {
         goto hpdf_error;
     }
-    if (HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)prog, plen) != HPDF_OK) goto hpdf_error;
+    if ((rc = nb_pdf_stream_put(pk, file, prog, plen, NB_PACK_FONT, "a font program", st)) != NB_OK)
+        goto done;
 
     HPDF_Dict desc = new_indirect_dict(pdf);
     if (!desc) goto hpdf_error;
@@ -691,11 +691,10 @@ subset_done:;
         goto hpdf_error;
 
     if (pdfa && hit) {
-        HPDF_Dict cs = new_stream(pdf, compress);
-        if (!cs ||
-            HPDF_Stream_Write(cs->stream, hit->cidset, (HPDF_UINT)hit->cidset_len) != HPDF_OK ||
-            HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK)
-            goto hpdf_error;
+        HPDF_Dict cs = new_stream(pdf);
+        if (!cs || HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK) goto hpdf_error;
+        rc = nb_pdf_stream_put(pk, cs, hit->cidset, hit->cidset_len, NB_PACK_TEXT, "a CIDSet", st);
+        if (rc != NB_OK) goto done;
     } else if (pdfa) {
         /* One bit per CID the subset holds, CID 0 included, most significant bit first. */
         uint32_t maxcid = 0;
@@ -721,10 +720,10 @@ subset_done:;
         for (unsigned g = 0; g < sub_glyphs; g++)
             cidset[cids[g] / 8] |= (unsigned char)(0x80u >> (cids[g] % 8));
         free(cids);
-        HPDF_Dict cs = new_stream(pdf, compress);
-        if (!cs || HPDF_Stream_Write(cs->stream, cidset, (HPDF_UINT)nbytes) != HPDF_OK ||
-            HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK)
-            goto hpdf_error;
+        HPDF_Dict cs = new_stream(pdf);
+        if (!cs || HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK) goto hpdf_error;
+        rc = nb_pdf_stream_put(pk, cs, cidset, nbytes, NB_PACK_TEXT, "a CIDSet", st);
+        if (rc != NB_OK) goto done;
     }
 
     HPDF_Dict sysinfo = HPDF_Dict_New(mm);
@@ -746,10 +745,10 @@ subset_done:;
         goto hpdf_error;
     if (!f->is_cff && HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity") != HPDF_OK) goto hpdf_error;
 
-    HPDF_Dict tu = new_stream(pdf, compress);
-    if (!tu ||
-        HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)cmap.p, (HPDF_UINT)cmap.len) != HPDF_OK)
-        goto hpdf_error;
+    HPDF_Dict tu = new_stream(pdf);
+    if (!tu) goto hpdf_error;
+    rc = nb_pdf_stream_put(pk, tu, cmap.p, cmap.len, NB_PACK_TEXT, "a ToUnicode CMap", st);
+    if (rc != NB_OK) goto done;
 
     HPDF_Array desc_fonts = HPDF_Array_New(mm);
     if (!desc_fonts || HPDF_Array_Add(desc_fonts, cid) != HPDF_OK) goto hpdf_error;

@@ -10,8 +10,8 @@
  *             the glyph id in the subset (name-keyed) or the glyph's CID read back from
  *             the subset's charset with FreeType (CID-keyed: Fandol, Noto CJK).
  * Subsetting: hb-subset for every kind of face, from the face prepared once with
- * hb_subset_preprocess when the fontset is reused (batch runs).  Streams are
- * Flate-compressed by libharu (zlib).
+ * hb_subset_preprocess when the fontset is reused (batch runs).  Streams go through the
+ * document's packer (pdf_stream.h).
  * The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects belong
  * to the libharu document.  The face is only read, except for its subset-source cache
  * (nb_font_subset_source).
@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "font.h"
+#include "pdf_stream.h"
 #include "status.h"
 
 typedef struct nb_pdf_font nb_pdf_font;
@@ -40,10 +41,10 @@ void nb_pdf_font_free(nb_pdf_font *pf);
 nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t len, nb_status *st);
 
 /* Subsets the face to the used glyphs (and .notdef) and adds the font objects to `pdf`.
- * Streams are Flate-compressed when `compress`; a CIDSet is written when `pdfa`.  Feeds
+ * Streams are written through `pk`; a CIDSet is written when `pdfa`.  Feeds
  * what determines the font program (the face's name, index, 'head' checksum and dates,
  * the program's length and the glyph ids) and the ToUnicode bytes to `md5` when non-NULL. */
-nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, bool compress, bool pdfa,
+nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st);
 
 /* After embedding: the code to write for a used glyph and its width in 1/1000 em (as in

@@ -8,6 +8,7 @@
  */
 #include "pdf_write.h"
 #include "buf.h"
+#include "pdf_stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,34 +59,38 @@ static nb_code hfail(const hpdf_ctx *ctx, nb_status *st, const char *what)
 
 /* ---- content-stream text ------------------------------------------------------------ */
 
-/* A number with at most `dec` decimals, trailing zeros dropped, '.' whatever the locale. */
+/* A number with at most `dec` (0..6) decimals, trailing zeros dropped, '.' whatever the
+ * locale.  Written digit by digit: content streams hold hundreds of thousands of numbers,
+ * and printf's general machinery cost more than everything else on a page. */
 static void cb_num(nb_buf *b, double v, int dec)
 {
-    long long scale = 1;
-    for (int i = 0; i < dec; i++)
-        scale *= 10;
+    static const long long pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    if (dec < 0) dec = 0;
+    if (dec > 6) dec = 6;
+    long long scale = pow10[dec];
     if (!isfinite(v)) v = 0;
     if (v > 1e12) v = 1e12;
     if (v < -1e12) v = -1e12;
     long long q = llround(v * (double)scale);
     char tmp[48];
-    int n = 0;
-    if (q < 0) {
-        tmp[n++] = '-';
-        q = -q;
-    }
+    int n = sizeof tmp;
+    bool neg = q < 0;
+    if (neg) q = -q;
     long long ip = q / scale, fp = q % scale;
-    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%lld", ip);
     if (fp) {
-        char frac[24];
-        snprintf(frac, sizeof frac, "%0*lld", dec, fp);
-        size_t fl = strlen(frac);
-        while (fl > 0 && frac[fl - 1] == '0')
-            frac[--fl] = '\0';
-        n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".%s", frac);
+        int d = dec;
+        while (fp % 10 == 0) /* trailing zeros dropped */
+            fp /= 10, d--;
+        for (; d > 0; d--, fp /= 10)
+            tmp[--n] = (char)('0' + fp % 10);
+        tmp[--n] = '.';
     }
-    if (n == 2 && tmp[0] == '-' && tmp[1] == '0') n = 1, tmp[0] = '0';
-    nb_buf_add(b, tmp, (size_t)n);
+    do {
+        tmp[--n] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (neg && q) tmp[--n] = '-';
+    nb_buf_add(b, tmp + n, sizeof tmp - (size_t)n);
 }
 
 static void cb_hex4(nb_buf *b, unsigned code)
@@ -261,8 +266,8 @@ static nb_pdf_font *fonts_find(const doc_fonts *df, const nb_font *f)
     return NULL;
 }
 
-static nb_code write_pages(HPDF_Doc pdf, const nb_layout *l, const doc_fonts *df, HPDF_Page *pages,
-                           HPDF_MD5_CTX *md5, const hpdf_ctx *ctx, nb_status *st)
+static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, const doc_fonts *df,
+                           HPDF_Page *pages, HPDF_MD5_CTX *md5, const hpdf_ctx *ctx, nb_status *st)
 {
     nb_buf c = {0};
     nb_code rc = NB_OK;
@@ -302,10 +307,9 @@ static nb_code write_pages(HPDF_Doc pdf, const nb_layout *l, const doc_fonts *df
             break;
         }
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c.p, (HPDF_UINT)c.len) != HPDF_OK) {
-            rc = hfail(ctx, st, "write a page's content");
-            break;
-        }
+        rc =
+            nb_pdf_stream_put(pk, attr->contents, c.p, c.len, NB_PACK_TEXT, "a page's content", st);
+        if (rc != NB_OK) break;
         char dims[64];
         int dn = snprintf(dims, sizeof dims, "%.3f %.3f\n", (double)pg->width, (double)pg->height);
         HPDF_MD5Update(md5, (const HPDF_BYTE *)dims, (HPDF_UINT32)dn);
@@ -521,6 +525,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     hpdf_ctx ctx = {NB_STATUS_INIT};
     HPDF_Doc pdf = NULL;
     HPDF_Page *pages = NULL;
+    nb_packer *pk = NULL;
     nb_code rc = NB_OK;
     double subset_ms = 0;
 
@@ -533,8 +538,14 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         goto done;
     }
     pdf->pdf_version = HPDF_VER_14;
-    if (HPDF_SetCompressionMode(pdf, opts->compress ? HPDF_COMP_ALL : HPDF_COMP_NONE) != HPDF_OK) {
+    /* Streams are compressed by pdf_stream.c, libharu's own compression stays off. */
+    if (HPDF_SetCompressionMode(pdf, HPDF_COMP_NONE) != HPDF_OK) {
         rc = hfail(&ctx, st, "set the compression mode");
+        goto done;
+    }
+    pk = nb_packer_new(opts->compress);
+    if (!pk) {
+        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
         goto done;
     }
     HPDF_MD5_CTX md5;
@@ -542,7 +553,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
 
     double ts = now_ms();
     for (size_t i = 0; i < df.n; i++) {
-        rc = nb_pdf_font_embed(df.v[i].pf, pdf, opts->compress, opts->pdfa, &md5, st);
+        rc = nb_pdf_font_embed(df.v[i].pf, pdf, pk, opts->pdfa, &md5, st);
         if (rc != NB_OK) goto done;
     }
     subset_ms = now_ms() - ts;
@@ -552,7 +563,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
         goto done;
     }
-    if ((rc = write_pages(pdf, layout, &df, pages, &md5, &ctx, st)) != NB_OK) goto done;
+    if ((rc = write_pages(pdf, pk, layout, &df, pages, &md5, &ctx, st)) != NB_OK) goto done;
     if ((rc = write_outline(pdf, layout, pages, &md5, &ctx, st)) != NB_OK) goto done;
     /* Info and XMP are written from the same cleaned strings, so they always agree. */
     bool oom = false;
@@ -567,8 +578,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         goto done;
     }
     if ((rc = write_info(pdf, &clean, &md5, &ctx, st)) != NB_OK) goto done;
-    if (opts->pdfa &&
-        (rc = nb_pdfa_attach(pdf, &clean, NB_PRODUCER, opts->compress, &md5, st)) != NB_OK)
+    if (opts->pdfa && (rc = nb_pdfa_attach(pdf, &clean, NB_PRODUCER, pk, &md5, st)) != NB_OK)
         goto done;
 
     if (opts->show_outline && layout->noutline > 0 &&
@@ -625,6 +635,7 @@ done:
     free((char *)clean.keywords);
     free((char *)clean.creator);
     if (pdf) HPDF_Free(pdf);
+    nb_packer_free(pk);
     free(pages);
     fonts_free(&df);
     if (timing) {

@@ -304,7 +304,7 @@ static nb_code hpdf_failed(HPDF_Doc pdf, nb_status *st, const char *what)
                    (unsigned long)HPDF_GetError(pdf));
 }
 
-nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *producer, int compress,
+nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *producer, nb_packer *pk,
                        HPDF_MD5_CTX *md5, nb_status *st)
 {
     size_t xlen = 0, ilen = 0;
@@ -333,12 +333,12 @@ nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *produc
 
     HPDF_Dict icc_stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!icc_stream || HPDF_Dict_AddNumber(icc_stream, "N", 3) != HPDF_OK ||
-        HPDF_Dict_AddName(icc_stream, "Alternate", "DeviceRGB") != HPDF_OK ||
-        HPDF_Stream_Write(icc_stream->stream, icc, (HPDF_UINT)ilen) != HPDF_OK) {
+        HPDF_Dict_AddName(icc_stream, "Alternate", "DeviceRGB") != HPDF_OK) {
         rc = hpdf_failed(pdf, st, "the ICC profile stream");
         goto done;
     }
-    icc_stream->filter = compress ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
+    rc = nb_pdf_stream_put(pk, icc_stream, icc, ilen, NB_PACK_TEXT, "the ICC profile", st);
+    if (rc != NB_OK) goto done;
 
     HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
     if (!intent || HPDF_Xref_Add(pdf->xref, intent) != HPDF_OK ||

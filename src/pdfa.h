@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "pdf_stream.h"
 #include "pdf_write.h"
 #include "status.h"
 
@@ -32,9 +33,9 @@ void nb_pdfa_dates(time_t t, char pdf_date[32], char xmp_date[32]);
 char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len);
 
 /* Adds /Metadata (uncompressed XMP) to the catalog and /OutputIntents [GTS_PDFA1 with the
- * ICC profile, Flate-compressed when `compress`].  Feeds the bytes it writes to `md5`
- * when non-NULL (for the trailer ID). */
-nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *producer, int compress,
+ * ICC profile, written through `pk`].  Feeds the bytes it writes to `md5` when non-NULL
+ * (for the trailer ID). */
+nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *producer, nb_packer *pk,
                        HPDF_MD5_CTX *md5, nb_status *st);
 
 #endif
