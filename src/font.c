@@ -54,10 +54,8 @@ typedef struct font_impl {
     uint32_t *rng_gid, *rng_cid;
     size_t nrng;
     bool charset_read;
-    const nb_fontset *fs;  /* for the subset-reuse setting */
-    unsigned nsubsets;     /* times nb_font_subset_source was asked */
-    hb_face_t *embed_src;  /* the face's embedded tables alone, for hb-subset */
-    hb_face_t *subset_src; /* embed_src prepared by hb_subset_preprocess */
+    const nb_fontset *fs; /* for the subset-reuse setting */
+    hb_face_t *embed_src; /* the face's embedded tables alone, for hb-subset */
 } font_impl;
 
 typedef struct font_entry {
@@ -388,7 +386,6 @@ static void font_free(nb_font *f)
         if (im->ft) FT_Done_Face(im->ft);
         free(im->rng_gid);
         free(im->rng_cid);
-        if (im->subset_src) hb_face_destroy(im->subset_src);
         if (im->embed_src) hb_face_destroy(im->embed_src);
         free(im);
     }
@@ -897,24 +894,17 @@ hb_face_t *nb_font_subset_source(nb_font *f)
     font_impl *im = f->impl;
     /* The face given to hb-subset serves only the tables the PDF embeds. hb-subset reads
      * every table it is given, even those it is told to drop: the whole cmap of a CJK face
-     * (tens of thousands of mappings) cost more than the CFF subset itself. */
+     * (tens of thousands of mappings) cost more than the CFF subset itself.
+     * hb_subset_preprocess is not used: it copies the whole face through the subsetter
+     * (about 0.4 s of CPU for one CJK face), and saved about 3 ms a report in batch runs,
+     * so it paid for itself only after some 900 reports per worker (bench/run). */
     if (!im->embed_src) {
         hb_face_t *e = hb_face_create_for_tables(embed_face_table, f, NULL);
         if (e == hb_face_get_empty()) return NULL;
         hb_face_set_index(e, f->face_index);
         im->embed_src = e;
     }
-    /* Preparing costs about as much as a few dozen plain subsets (and memory): only for
-     * faces that are subset again and again. */
-    if (im->nsubsets < UINT_MAX) im->nsubsets++;
-    if (!im->subset_src && !(im->fs && im->fs->subset_reuse && im->nsubsets >= 3))
-        return im->embed_src;
-    if (!im->subset_src) {
-        hb_face_t *p = hb_subset_preprocess(im->embed_src);
-        if (p == hb_face_get_empty()) return NULL;
-        im->subset_src = p;
-    }
-    return im->subset_src;
+    return im->embed_src;
 }
 
 /* ---- fontset ------------------------------------------------------------------------- */

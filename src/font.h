@@ -110,17 +110,14 @@ unsigned nb_font_cid_of_glyph(const nb_font *f, unsigned gid);
  * whole collection (face_index picks the face). */
 const unsigned char *nb_font_data(const nb_font *f, size_t *len);
 
-/* The face to subset from: serving only the tables a PDF embeds (CFF, or glyf and its
- * metrics; head, maxp).  By default that face as it is (hb_subset_preprocess costs more
- * than it saves for one document); when the fontset is set for reuse, from the third call
- * on, the face prepared once with hb_subset_preprocess (owned by the font), for many fast
- * subsets (batch runs).  Both give the same subsets.  NULL only when out of memory. */
+/* The face to subset from (owned by the font, made on first use): it serves only the
+ * tables a PDF embeds (CFF, or glyf and its metrics; head, maxp), so hb-subset neither
+ * reads nor rebuilds the others.  NULL only when out of memory. */
 hb_face_t *nb_font_subset_source(nb_font *f);
 
-/* Batch use: faces are subset from a face prepared with hb_subset_preprocess (see
- * nb_font_subset_source; prepared the third time a face is subset) and keep their recent
- * subsets (pdf_font.c).  nb_fonts_set_default_subset_reuse turns this on for fontsets made
- * afterwards (batch mode). */
+/* Batch use: faces keep their recent subsets (pdf_font.c), reused when a document draws
+ * the same glyphs of a face as an earlier one.  nb_fonts_set_default_subset_reuse turns
+ * this on for fontsets made afterwards (batch mode). */
 /* Whether the face's fontset is set for reuse (caches worth their memory). */
 bool nb_font_reused(const nb_font *f);
 void nb_fonts_set_default_subset_reuse(bool reuse);

@@ -486,8 +486,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
 
     if (pf->embedded) return NB_OK;
 
-    /* 1. Subset with hb-subset (from the face prepared with hb_subset_preprocess when the
-     * fontset is reused, as in batch runs). */
+    /* 1. Subset with hb-subset, or take the subset made for the same glyphs before (batch
+     * runs). */
     qsort(pf->g, pf->nused, sizeof *pf->g, cmp_use);
     if (!rehash(pf, pf->hcap)) {
         rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);

@@ -9,9 +9,9 @@
  *   CFF:      CIDFontType0, FontFile3/CIDFontType0C (the subset's bare CFF table); code =
  *             the glyph id in the subset (name-keyed) or the glyph's CID read back from
  *             the subset's charset with FreeType (CID-keyed: Fandol, Noto CJK).
- * Subsetting: hb-subset for every kind of face, from the face prepared once with
- * hb_subset_preprocess when the fontset is reused (batch runs).  Streams go through the
- * document's packer (pdf_stream.h).
+ * Subsetting: hb-subset for every kind of face (desubroutinized CFF: smaller and faster
+ * for the few hundred glyphs of a report); batch runs reuse whole subsets for glyph sets
+ * seen before.  Streams go through the document's packer (pdf_stream.h).
  * The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects belong
  * to the libharu document.  The face is only read, except for its subset-source cache
  * (nb_font_subset_source).
