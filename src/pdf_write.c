@@ -196,11 +196,56 @@ static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
 
 /* ---- page content ----------------------------------------------------------------------- */
 
+static uint32_t utf8_next(const unsigned char *u, size_t n, size_t *i);
+
+/* The text under a box's glyphs as a PDF text string (UTF-16BE hex with a BOM). */
+static void cb_actual_text(nb_buf *c, const nb_box *b)
+{
+    size_t start = SIZE_MAX, end = 0;
+    for (size_t i = 0; i < b->nglyphs; i++) {
+        const nb_box_glyph *g = &b->glyphs[i];
+        if (g->text_len == 0) continue;
+        if (g->text_off < start) start = g->text_off;
+        if ((size_t)g->text_off + g->text_len > end) end = (size_t)g->text_off + g->text_len;
+    }
+    nb_buf_str(c, "<FEFF");
+    const unsigned char *u = (const unsigned char *)b->text;
+    for (size_t i = start; u && i < end;) {
+        uint32_t cp = utf8_next(u, end, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            cb_hex4(c, 0xD800 + (cp >> 10));
+            cb_hex4(c, 0xDC00 + (cp & 0x3FF));
+        } else {
+            cb_hex4(c, cp);
+        }
+    }
+    nb_buf_str(c, ">");
+}
+
+/* One text box as a TJ run.  Glyphs land exactly at their x: TJ displacements move them,
+ * and space added evenly after glyphs (justification) is one character spacing (Tc) for
+ * the run.  Text extractors read a gap of a tenth of an em or more between two glyphs as
+ * a word space; a run with such a gap (a layout's CJK-Latin gap, a sparse justified line)
+ * is marked with its real text (/ActualText), so "2020年" is still copied as one word. */
 static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, const char *fname,
                           float page_h)
 {
     double size = b->size;
     double x0 = b->glyphs[0].x;
+    bool gaps = false;
+    for (size_t i = 0; i + 1 < b->nglyphs && !gaps; i++) {
+        unsigned code = 0;
+        int width = 1000;
+        if (!nb_pdf_font_glyph(pf, b->glyphs[i].gid, &code, &width)) continue;
+        double gap = (double)b->glyphs[i + 1].x - (double)b->glyphs[i].x - width * size / 1000.0;
+        gaps = gap > 0.08 * size;
+    }
+    if (gaps) {
+        nb_buf_str(c, "/Span <</ActualText ");
+        cb_actual_text(c, b);
+        nb_buf_str(c, ">> BDC\n");
+    }
     nb_buf_str(c, "BT\n/");
     nb_buf_str(c, fname);
     nb_buf_str(c, " ");
@@ -209,22 +254,43 @@ static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, con
     cb_num(c, x0, 3);
     nb_buf_str(c, " ");
     cb_num(c, (double)page_h - b->y, 3);
-    nb_buf_str(c, " Tm\n[");
-    double pen = x0, rise = 0;
-    bool in_str = false;
+    nb_buf_str(c, " Tm\n");
+    double pen = x0, rise = 0, tc = 0;
+    bool in_arr = false, in_str = false;
     for (size_t i = 0; i < b->nglyphs; i++) {
         const nb_box_glyph *g = &b->glyphs[i];
         unsigned code = 0;
         int width = 1000;
         if (!nb_pdf_font_glyph(pf, g->gid, &code, &width)) code = 0;
-        if ((double)g->dy != rise) {
-            if (in_str) nb_buf_str(c, ">");
-            in_str = false;
-            nb_buf_str(c, "] TJ\n");
+        double adv = width * size / 1000.0;
+        /* Space after this glyph, up to the next one: a new Tc when it opens a gap that
+         * the current Tc does not already give, none when the glyphs touch; a TJ
+         * displacement takes up the rest (compressed punctuation in a spread line). */
+        double want = tc;
+        if (i + 1 < b->nglyphs) {
+            double gap = (double)b->glyphs[i + 1].x - (double)g->x - adv;
+            if (gap > 0.005 && fabs(gap - tc) >= 0.0002)
+                want = llround(gap * 1e4) / 1e4;
+            else if (fabs(gap) <= 0.005)
+                want = 0; /* glyphs touch again; a negative gap keeps the spread */
+        }
+        bool new_rise = (double)g->dy != rise, new_tc = want != tc;
+        if ((new_rise || new_tc) && in_arr) {
+            nb_buf_str(c, in_str ? ">] TJ\n" : "] TJ\n");
+            in_arr = in_str = false;
+        }
+        if (new_rise) {
             rise = g->dy;
             cb_num(c, rise, 3);
-            nb_buf_str(c, " Ts\n[");
+            nb_buf_str(c, " Ts\n");
         }
+        if (new_tc) {
+            tc = want;
+            cb_num(c, tc, 4);
+            nb_buf_str(c, " Tc\n");
+        }
+        if (!in_arr) nb_buf_str(c, "[");
+        in_arr = true;
         /* TJ adjustment so the glyph lands at g->x. */
         double shift = (double)g->x - pen;
         double adj = llround(-shift * 1000.0 / size * 100.0) / 100.0;
@@ -237,12 +303,12 @@ static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, con
         if (!in_str) nb_buf_str(c, "<");
         in_str = true;
         cb_hex4(c, code);
-        pen += width * size / 1000.0;
+        pen += adv + tc;
     }
-    if (in_str) nb_buf_str(c, ">");
-    nb_buf_str(c, "] TJ\n");
+    if (in_arr) nb_buf_str(c, in_str ? ">] TJ\n" : "] TJ\n");
     if (rise != 0) nb_buf_str(c, "0 Ts\n");
-    nb_buf_str(c, "ET\n");
+    if (tc != 0) nb_buf_str(c, "0 Tc\n");
+    nb_buf_str(c, gaps ? "ET\nEMC\n" : "ET\n");
 }
 
 static void emit_rule(nb_buf *c, const nb_box *b, float page_h)

@@ -364,12 +364,25 @@ static void test_cid_codes(void **state)
          * 1/1000 em for 1000-unit fonts); one is when a glyph is moved. */
         if (faces[fi]->units_per_em == 1000) assert_null(find_bytes(b.data, b.len, "> -"));
         nb_pdf_bytes_free(&b);
-        bx->glyphs[3].x += 5;
-        for (size_t i = 4; i < bx->nglyphs; i++)
+        /* A gap opened after the third glyph is character spacing for that glyph only,
+         * and the run is marked with its text, so extractors see no word space. */
+        for (size_t i = 3; i < bx->nglyphs; i++)
             bx->glyphs[i].x += 5;
         write_pdf(&l, &o, &b);
-        /* -(5 pt * 1000 / 16 pt) = -312.5 */
-        assert_non_null(find_bytes(b.data, b.len, "-312.5"));
+        assert_non_null(find_bytes(b.data, b.len, "\n5 Tc\n["));
+        assert_non_null(find_bytes(b.data, b.len, "\n0 Tc\n["));
+        assert_null(find_bytes(b.data, b.len, "312.5"));
+        assert_non_null(find_bytes(b.data, b.len, "/Span <</ActualText <FEFF"));
+        assert_int_equal(codes_after((const char *)b.data, b.len, "/F1 16 Tf", codes, 64),
+                         bx->nglyphs);
+        nb_pdf_bytes_free(&b);
+        /* A glyph moved back (overlap) is a TJ displacement: +(5 pt * 1000 / 16 pt). */
+        for (size_t i = 3; i < bx->nglyphs; i++)
+            bx->glyphs[i].x -= 10;
+        write_pdf(&l, &o, &b);
+        assert_non_null(find_bytes(b.data, b.len, "312.5"));
+        assert_null(find_bytes(b.data, b.len, " Tc\n"));
+        assert_null(find_bytes(b.data, b.len, "ActualText"));
         nb_pdf_bytes_free(&b);
         nb_layout_free(&l);
     }
