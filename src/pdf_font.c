@@ -543,20 +543,20 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
         rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset failed to subset the face", fname);
         goto done;
     }
-    blob = hb_face_reference_blob(sub);
-    unsigned blen = 0;
-    const char *bdata = hb_blob_get_data(blob, &blen);
-    if (!bdata || blen == 0) {
-        rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset produced an empty font", fname);
-        goto done;
-    }
-    prog = bdata;
-    plen = blen;
+    /* A CFF font embeds the bare CFF table: take it alone rather than have HarfBuzz
+     * assemble (copy, pad, checksum) a whole OpenType file around it. */
     if (f->is_cff) {
         cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
         prog = hb_blob_get_data(cff, &plen);
         if (!prog || plen == 0) {
             rc = nb_fail(st, NB_ERR_FONT, "%s: the subset has no CFF table", fname);
+            goto done;
+        }
+    } else {
+        blob = hb_face_reference_blob(sub);
+        prog = hb_blob_get_data(blob, &plen);
+        if (!prog || plen == 0) {
+            rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset produced an empty font", fname);
             goto done;
         }
     }
