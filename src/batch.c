@@ -490,7 +490,7 @@ int nb_batch_run(const char *src, const char *outdir, int jobs, const nb_render_
     /* Each document allocates and frees the same large buffers (font programs, the PDF):
      * keep freed memory in the process instead of handing it back to the kernel and
      * faulting it in again for the next document. */
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc refuses more */
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     int rc = run(&j, jobs);
     for (size_t i = 0; i < j.in.n; i++)

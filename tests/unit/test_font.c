@@ -555,7 +555,7 @@ static unsigned char *hb_cff_subset(nb_font *f, const uint32_t *gids, size_t n, 
     assert_non_null(in);
     for (size_t i = 0; i < n; i++)
         hb_set_add(hb_subset_input_glyph_set(in), gids[i]);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(nb_font_subset_source(f), in);
     assert_non_null(plan);
     const hb_map_t *old2new = hb_subset_plan_old_to_new_glyph_mapping(plan);
