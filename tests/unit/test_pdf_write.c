@@ -15,6 +15,8 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <harfbuzz/hb.h>
+#include <hpdf_objects.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 
 #include "box.h"
 #include "font.h"
+#include "pdf_stream.h"
 #include "pdf_write.h"
 #include "pdfa.h"
 
@@ -645,6 +648,84 @@ static void test_errors(void **state)
     nb_layout_free(&l);
 }
 
+/* One stream written through a packer into a libharu document and read back from the
+ * saved bytes: its dictionary says /Filter /FlateDecode exactly when it was compressed
+ * (an empty stream is not), and the bytes inflate to the data. */
+static void stream_round_trip(bool compress, nb_pack how, const unsigned char *data, size_t n,
+                              size_t *stored)
+{
+    nb_status st = NB_STATUS_INIT;
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    assert_non_null(pdf);
+    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    assert_non_null(d);
+    assert_int_equal(HPDF_Dict_Add(pdf->catalog, "NBTest", d), HPDF_OK);
+    nb_packer *pk = nb_packer_new(compress);
+    assert_non_null(pk);
+    assert_int_equal(nb_pdf_stream_put(pk, d, data, n, how, "test data", &st), NB_OK);
+    assert_int_equal(HPDF_SaveToStream(pdf), HPDF_OK);
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+    char *out = malloc(size + 1);
+    assert_int_equal(HPDF_ResetStream(pdf), HPDF_OK);
+    HPDF_UINT32 got = size;
+    HPDF_ReadFromStream(pdf, (HPDF_BYTE *)out, &got);
+    assert_int_equal(got, size);
+    out[size] = 0;
+    /* our stream is the one whose dictionary has no /Type */
+    const char *sp = NULL;
+    for (const char *q = out; (q = find_bytes(q, size - (size_t)(q - out), "stream\r\n")); q++) {
+        const char *dict = q;
+        while (dict > out && !(dict[0] == '<' && dict[1] == '<'))
+            dict--;
+        if (!find_bytes(dict, (size_t)(q - dict), "/Type")) {
+            sp = q + 8;
+            bool filter = find_bytes(dict, (size_t)(q - dict), "/Filter /FlateDecode") != NULL;
+            assert_true(filter == (compress && n > 0)); /* nothing to compress in nothing */
+            break;
+        }
+    }
+    assert_non_null(sp);
+    const char *end = find_bytes(sp, size - (size_t)(sp - out), "\nendstream");
+    assert_non_null(end);
+    *stored = (size_t)(end - sp);
+    if (compress && n > 0) {
+        unsigned char *back = malloc(n + 1);
+        size_t back_n = 0;
+        struct libdeflate_decompressor *z = libdeflate_alloc_decompressor();
+        assert_int_equal(libdeflate_zlib_decompress(z, sp, *stored, back, n + 1, &back_n),
+                         LIBDEFLATE_SUCCESS);
+        assert_int_equal(back_n, n);
+        assert_memory_equal(back, data, n);
+        libdeflate_free_decompressor(z);
+        free(back);
+    } else {
+        assert_int_equal(*stored, n);
+        assert_memory_equal(sp, data, n);
+    }
+    free(out);
+    nb_packer_free(pk);
+    HPDF_Free(pdf);
+}
+
+static void test_stream_packing(void **state)
+{
+    (void)state;
+    size_t n = 64 * 1024, text_z, font_z, raw;
+    unsigned char *text = malloc(n), *noise = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        text[i] = (unsigned char)"0 g 0 G 0 J\nBT\n/F1 16 Tf\n[<0427041106e1>] TJ\nET\n"[i % 48];
+        noise[i] = (unsigned char)((i * 2654435761u) >> 13);
+    }
+    stream_round_trip(true, NB_PACK_TEXT, text, n, &text_z);
+    assert_true(text_z < n / 20); /* repetitive text compresses */
+    stream_round_trip(true, NB_PACK_FONT, noise, n, &font_z);
+    stream_round_trip(false, NB_PACK_TEXT, text, n, &raw);
+    assert_int_equal(raw, n);
+    stream_round_trip(true, NB_PACK_TEXT, text, 0, &raw); /* empty */
+    free(text);
+    free(noise);
+}
+
 /* Runs the PDF/A-1b checker of tests/e2e/archive_pdfa.sh on `path`; returns its output. */
 static char *pdfa_check(int *status, const char *path, const char *mode)
 {
@@ -801,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_errors),
         cmocka_unit_test(test_dates),          cmocka_unit_test(test_metadata_consistency),
         cmocka_unit_test(test_pdfa_switch),    cmocka_unit_test(test_output_path_check),
+        cmocka_unit_test(test_stream_packing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
