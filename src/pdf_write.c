@@ -198,19 +198,26 @@ static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
 
 static uint32_t utf8_next(const unsigned char *u, size_t n, size_t *i);
 
-/* The text under a box's glyphs as a PDF text string (UTF-16BE hex with a BOM). */
-static void cb_actual_text(nb_buf *c, const nb_box *b)
+/* The bytes of b->text under a box's glyphs: [*start, *end); false when there are none. */
+static bool box_text_span(const nb_box *b, size_t *start, size_t *end)
 {
-    size_t start = SIZE_MAX, end = 0;
+    *start = SIZE_MAX;
+    *end = 0;
     for (size_t i = 0; i < b->nglyphs; i++) {
         const nb_box_glyph *g = &b->glyphs[i];
         if (g->text_len == 0) continue;
-        if (g->text_off < start) start = g->text_off;
-        if ((size_t)g->text_off + g->text_len > end) end = (size_t)g->text_off + g->text_len;
+        if (g->text_off < *start) *start = g->text_off;
+        if ((size_t)g->text_off + g->text_len > *end) *end = (size_t)g->text_off + g->text_len;
     }
+    return b->text && *start < *end;
+}
+
+/* Text bytes [start, end) of a box as a PDF text string (UTF-16BE hex with a BOM). */
+static void cb_actual_text(nb_buf *c, const nb_box *b, size_t start, size_t end)
+{
     nb_buf_str(c, "<FEFF");
     const unsigned char *u = (const unsigned char *)b->text;
-    for (size_t i = start; u && i < end;) {
+    for (size_t i = start; i < end;) {
         uint32_t cp = utf8_next(u, end, &i);
         if (cp >= 0x10000) {
             cp -= 0x10000;
@@ -241,9 +248,11 @@ static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, con
         double gap = (double)b->glyphs[i + 1].x - (double)b->glyphs[i].x - width * size / 1000.0;
         gaps = gap > 0.08 * size;
     }
+    size_t t0, t1;
+    gaps = gaps && box_text_span(b, &t0, &t1);
     if (gaps) {
         nb_buf_str(c, "/Span <</ActualText ");
-        cb_actual_text(c, b);
+        cb_actual_text(c, b, t0, t1);
         nb_buf_str(c, ">> BDC\n");
     }
     nb_buf_str(c, "BT\n/");
