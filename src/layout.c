@@ -63,6 +63,14 @@ bool nb_parse_size(const char *s, float *pt)
     return true;
 }
 
+/* Arena memory for the layout being read; on failure the status says so (NB_ERR_NOMEM). */
+static void *rd_alloc(rd *r, size_t size)
+{
+    void *p = nb_arena_alloc(r->arena, size);
+    if (!p) nb_fail(r->st, NB_ERR_NOMEM, "out of memory reading the layout");
+    return p;
+}
+
 static void join(char *buf, size_t n, const char *base, const char *key)
 {
     /* Paths longer than the buffer are cut; they only go into messages. */
@@ -299,7 +307,7 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
     if (!cJSON_IsArray(cols) || ncols < 1 || ncols > 200)
         return FAIL(r, path, "expected an array of 1 to 200 column widths"), false;
     t->ncols = (size_t)ncols;
-    t->col_widths = nb_arena_alloc(r->arena, t->ncols * sizeof(float));
+    if (!(t->col_widths = rd_alloc(r, t->ncols * sizeof(float)))) return false;
     double sum = 0;
     int i = 0;
     for (const cJSON *c = cols->child; c; c = c->next, i++) {
@@ -339,7 +347,7 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
     if (!cJSON_IsArray(rows) || nrows < 1 || nrows > 100000)
         return FAIL(r, path, "expected an array of rows"), false;
     t->nrows = (size_t)nrows;
-    t->rows = nb_arena_alloc(r->arena, t->nrows * sizeof *t->rows);
+    if (!(t->rows = rd_alloc(r, t->nrows * sizeof *t->rows))) return false;
     if (t->header_rows > t->nrows) return FAIL(r, base, "header_rows exceeds the rows"), false;
     /* occupied[c] = rows still covered by a rowspan in column c */
     int *occupied = calloc(t->ncols, sizeof(int));
@@ -361,7 +369,10 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
             n += vs ? (size_t)cJSON_GetArraySize(vcols) : 1;
         }
         nb_row_spec *rs = &t->rows[ri];
-        rs->cells = nb_arena_alloc(r->arena, (n ? n : 1) * sizeof *rs->cells);
+        if (!(rs->cells = rd_alloc(r, (n ? n : 1) * sizeof *rs->cells))) {
+            ok = false;
+            break;
+        }
         int ci = 0;
         for (const cJSON *c = row->child; c && ok; c = c->next, ci++) {
             char cpath[600];
@@ -440,7 +451,7 @@ static bool read_lines(rd *r, const cJSON *o, const char *base, nb_block_spec *b
     if (!cJSON_IsArray(lines) || n < 1 || n > 100)
         return FAIL(r, path, "expected an array of lines"), false;
     b->nlines = (size_t)n;
-    b->lines = nb_arena_alloc(r->arena, b->nlines * sizeof *b->lines);
+    if (!(b->lines = rd_alloc(r, b->nlines * sizeof *b->lines))) return false;
     int i = 0;
     for (const cJSON *l = lines->child; l; l = l->next, i++) {
         char lp[540];
@@ -486,7 +497,7 @@ static bool read_block(rd *r, const cJSON *o, const char *base, nb_block_spec *b
     float outline = 0, keep_last = 2;
     if (strcmp(type, "table") == 0) {
         b->kind = NB_BLOCK_TABLE;
-        b->table = nb_arena_alloc(r->arena, sizeof *b->table);
+        if (!(b->table = rd_alloc(r, sizeof *b->table))) return false;
         float measure = spec->page_w - spec->margin_left - spec->margin_right;
         if (!read_table(r, o, base, b->table, measure)) return false;
         b->style = b->table->style;
@@ -562,7 +573,8 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         spec->fontmap = fm;
     else {
         size_t n = strlen(base_dir) + strlen(fm) + 2;
-        char *p = nb_arena_alloc(r->arena, n);
+        char *p = rd_alloc(r, n);
+        if (!p) return NB_ERR_NOMEM;
         snprintf(p, n, "%s/%s", base_dir, fm);
         spec->fontmap = p;
     }
@@ -625,7 +637,7 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     const cJSON *styles = cJSON_GetObjectItemCaseSensitive(root, "styles");
     if (!cJSON_IsObject(styles) || !styles->child) return FAIL(r, "styles", "missing or empty");
     spec->nstyles = (size_t)cJSON_GetArraySize(styles);
-    spec->styles = nb_arena_alloc(r->arena, spec->nstyles * sizeof *spec->styles);
+    if (!(spec->styles = rd_alloc(r, spec->nstyles * sizeof *spec->styles))) return NB_ERR_NOMEM;
     size_t si = 0;
     for (const cJSON *s = styles->child; s; s = s->next, si++) {
         char path[512];
@@ -645,7 +657,7 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     int n = cJSON_GetArraySize(content);
     if (!cJSON_IsArray(content) || n < 1) return FAIL(r, "content", "expected a non-empty array");
     spec->nblocks = (size_t)n;
-    spec->blocks = nb_arena_alloc(r->arena, spec->nblocks * sizeof *spec->blocks);
+    if (!(spec->blocks = rd_alloc(r, spec->nblocks * sizeof *spec->blocks))) return NB_ERR_NOMEM;
     int i = 0;
     for (const cJSON *b = content->child; b; b = b->next, i++) {
         char path[64];
