@@ -1,4 +1,5 @@
 #include "jsonin.h"
+#include "utf8.h"
 
 #include <cjson/cJSON.h>
 #include <hb.h>
@@ -12,55 +13,6 @@
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-size_t nb_utf8_decode(const char *str, size_t len, unsigned *cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    if (len == 0) return 0;
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    unsigned min;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, c &= 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len < n) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-    *cp = c;
-    return n;
-}
-
-bool nb_utf8_valid(const char *s, size_t len, size_t *bad_offset)
-{
-    size_t i = 0;
-    while (i < len) {
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        unsigned cp;
-        size_t n = nb_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) {
-            if (bad_offset) *bad_offset = i;
-            return false;
-        }
-        i += n;
-    }
-    return true;
-}
 
 static void line_col(const char *text, size_t off, size_t *line, size_t *col)
 {
@@ -161,7 +113,7 @@ static size_t long_mark_run(const char *s, size_t len)
             i++;
             continue;
         }
-        unsigned cp;
+        uint32_t cp;
         size_t n = nb_utf8_decode(s + i, len - i, &cp);
         if (n == 0) return SIZE_MAX; /* cannot happen: the text was checked already */
         i += n;

@@ -43,9 +43,4 @@ void nb_json_free(nb_json_doc *doc);
 /* Looks up a dotted path ("a.b[3].c"); NULL when any step is missing. */
 const cJSON *nb_json_at(const cJSON *root, const char *path);
 
-/* Whether `utf8` is valid UTF-8; on failure *bad_offset is the first bad byte. */
-bool nb_utf8_valid(const char *s, size_t len, size_t *bad_offset);
-/* Decodes one code point at s (len bytes left); returns bytes used (0 when invalid). */
-size_t nb_utf8_decode(const char *s, size_t len, unsigned *cp);
-
 #endif

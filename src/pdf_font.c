@@ -3,6 +3,7 @@
 #include "pdf_stream.h"
 
 #include "buf.h"
+#include "utf8.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -161,41 +162,6 @@ const char *nb_pdf_font_basefont(const nb_pdf_font *pf)
 
 /* ---- helpers for embedding ------------------------------------------------------------- */
 
-/* Decodes one UTF-8 sequence; invalid input gives U+FFFD and consumes one byte. */
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
-{
-    unsigned char c = s[*i];
-    uint32_t cp;
-    size_t need;
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    } else if ((c & 0xE0) == 0xC0) {
-        cp = c & 0x1F, need = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-        cp = c & 0x0F, need = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-        cp = c & 0x07, need = 3;
-    } else {
-        (*i)++;
-        return 0xFFFD;
-    }
-    if (*i + need >= n) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((s[*i + k] & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (s[*i + k] & 0x3F);
-    }
-    *i += need + 1;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
-    return cp;
-}
-
 /* Four upper-case hex digits (no printf: ToUnicode maps have an entry per glyph). */
 static void bb_hex4(nb_buf *b, unsigned v)
 {
@@ -209,7 +175,7 @@ static void bb_utf16_hex(nb_buf *b, const char *text, size_t len)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        uint32_t cp = utf8_next(s, len, &i);
+        uint32_t cp = nb_utf8_next(s, len, &i);
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000;
             bb_hex4(b, 0xD800 + (v >> 10));

@@ -9,6 +9,7 @@
 #include "pdf_write.h"
 #include "buf.h"
 #include "pdf_stream.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,8 +197,6 @@ static nb_code collect_glyphs(const nb_layout *l, doc_fonts *df, nb_status *st)
 
 /* ---- page content ----------------------------------------------------------------------- */
 
-static uint32_t utf8_next(const unsigned char *u, size_t n, size_t *i);
-
 /* The bytes of b->text under a box's glyphs: [*start, *end); false when there are none. */
 static bool box_text_span(const nb_box *b, size_t *start, size_t *end)
 {
@@ -218,7 +217,7 @@ static void cb_actual_text(nb_buf *c, const nb_box *b, size_t start, size_t end)
     nb_buf_str(c, "<FEFF");
     const unsigned char *u = (const unsigned char *)b->text;
     for (size_t i = start; i < end;) {
-        uint32_t cp = utf8_next(u, end, &i);
+        uint32_t cp = nb_utf8_next(u, end, &i);
         if (cp >= 0x10000) {
             cp -= 0x10000;
             cb_hex4(c, 0xD800 + (cp >> 10));
@@ -397,46 +396,6 @@ out:
 
 /* ---- strings ------------------------------------------------------------------------------ */
 
-/* The code point at u[*i] (n bytes in all), advancing *i; U+FFFD for a byte that does not
- * start a valid, shortest-form UTF-8 sequence (then *i moves by one byte). */
-static uint32_t utf8_next(const unsigned char *u, size_t n, size_t *i)
-{
-    unsigned c = u[*i];
-    size_t need;
-    uint32_t cp, min;
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    }
-    if ((c & 0xE0) == 0xC0)
-        need = 1, cp = c & 0x1Fu, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-        need = 2, cp = c & 0x0Fu, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-        need = 3, cp = c & 0x07u, min = 0x10000;
-    else {
-        (*i)++;
-        return 0xFFFD;
-    }
-    if (n - *i <= need) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    for (size_t j = 1; j <= need; j++) {
-        if ((u[*i + j] & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (u[*i + j] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    *i += need + 1;
-    return cp;
-}
-
 /* A metadata string both the Info dictionary and the XMP can carry unchanged (malloc'd,
  * NULL for NULL): valid UTF-8 (bad bytes become U+FFFD); control characters, DEL and
  * U+FFFE/U+FFFF become spaces (XML 1.0 cannot carry most of them, and an XML parser turns
@@ -455,7 +414,7 @@ static char *clean_text(const char *s, bool *oom)
     const unsigned char *u = (const unsigned char *)s;
     size_t units = 0; /* UTF-16 code units: libharu refuses strings over 64 KB */
     while (i < n) {
-        uint32_t cp = utf8_next(u, n, &i);
+        uint32_t cp = nb_utf8_next(u, n, &i);
         if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) cp = ' ';
         units += cp >= 0x10000 ? 2 : 1;
         if (units > NB_PDF_META_MAX_UNITS) break; /* a 40,000-character body: cut, not fail */
@@ -490,7 +449,7 @@ static unsigned char *utf16be_bom(const char *s, size_t *out_len)
     o[k++] = 0xFF;
     const unsigned char *u = (const unsigned char *)s;
     while (i < n) {
-        uint32_t cp = utf8_next(u, n, &i);
+        uint32_t cp = nb_utf8_next(u, n, &i);
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
             o[k++] = (unsigned char)(hi >> 8), o[k++] = (unsigned char)hi;

@@ -13,48 +13,13 @@
  * and not for chains built by hand (nobody would free the cache).
  */
 #include "shape.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <harfbuzz/hb.h>
-
-/* Decodes one UTF-8 sequence at s[i]; returns its length, 0 when malformed. */
-static size_t utf8_next(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
-{
-    unsigned char c = s[i];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len - i < n) return 0;
-    for (size_t k = 1; k < n; k++) {
-        unsigned char t = s[i + k];
-        if ((t & 0xC0) != 0x80) return 0;
-        v = v << 6 | (t & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return n;
-}
 
 /* Characters that belong to the preceding base character's face. */
 static bool joins_base(uint32_t cp)
@@ -178,7 +143,7 @@ static nb_code shape_run(shaper *sh, size_t start, size_t end, size_t face, nb_s
         g->x_offset = (float)pos[i].x_offset * em;
         g->y_offset = (float)pos[i].y_offset * em;
         g->cp = 0;
-        utf8_next(u, sh->len, cl, &g->cp);
+        nb_utf8_decode((const char *)u + cl, sh->len - cl, &g->cp);
         if (i > 0 && info[i - 1].cluster == cl) {
             g->cluster_len = 0;
             continue;
@@ -373,7 +338,7 @@ static nb_code shape_uncached(const nb_font_chain *chain, const char *utf8, size
     bool have_run = false;
     for (size_t i = 0; i < len && rc == NB_OK;) {
         uint32_t cp;
-        size_t n = utf8_next(u, len, i, &cp);
+        size_t n = nb_utf8_decode((const char *)u + i, len - i, &cp);
         if (n == 0) {
             rc = nb_fail(st, NB_ERR_DATA, "invalid UTF-8 at byte offset %zu", i);
             break;

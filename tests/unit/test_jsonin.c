@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "jsonin.h"
+#include "utf8.h"
 
 /* Parses `text` (len bytes); returns the code and leaves the message in st. */
 static nb_code parse(const char *text, size_t len, nb_status *st, nb_json_doc *doc)
@@ -311,7 +312,7 @@ static void test_utf8_decode(void **state)
     unsigned char s[5] = {0};
     for (unsigned long c = 0; c <= 0x10FFFF; c++) {
         size_t n = ref_encode(c, s);
-        unsigned cp = 0;
+        uint32_t cp = 0;
         size_t got = nb_utf8_decode((const char *)s, n, &cp);
         bool surrogate = c >= 0xD800 && c <= 0xDFFF;
         if (surrogate ? got != 0 : (got != n || cp != c))
@@ -328,7 +329,7 @@ static void test_utf8_decode(void **state)
             for (size_t k = 0; k < np; k++)
                 for (size_t l = 0; l < np; l++) {
                     unsigned char b[4] = {probe[i], probe[j], probe[k], probe[l]}, r[4];
-                    unsigned cp = 0;
+                    uint32_t cp = 0;
                     size_t got = nb_utf8_decode((const char *)b, 4, &cp);
                     if (got == 0) continue;
                     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
@@ -336,7 +337,7 @@ static void test_utf8_decode(void **state)
                         fail_msg("%02X %02X %02X %02X accepted as U+%04X", b[0], b[1], b[2], b[3],
                                  cp);
                 }
-    unsigned cp;
+    uint32_t cp;
     assert_int_equal(nb_utf8_decode("\xE4\xB8", 2, &cp), 0); /* cut short */
     assert_int_equal(nb_utf8_decode("", 0, &cp), 0);
     size_t bad = 99;
