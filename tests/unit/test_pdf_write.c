@@ -503,7 +503,7 @@ static void test_deterministic(void **state)
     nb_pdf_opts o = {.pdfa = true, .compress = true, .show_outline = true};
     nb_pdf_bytes a, b;
     write_pdf(&l, &o, &a);
-    write_pdf(&l, &o, &b); /* the second run reuses the fonts' cached subsets */
+    write_pdf(&l, &o, &b); /* the same open faces, subset again */
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.data, b.data, a.len);
     nb_pdf_bytes_free(&b);
