@@ -7,6 +7,18 @@
 
 #include "render.h"
 
-int nb_batch_run(const char *dir_or_list, const char *outdir, int jobs, const nb_render_opts *o);
+/* Whether the faces are preprocessed for fast subsetting (font.h: ~0.5 s and ~140 MB per
+ * face, once, on a thread beside the rendering, before the workers start; the outputs are
+ * the same bytes either way).  AUTO preprocesses a qualifying face when what subsetting it
+ * cost on the second file, times the files left, is at least twice the estimate;
+ * ALWAYS every qualifying face the first files used; NEVER none. */
+typedef enum nb_preprocess {
+    NB_PREPROCESS_AUTO,
+    NB_PREPROCESS_ALWAYS,
+    NB_PREPROCESS_NEVER
+} nb_preprocess;
+
+int nb_batch_run(const char *dir_or_list, const char *outdir, int jobs, nb_preprocess prep,
+                 const nb_render_opts *o);
 
 #endif

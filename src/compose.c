@@ -6,15 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "flow.h"
 #include "jsonin.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 float nb_baseline_in_line(float pitch, float size)
 {
@@ -224,13 +218,13 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
     if (nb_fontset_chain(s->fs, style->font_role, &chain, st)) return st->code;
     size_t len = strlen(text);
     s->where = where;
-    double t0 = now_ms();
+    double t0 = nb_now_ms();
     nb_shaped sh = {0};
     if (nb_shape(chain, text, len, &s->shape_opts, &sh, st)) {
         nb_status_prefix(st, "%s", where);
         return st->code;
     }
-    double t1 = now_ms();
+    double t1 = nb_now_ms();
     s->shape_ms += t1 - t0;
     float size = style->size;
     /* One item per cluster. */
@@ -297,7 +291,7 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
             }
         }
     }
-    s->linebreak_ms += now_ms() - t1;
+    s->linebreak_ms += nb_now_ms() - t1;
     char *tcopy = nb_arena_strndup(&s->out->arena, text, len);
     out->lines = nb_arena_alloc(&s->out->arena, (lb.nlines ? lb.nlines : 1) * sizeof *out->lines);
     if (!tcopy || !out->lines) {
@@ -627,12 +621,12 @@ nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs
     }
     for (size_t i = 0; i < spec->nblocks; i++)
         if (compose_block(&c, &spec->blocks[i], st)) goto fail;
-    double t0 = now_ms();
+    double t0 = nb_now_ms();
     if (nb_paginate(spec, &c.set, &c.flow, out, st)) goto fail;
     if (timing) {
         timing->shape_ms = c.set.shape_ms;
         timing->linebreak_ms = c.set.linebreak_ms;
-        timing->paginate_ms = now_ms() - t0;
+        timing->paginate_ms = nb_now_ms() - t0;
     }
     return NB_OK;
 fail:

@@ -13,6 +13,9 @@
  * face's own name table before it is accepted.
  */
 #include "font.h"
+
+#include "cff.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include <ctype.h>
@@ -56,6 +59,8 @@ typedef struct font_impl {
     bool charset_read;
     const nb_fontset *fs; /* for the subset-reuse setting */
     hb_face_t *embed_src; /* the face's embedded tables alone, for hb-subset */
+    hb_face_t *pre_src;   /* embed_src through hb_subset_preprocess (batch), or NULL */
+    signed char no_subrs; /* CFF without subroutines: 1 yes, 0 no, -1 not read yet */
 } font_impl;
 
 typedef struct font_entry {
@@ -115,13 +120,6 @@ struct nb_fontset {
 /* Time spent opening faces and initialising fontconfig, all fontsets of the process. */
 static double g_load_ms;
 static unsigned g_faces_opened;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
@@ -386,6 +384,7 @@ static void font_free(nb_font *f)
         if (im->ft) FT_Done_Face(im->ft);
         free(im->rng_gid);
         free(im->rng_cid);
+        if (im->pre_src) hb_face_destroy(im->pre_src);
         if (im->embed_src) hb_face_destroy(im->embed_src);
         free(im);
     }
@@ -472,78 +471,6 @@ static bool has_unicode_cmap(hb_face_t *face)
     return ok;
 }
 
-/* Reads a CFF table's Top DICT: whether it has ROS (CID-keyed), and the charset and
- * CharStrings offsets.  False when the table cannot be read this way. */
-static bool cff_top(const unsigned char *p, size_t len, bool *ros, size_t *charset)
-{
-    *ros = false;
-    *charset = 0;
-    if (len < 4) return false;
-    size_t at = p[2];
-    /* skip the Name INDEX, then the first object of the Top DICT INDEX */
-    for (int idx = 0; idx < 2; idx++) {
-        if (at + 3 > len) return false;
-        unsigned count = be16(p + at);
-        if (count == 0) return false;
-        unsigned os = p[at + 2];
-        if (os < 1 || os > 4 || at + 3 + (size_t)(count + 1) * os > len) return false;
-        size_t offs = at + 3, data = offs + (size_t)(count + 1) * os - 1;
-        size_t o0 = 0, o1 = 0, last = 0;
-        for (unsigned k = 0; k < os; k++) {
-            o0 = o0 << 8 | p[offs + k];
-            o1 = o1 << 8 | p[offs + os + k];
-            last = last << 8 | p[offs + (size_t)count * os + k];
-        }
-        if (idx == 0) {
-            if (data + last > len) return false;
-            at = data + last;
-            continue;
-        }
-        if (o0 < 1 || o1 < o0 || data + o1 > len) return false;
-        /* the DICT: operands then operators; keep the last integer operand */
-        const unsigned char *d = p + data + o0;
-        size_t dl = o1 - o0, i = 0;
-        long v = 0;
-        while (i < dl) {
-            unsigned b0 = d[i];
-            if (b0 == 12) {
-                if (i + 1 >= dl) return false;
-                if (d[i + 1] == 30) *ros = true;
-                i += 2;
-            } else if (b0 <= 21) {
-                if (b0 == 15) *charset = v > 0 ? (size_t)v : 0;
-                i++;
-            } else if (b0 == 28) {
-                if (i + 3 > dl) return false;
-                v = s16(d + i + 1);
-                i += 3;
-            } else if (b0 == 29) {
-                if (i + 5 > dl) return false;
-                v = (int32_t)be32(d + i + 1);
-                i += 5;
-            } else if (b0 == 30) {
-                i++;
-                while (i < dl && (d[i] & 0x0F) != 0x0F && (d[i] >> 4) != 0x0F)
-                    i++;
-                i++;
-                v = 0;
-            } else if (b0 >= 32 && b0 <= 246) {
-                v = (long)b0 - 139;
-                i++;
-            } else if (b0 >= 247 && b0 <= 254) {
-                if (i + 2 > dl) return false;
-                v = b0 <= 250 ? ((long)b0 - 247) * 256 + d[i + 1] + 108
-                              : -((long)b0 - 251) * 256 - d[i + 1] - 108;
-                i += 2;
-            } else {
-                return false;
-            }
-        }
-        return true;
-    }
-    return false;
-}
-
 /* The charset of a CID-keyed CFF face as ranges (gid → CID), for nb_font_cid_of_glyph. */
 static void read_charset(nb_font *f)
 {
@@ -554,7 +481,7 @@ static void read_charset(nb_font *f)
     const unsigned char *p = table(f->hb_face, "CFF ", &b, &len);
     bool ros;
     size_t cs;
-    if (!p || !cff_top(p, len, &ros, &cs) || !ros || cs == 0 || cs >= len) {
+    if (!p || !nb_cff_top(p, len, &ros, &cs) || !ros || cs == 0 || cs >= len) {
         hb_blob_destroy(b);
         return;
     }
@@ -694,7 +621,7 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
         *out = fs->slots[id].font;
         return NB_OK;
     }
-    double t0 = now_ms();
+    double t0 = nb_now_ms();
 
     nb_font *f = calloc(1, sizeof *f);
     font_impl *im = calloc(1, sizeof *im);
@@ -705,6 +632,7 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     }
     f->impl = im;
     im->file = file;
+    im->no_subrs = -1;
     im->fs = fs;
     f->face_index = index;
     f->path = dupstr(file->realpath);
@@ -734,9 +662,9 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     if (f->is_cff) {
         bool ros = false;
         size_t cs;
-        if (cff_top(cffp, cff_len, &ros, &cs)) {
+        if (nb_cff_top(cffp, cff_len, &ros, &cs)) {
             f->is_cid_keyed = ros;
-        } else { /* beyond cff_top: ask FreeType */
+        } else { /* beyond nb_cff_top: ask FreeType */
             FT_Face ft = ft_face(f);
             FT_Bool cid_keyed = 0;
             f->is_cid_keyed =
@@ -762,7 +690,7 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     }
     f->id = (unsigned)id;
     fs->slots[id].font = f;
-    g_load_ms += now_ms() - t0;
+    g_load_ms += nb_now_ms() - t0;
     g_faces_opened++;
     *out = f;
     return NB_OK;
@@ -889,25 +817,102 @@ static hb_blob_t *embed_face_table(hb_face_t *face, hb_tag_t tag, void *user)
     return hb_face_reference_table(f->hb_face, tag);
 }
 
-hb_face_t *nb_font_subset_source(nb_font *f)
+/* The writer's subsets: no hinting, CFF subroutines flattened into the glyphs. */
+enum { PLAIN_FLAGS = HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE };
+/* From a preprocessed face: without DESUBROUTINIZE, hb-subset copies the glyphs it parsed
+ * while preprocessing (HarfBuzz 6.0 skips that cache when told to flatten).  For a CFF
+ * face without subroutines this gives the same bytes as PLAIN_FLAGS (checked on a sample
+ * of each face by nb_font_preprocess_adopt, on every glyph of the default faces by
+ * unit.test_font). */
+enum { PRE_FLAGS = HB_SUBSET_FLAGS_NO_HINTING };
+
+hb_face_t *nb_font_subset_source(nb_font *f, unsigned *flags)
 {
     font_impl *im = f->impl;
     /* The face given to hb-subset serves only the tables the PDF embeds. hb-subset reads
      * every table it is given, even those it is told to drop: the whole cmap of a CJK face
-     * (tens of thousands of mappings) cost more than the CFF subset itself.
-     * hb_subset_preprocess is not used.  It copies the whole face through the subsetter
-     * (about 160k instructions per glyph of the face: 0.5 s for FandolFang) and then
-     * spares each subset only hb-subset's scan of its glyphs for seac accents (about 28k
-     * instructions a glyph; HarfBuzz 6.0, callgrind).  Tried in the batch's parent for
-     * the body face: 1000 generated reports with -j 2 went from 153 to 165 reports/s
-     * while peak memory went from 56 to 168 MB; 300 reports got slower. */
+     * (tens of thousands of mappings) cost more than the CFF subset itself. */
     if (!im->embed_src) {
         hb_face_t *e = hb_face_create_for_tables(embed_face_table, f, NULL);
         if (e == hb_face_get_empty()) return NULL;
         hb_face_set_index(e, f->face_index);
         im->embed_src = e;
     }
-    return im->embed_src;
+    *flags = im->pre_src ? PRE_FLAGS : PLAIN_FLAGS;
+    return im->pre_src ? im->pre_src : im->embed_src;
+}
+
+bool nb_font_preprocessable(nb_font *f)
+{
+    font_impl *im = f->impl;
+    unsigned flags;
+    if (!f->is_cff || !nb_font_subset_source(f, &flags)) return false;
+    if (im->no_subrs < 0) {
+        hb_blob_t *b;
+        unsigned len;
+        const unsigned char *p = table(f->hb_face, "CFF ", &b, &len);
+        bool subrs = true;
+        im->no_subrs = p && nb_cff_has_subrs(p, len, &subrs) && !subrs;
+        hb_blob_destroy(b);
+    }
+    return im->no_subrs == 1 && !im->pre_src;
+}
+
+hb_face_t *nb_font_preprocess_make(const nb_font *f)
+{
+    const font_impl *im = f->impl;
+    if (!im->embed_src || im->pre_src) return NULL;
+    hb_face_t *pre = hb_subset_preprocess(im->embed_src);
+    /* on failure HarfBuzz 6.0 returns the source, without taking a reference */
+    return pre && pre != im->embed_src && pre != hb_face_get_empty() ? pre : NULL;
+}
+
+/* The CFF table of a subset of src to the glyphs gs, or NULL. */
+static hb_blob_t *subset_cff(hb_face_t *src, const hb_set_t *gs, unsigned flags)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return NULL;
+    hb_set_union(hb_subset_input_glyph_set(in), gs);
+    hb_subset_input_set_flags(in, flags);
+    hb_face_t *out = hb_subset_or_fail(src, in);
+    hb_subset_input_destroy(in);
+    if (!out) return NULL;
+    hb_blob_t *b = hb_face_reference_table(out, HB_TAG('C', 'F', 'F', ' '));
+    hb_face_destroy(out);
+    return b;
+}
+
+bool nb_font_subsets_same(nb_font *f, hb_face_t *pre, const hb_set_t *glyphs)
+{
+    font_impl *im = f->impl;
+    hb_blob_t *a = im->embed_src ? subset_cff(im->embed_src, glyphs, PLAIN_FLAGS) : NULL;
+    hb_blob_t *b = a ? subset_cff(pre, glyphs, PRE_FLAGS) : NULL;
+    unsigned la = 0, lb = 0;
+    const char *da = a ? hb_blob_get_data(a, &la) : NULL;
+    const char *db = b ? hb_blob_get_data(b, &lb) : NULL;
+    bool same = da && db && la > 0 && la == lb && memcmp(da, db, la) == 0;
+    hb_blob_destroy(a);
+    hb_blob_destroy(b);
+    return same;
+}
+
+bool nb_font_preprocess_adopt(nb_font *f, hb_face_t *pre)
+{
+    font_impl *im = f->impl;
+    hb_set_t *sample = hb_set_create();
+    /* about 300 glyphs spread over the face, .notdef first */
+    unsigned step = f->num_glyphs / 300 + 1;
+    for (unsigned g = 0; g < f->num_glyphs; g += step)
+        hb_set_add(sample, g);
+    bool ok = !im->pre_src && hb_set_allocation_successful(sample) &&
+              nb_font_subsets_same(f, pre, sample);
+    hb_set_destroy(sample);
+    if (!ok) {
+        hb_face_destroy(pre);
+        return false;
+    }
+    im->pre_src = pre;
+    return true;
 }
 
 /* ---- fontset ------------------------------------------------------------------------- */
@@ -1019,12 +1024,12 @@ static role *role_get(nb_fontset *fs, const char *name)
 static bool fc_ready(nb_fontset *fs)
 {
     if (fs->fc) return true;
-    double t0 = now_ms();
+    double t0 = nb_now_ms();
     fs->fc = FcInitLoadConfigAndFonts();
     if (fs->fc)
         for (size_t i = 0; i < fs->ndirs; i++)
             FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)fs->dirs[i]);
-    g_load_ms += now_ms() - t0;
+    g_load_ms += nb_now_ms() - t0;
     return fs->fc != NULL;
 }
 

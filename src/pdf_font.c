@@ -3,6 +3,7 @@
 #include "pdf_stream.h"
 
 #include "buf.h"
+#include "clock.h"
 #include "utf8.h"
 
 #include <ft2build.h>
@@ -474,7 +475,9 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
         memcpy(newgid, hit->newgid, pf->nused * sizeof *newgid);
         goto subset_done;
     }
-    hb_face_t *source = nb_font_subset_source((nb_font *)f); /* creates the font's cache */
+    unsigned flags = 0;
+    double t_sub = nb_now_ms();
+    hb_face_t *source = nb_font_subset_source((nb_font *)f, &flags); /* made on first use */
     if (!source) {
         rc = nb_fail(st, NB_ERR_NOMEM, "%s: cannot prepare the face for subsetting", fname);
         goto done;
@@ -496,7 +499,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
     hb_set_t *dset = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(dset, drop[i]);
-    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+    hb_subset_input_set_flags(input, flags);
 
     plan = hb_subset_plan_create_or_fail(source, input);
     if (!plan) {
@@ -529,6 +532,8 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
     sub_glyphs = hb_face_get_glyph_count(sub);
     for (size_t i = 0; i < pf->nused; i++)
         newgid[i] = hb_map_get(old2new, pf->g[i].gid);
+    ((nb_font *)f)->subset_ms += nb_now_ms() - t_sub;
+    ((nb_font *)f)->subsets++;
 
 subset_done:;
     /* 2. Codes and widths: the subset's glyph ids, or for CID-keyed CFF each glyph's CID,

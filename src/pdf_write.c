@@ -8,6 +8,7 @@
  */
 #include "pdf_write.h"
 #include "buf.h"
+#include "clock.h"
 #include "pdf_stream.h"
 #include "utf8.h"
 
@@ -31,13 +32,6 @@
 #endif
 
 #define NB_PRODUCER "nianbao " NIANBAO_VERSION " (libharu)"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ---- libharu errors ------------------------------------------------------------------- */
 
@@ -547,7 +541,7 @@ static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages,
 nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_pdf_opts *opts,
                      nb_pdf_bytes *out, nb_pdf_timing *timing, nb_status *st)
 {
-    double t0 = now_ms();
+    double t0 = nb_now_ms();
     out->data = NULL;
     out->len = 0;
     if (!layout || !meta || !opts)
@@ -585,12 +579,12 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     HPDF_MD5_CTX md5;
     HPDF_MD5Init(&md5);
 
-    double ts = now_ms();
+    double ts = nb_now_ms();
     for (size_t i = 0; i < df.n; i++) {
         rc = nb_pdf_font_embed(df.v[i].pf, pdf, pk, opts->pdfa, &md5, st);
         if (rc != NB_OK) goto done;
     }
-    subset_ms = now_ms() - ts;
+    subset_ms = nb_now_ms() - ts;
 
     pages = calloc(layout->npages, sizeof *pages);
     if (!pages) {
@@ -674,7 +668,7 @@ done:
     fonts_free(&df);
     if (timing) {
         timing->subset_ms = subset_ms;
-        timing->write_ms = now_ms() - t0;
+        timing->write_ms = nb_now_ms() - t0;
     }
     return rc;
 }

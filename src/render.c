@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "clock.h"
 #include "compose.h"
 #include "font.h"
 #include "jsonin.h"
@@ -28,13 +29,6 @@ struct nb_engine {
     cached_fonts *fonts;
     size_t nfonts;
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 const char *nb_datadir(void)
 {
@@ -68,6 +62,21 @@ void nb_engine_free(nb_engine *e)
     free(e->layouts);
     free(e->fonts);
     free(e);
+}
+
+size_t nb_engine_faces(const nb_engine *e, nb_font **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->nfonts; i++) {
+        size_t count = nb_fontset_count(e->fonts[i].fs);
+        for (unsigned id = 0; id < count; id++) {
+            nb_font *f = nb_fontset_font(e->fonts[i].fs, id);
+            if (!f) continue;
+            if (n < max) out[n] = f;
+            n++;
+        }
+    }
+    return n;
 }
 
 static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec **out, nb_status *st)
@@ -177,7 +186,7 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
     nb_render_stats *S = stats ? stats : &local;
     memset(S, 0, sizeof *S);
     memset(out, 0, sizeof *out);
-    double t0 = now_ms();
+    double t0 = nb_now_ms();
     nb_json_doc data = {0}, prev = {0};
     nb_findings findings = {0};
     nb_layout layout;
@@ -219,9 +228,9 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
                      data_path, ed->valuestring, layout_path, spec->edition, ed->valuestring);
         goto done;
     }
-    S->load_ms = now_ms() - t0;
+    S->load_ms = nb_now_ms() - t0;
     /* Check first. */
-    double tc = now_ms();
+    double tc = nb_now_ms();
     /* A structurally broken report of last year is named as such, not as the data. */
     if (prev.root && (rc = nb_check_structure(prev.root, st))) {
         nb_status_prefix(st, "last year's report (--previous): %s", o->previous_path);
@@ -231,7 +240,7 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         nb_status_prefix(st, "%s", data_path);
         goto done;
     }
-    S->check_ms = now_ms() - tc;
+    S->check_ms = nb_now_ms() - tc;
     S->warnings = findings.count - nb_findings_errors(&findings);
     if (o->diag && (!o->quiet || nb_findings_errors(&findings)))
         nb_findings_print(&findings, data_path, o->diag);
@@ -242,10 +251,10 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
                      data_path, nb_findings_errors(&findings));
         goto done;
     }
-    double tf = now_ms();
+    double tf = nb_now_ms();
     nb_fontset *fs = NULL;
     if ((rc = get_fonts(e, spec->fontmap, o, &fs, st))) goto done;
-    S->fonts_ms = now_ms() - tf;
+    S->fonts_ms = nb_now_ms() - tf;
     nb_compose_opts co = {o->allow_missing_glyphs, o->verbose, data_path};
     nb_compose_timing ct = {0};
     if ((rc = nb_compose(spec, data.root, fs, &co, &layout, &ct, st))) goto done;
@@ -297,7 +306,7 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
     S->write_ms = pt.write_ms;
     S->pdf_bytes = out->len;
 done:
-    S->total_ms = now_ms() - t0;
+    S->total_ms = nb_now_ms() - t0;
     nb_layout_free(&layout);
     nb_findings_free(&findings);
     nb_json_free(&data);

@@ -22,6 +22,7 @@
 #include "status.h"
 
 typedef struct nb_engine nb_engine;
+typedef struct nb_font nb_font;
 
 typedef struct nb_render_opts {
     const char *layout_path;           /* NULL: layouts/gov-annual-<edition>.json */
@@ -56,6 +57,10 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
 /* Renders and writes `out_path` atomically ("-" = standard output). */
 nb_code nb_render_file(nb_engine *e, const char *data_path, const char *out_path,
                        const nb_render_opts *opts, nb_render_stats *stats, nb_status *st);
+
+/* The faces the engine has opened so far, in all its font sets (for a batch's decisions):
+ * stores at most max of them in out and returns how many there are. */
+size_t nb_engine_faces(const nb_engine *e, nb_font **out, size_t max);
 
 /* Where the default layouts and font map live: $NIANBAO_DATADIR, else the build's source. */
 const char *nb_datadir(void);

@@ -1,7 +1,8 @@
 # tests/e2e/batch.sh — `nianbao render --batch`: a folder with three good reports and one
 # broken file renders the three (byte for byte what single renders give), names the broken
 # one, prints a summary and exits non-zero; a list file works the same; -j 1 and -j 2 give
-# the same bytes; a folder of good files exits 0.
+# the same bytes; a folder of good files exits 0; faces preprocessed for subsetting
+# (--preprocess-fonts always) give the same bytes too.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
 require_tool cmp python3
@@ -72,6 +73,22 @@ batch_run "$WORKDIR/out-list" "$list" -j 2
 check_failure_report "list"
 check_outputs "$WORKDIR/out-list"
 
+# Preprocessed faces (hb_subset_preprocess): the body face qualifies (CFF without
+# subroutines), the run says it used it, and the outputs are still the single renders.
+for j in 1 2; do
+    batch_run "$WORKDIR/out-pre-j$j" "$in" -j "$j" --preprocess-fonts always -v
+    check_failure_report "preprocessed, -j $j"
+    assert_contains "$err" "FandolFang-Regular: preprocessed for subsetting" "preprocessed, -j $j"
+    check_outputs "$WORKDIR/out-pre-j$j"
+done
+batch_run "$WORKDIR/out-never" "$in" --preprocess-fonts never -v
+if grep -q "preprocessed for subsetting" <<<"$err"; then fail "--preprocess-fonts never preprocessed: $err"; fi
+check_outputs "$WORKDIR/out-never"
+rc=0
+"$NIANBAO" render --batch "$in" -o "$WORKDIR/out-bad" --preprocess-fonts sometimes 2>"$WORKDIR/bad.stderr" || rc=$?
+[ "$rc" -eq 2 ] || fail "--preprocess-fonts sometimes: exit $rc, expected 2"
+assert_contains "$(cat "$WORKDIR/bad.stderr")" "auto, always or never" "bad --preprocess-fonts"
+
 # All good: exit 0, and the summary says so.
 rm "$in/broken.json"
 batch_run "$WORKDIR/out-good" "$in" -j 2
@@ -84,4 +101,4 @@ batch_run "$WORKDIR/out-empty" "$WORKDIR/empty"
 [ "$rc" -ne 0 ] || fail "an empty folder should not succeed"
 assert_contains "$err" "no data files" "empty folder"
 
-note "batch: folder and list, -j 1 and -j 2, outputs identical to single renders"
+note "batch: folder and list, -j 1 and -j 2, preprocessed faces, outputs identical to single renders"

@@ -25,6 +25,7 @@
 #define FANG FANDOL "FandolFang-Regular.otf"
 #define SONG_B FANDOL "FandolSong-Bold.otf"
 #define SONG_R FANDOL "FandolSong-Regular.otf"
+#define KAI FANDOL "FandolKai-Regular.otf"
 #define NOTO_SERIF_B "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 #define LXGW "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 #define NOTO_SANS_R "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -212,9 +213,11 @@ static void test_fang_cids_round_trip(void **state)
 
     /* subset to that glyph, as the PDF writer does (by glyph id, from the source that
      * serves the CFF table alone): the new glyph id differs, its CID is the same */
-    hb_face_t *src = nb_font_subset_source(f);
+    unsigned flags = 0, flags2 = 0;
+    hb_face_t *src = nb_font_subset_source(f, &flags);
     assert_non_null(src);
-    assert_ptr_equal(src, nb_font_subset_source(f)); /* cached */
+    assert_ptr_equal(src, nb_font_subset_source(f, &flags2)); /* cached */
+    assert_int_equal(flags, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
     hb_blob_t *cmap = hb_face_reference_table(src, HB_TAG('c', 'm', 'a', 'p'));
     assert_int_equal(hb_blob_get_length(cmap), 0); /* not embedded, so not served */
     hb_blob_destroy(cmap);
@@ -555,8 +558,10 @@ static unsigned char *hb_cff_subset(nb_font *f, const uint32_t *gids, size_t n, 
     assert_non_null(in);
     for (size_t i = 0; i < n; i++)
         hb_set_add(hb_subset_input_glyph_set(in), gids[i]);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(nb_font_subset_source(f), in);
+    unsigned flags = 0;
+    hb_face_t *src = nb_font_subset_source(f, &flags);
+    hb_subset_input_set_flags(in, flags);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
     assert_non_null(plan);
     const hb_map_t *old2new = hb_subset_plan_old_to_new_glyph_mapping(plan);
     for (size_t i = 0; i < n; i++)
@@ -674,6 +679,62 @@ static void test_cff_subset(void **state)
     if (access(NOTO_SANS_R, R_OK) == 0) check_subset(NOTO_SANS_R, "NotoSansCJKsc-Regular", text);
 }
 
+/* Batch preprocessing (font.h): a CFF face without subroutines qualifies, one with them
+ * does not; the preprocessed face subsets to exactly the bytes of the plain one, checked
+ * on every glyph of the body face and on a text's glyphs of the other default Fandol
+ * faces; once adopted, the face and flags the writer gets are the preprocessed ones and
+ * its subsets are still the same bytes. */
+static void check_preprocessed(const char *path, bool every_glyph)
+{
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f;
+    assert_int_equal(nb_fontset_open(fs, path, NULL, &f, &st), NB_OK);
+    assert_true(nb_font_preprocessable(f));
+    uint32_t gids[] = {0, 5, 17, 400, 1234, 2345, 3456, 4567, 5678, 6789, 7890, 8901, 9999};
+    size_t n = sizeof gids / sizeof gids[0], len_plain = 0, len_pre = 0;
+    uint32_t newgid_plain[sizeof gids / sizeof gids[0]], newgid_pre[sizeof gids / sizeof gids[0]];
+    unsigned char *plain = hb_cff_subset(f, gids, n, &len_plain, newgid_plain);
+
+    hb_face_t *pre = nb_font_preprocess_make(f);
+    assert_non_null(pre);
+    if (every_glyph) {
+        hb_set_t *all = hb_set_create();
+        hb_set_add_range(all, 0, f->num_glyphs - 1);
+        assert_true(nb_font_subsets_same(f, pre, all));
+        hb_set_destroy(all);
+    }
+    assert_true(nb_font_preprocess_adopt(f, pre));
+    assert_false(nb_font_preprocessable(f)); /* done */
+    unsigned flags = 0;
+    assert_ptr_equal(nb_font_subset_source(f, &flags), pre);
+    assert_int_equal(flags, HB_SUBSET_FLAGS_NO_HINTING);
+    unsigned char *fast = hb_cff_subset(f, gids, n, &len_pre, newgid_pre);
+    assert_int_equal(len_pre, len_plain);
+    assert_memory_equal(fast, plain, len_plain);
+    assert_memory_equal(newgid_pre, newgid_plain, sizeof newgid_plain);
+    free(plain);
+    free(fast);
+    nb_fontset_free(fs);
+}
+
+static void test_preprocessed_subsets(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    check_preprocessed(FANG, true);
+    if (access(SONG_R, R_OK) == 0) check_preprocessed(SONG_R, false);
+    if (access(KAI, R_OK) == 0) check_preprocessed(KAI, false);
+    if (access(NOTO_SANS_R, R_OK) == 0) { /* subroutinized: never preprocessed */
+        nb_status st = NB_STATUS_INIT;
+        nb_fontset *fs = nb_fontset_new();
+        nb_font *f;
+        assert_int_equal(nb_fontset_open(fs, NOTO_SANS_R, "NotoSansCJKsc-Regular", &f, &st), NB_OK);
+        assert_false(nb_font_preprocessable(f));
+        nb_fontset_free(fs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_lazy_fallbacks_and_ids),
         cmocka_unit_test(test_tables_agree_with_freetype),
         cmocka_unit_test(test_cff_subset),
+        cmocka_unit_test(test_preprocessed_subsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
