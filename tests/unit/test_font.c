@@ -18,6 +18,7 @@
 #include <harfbuzz/hb-subset.h>
 #include <harfbuzz/hb.h>
 
+#include "cff.h"
 #include "font.h"
 #include "pdf_font.h"
 
@@ -679,6 +680,59 @@ static void test_cff_subset(void **state)
     if (access(NOTO_SANS_R, R_OK) == 0) check_subset(NOTO_SANS_R, "NotoSansCJKsc-Regular", text);
 }
 
+/* cff.c on real and damaged tables: FandolFang has no subroutines, Noto Sans CJK has;
+ * every prefix of the table and bytes changed in its first kilobyte are read within bounds
+ * (each copy is malloc'd at its exact size, so AddressSanitizer sees any overrun), and a
+ * table cut before its Global Subr INDEX is not read as subroutine-free. */
+static void check_cff_table(const char *path, const char *face, bool want_subrs)
+{
+    nb_status st = NB_STATUS_INIT;
+    nb_fontset *fs = nb_fontset_new();
+    nb_font *f;
+    assert_int_equal(nb_fontset_open(fs, path, face, &f, &st), NB_OK);
+    hb_blob_t *b = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len = 0;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(b, &len);
+    assert_true(len > 4096);
+    bool subrs = !want_subrs, ros = false;
+    size_t charset = 0;
+    assert_true(nb_cff_has_subrs(p, len, &subrs));
+    assert_int_equal(subrs, want_subrs);
+    assert_true(nb_cff_top(p, len, &ros, &charset));
+    assert_true(ros);
+    assert_true(charset > 0 && charset < len);
+    for (unsigned n = 0; n < 2048; n++) {
+        unsigned char *c = malloc(n ? n : 1);
+        memcpy(c, p, n);
+        bool cut = nb_cff_has_subrs(c, n, &subrs);
+        if (n < 8) assert_false(cut);
+        (void)nb_cff_top(c, n, &ros, &charset);
+        free(c);
+    }
+    unsigned char *c = malloc(len);
+    unsigned seed = 12345;
+    for (int k = 0; k < 3000; k++) {
+        memcpy(c, p, len);
+        for (int m = 0; m < 3; m++) {
+            seed = seed * 1103515245u + 12345u;
+            c[(seed >> 8) % 1024] = (unsigned char)(seed >> 20);
+        }
+        (void)nb_cff_has_subrs(c, len, &subrs);
+        (void)nb_cff_top(c, len, &ros, &charset);
+    }
+    free(c);
+    hb_blob_destroy(b);
+    nb_fontset_free(fs);
+}
+
+static void test_cff_reader(void **state)
+{
+    (void)state;
+    if (!need(FANG)) skip();
+    check_cff_table(FANG, NULL, false);
+    if (access(NOTO_SANS_R, R_OK) == 0) check_cff_table(NOTO_SANS_R, "NotoSansCJKsc-Regular", true);
+}
+
 /* Batch preprocessing (font.h): a CFF face without subroutines qualifies, one with them
  * does not; the preprocessed face subsets to exactly the bytes of the plain one, checked
  * on every glyph of the body face and on a text's glyphs of the other default Fandol
@@ -750,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_tables_agree_with_freetype),
         cmocka_unit_test(test_cff_subset),
         cmocka_unit_test(test_preprocessed_subsets),
+        cmocka_unit_test(test_cff_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
