@@ -650,9 +650,10 @@ static void test_errors(void **state)
 
 /* One stream written through a packer into a libharu document and read back from the
  * saved bytes: its dictionary says /Filter /FlateDecode exactly when it was compressed
- * (an empty stream is not), and the bytes inflate to the data. */
+ * (an empty stream is not, nor one that would not shrink), and the bytes inflate to the
+ * data. */
 static void stream_round_trip(bool compress, nb_pack how, const unsigned char *data, size_t n,
-                              size_t *stored)
+                              bool want_filter, size_t *stored)
 {
     nb_status st = NB_STATUS_INIT;
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
@@ -680,7 +681,7 @@ static void stream_round_trip(bool compress, nb_pack how, const unsigned char *d
         if (!find_bytes(dict, (size_t)(q - dict), "/Type")) {
             sp = q + 8;
             bool filter = find_bytes(dict, (size_t)(q - dict), "/Filter /FlateDecode") != NULL;
-            assert_true(filter == (compress && n > 0)); /* nothing to compress in nothing */
+            assert_true(filter == want_filter);
             break;
         }
     }
@@ -688,7 +689,7 @@ static void stream_round_trip(bool compress, nb_pack how, const unsigned char *d
     const char *end = find_bytes(sp, size - (size_t)(sp - out), "\nendstream");
     assert_non_null(end);
     *stored = (size_t)(end - sp);
-    if (compress && n > 0) {
+    if (want_filter) {
         unsigned char *back = malloc(n + 1);
         size_t back_n = 0;
         struct libdeflate_decompressor *z = libdeflate_alloc_decompressor();
@@ -711,18 +712,27 @@ static void test_stream_packing(void **state)
 {
     (void)state;
     size_t n = 64 * 1024, text_z, font_z, raw;
-    unsigned char *text = malloc(n), *noise = malloc(n);
+    unsigned char *text = malloc(n), *skewed = malloc(n), *noise = malloc(n);
+    uint32_t x = 1;
     for (size_t i = 0; i < n; i++) {
         text[i] = (unsigned char)"0 g 0 G 0 J\nBT\n/F1 16 Tf\n[<0427041106e1>] TJ\nET\n"[i % 48];
-        noise[i] = (unsigned char)((i * 2654435761u) >> 13);
+        x = x * 1103515245u + 12345u;
+        noise[i] = (unsigned char)(x >> 23);
+        /* like a charstring: few repeats, but some bytes far more common than others */
+        skewed[i] = (unsigned char)((x >> 20) % 7 == 0 ? x >> 24 : 139 + (x >> 24) % 24);
     }
-    stream_round_trip(true, NB_PACK_TEXT, text, n, &text_z);
+    stream_round_trip(true, NB_PACK_TEXT, text, n, true, &text_z);
     assert_true(text_z < n / 20); /* repetitive text compresses */
-    stream_round_trip(true, NB_PACK_FONT, noise, n, &font_z);
-    stream_round_trip(false, NB_PACK_TEXT, text, n, &raw);
+    stream_round_trip(true, NB_PACK_FONT, skewed, n, true, &font_z);
+    assert_true(font_z < n * 3 / 4); /* literals alone: the common bytes get short codes */
+    stream_round_trip(true, NB_PACK_FONT, noise, n, false, &raw);
+    assert_int_equal(raw, n); /* would not shrink: stored as it is, no /Filter */
+    stream_round_trip(false, NB_PACK_TEXT, text, n, false, &raw);
     assert_int_equal(raw, n);
-    stream_round_trip(true, NB_PACK_TEXT, text, 0, &raw); /* empty */
+    stream_round_trip(true, NB_PACK_TEXT, text, 0, false, &raw); /* nothing to compress */
+    stream_round_trip(true, NB_PACK_FONT, text, 0, false, &raw);
     free(text);
+    free(skewed);
     free(noise);
 }
 
