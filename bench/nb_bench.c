@@ -72,6 +72,32 @@ static int render_once(nb_engine *e, const char *data, const nb_render_opts *o, 
     return 0;
 }
 
+/* Subsetting time per face over the cold renders, by PostScript name. */
+enum { NFACE = 16 };
+typedef struct face_times {
+    char name[64];
+    double *ms; /* one per run */
+} face_times;
+
+static void add_face_times(nb_engine *e, face_times *ft, int runs, int r)
+{
+    nb_font *faces[NFACE];
+    size_t n = nb_engine_faces(e, faces, NFACE);
+    for (size_t k = 0; k < n && k < NFACE; k++) {
+        const char *name = faces[k]->postscript_name ? faces[k]->postscript_name : "?";
+        int slot = 0;
+        while (slot < NFACE && ft[slot].ms && strcmp(ft[slot].name, name) != 0)
+            slot++;
+        if (slot == NFACE) continue;
+        if (!ft[slot].ms) {
+            snprintf(ft[slot].name, sizeof ft[slot].name, "%s", name);
+            ft[slot].ms = calloc((size_t)runs, sizeof(double));
+            if (!ft[slot].ms) continue;
+        }
+        ft[slot].ms[r] += faces[k]->subset_ms;
+    }
+}
+
 int main(int argc, char **argv)
 {
     int runs = 20, i = 1;
@@ -94,6 +120,7 @@ int main(int argc, char **argv)
     if (!cold || !warm || !stages) return 3;
     size_t bytes = 0, pages = 0;
     int rc = 0;
+    face_times ft[NFACE] = {0};
     for (int r = 0; r < runs && rc == 0; r++) {
         nb_engine *e = nb_engine_new();
         nb_render_stats s;
@@ -103,6 +130,7 @@ int main(int argc, char **argv)
         rc = render_once(e, data, &o, &s, &bytes);
         cold[r] = now_ms() - t;
         nb_font_load_stats(&f1, NULL);
+        add_face_times(e, ft, runs, r);
         nb_engine_free(e);
         pages = s.pages;
         double v[NSTAGE];
@@ -124,11 +152,15 @@ int main(int argc, char **argv)
         printf("inproc_warm_ms %.2f\n", median(warm, runs));
         for (int k = 0; k < NSTAGE; k++)
             printf("stage_%s_ms %.2f\n", stage_names[k], median(stages + k * runs, runs));
+        for (int k = 0; k < NFACE && ft[k].ms; k++)
+            printf("subset_ms_of %s %.2f\n", ft[k].name, median(ft[k].ms, runs));
         printf("pdf_bytes %zu\n", bytes);
         printf("pages %zu\n", pages);
     }
     free(cold);
     free(warm);
     free(stages);
+    for (int k = 0; k < NFACE; k++)
+        free(ft[k].ms);
     return rc ? 1 : 0;
 }
