@@ -47,7 +47,15 @@ def nb_bench(tool, data, runs):
     out = subprocess.run([tool, "-n", str(runs), data], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("bench: nb_bench failed: " + out.stderr)
-    return {k: float(v) for k, v in (l.split() for l in out.stdout.splitlines())}
+    res, faces = {}, {}
+    for line in out.stdout.splitlines():
+        f = line.split()
+        if f[0] == "subset_ms_of":  # subset_ms_of FACE MS
+            faces[f[1]] = float(f[2])
+        else:
+            res[f[0]] = float(f[1])
+    res["faces"] = faces
+    return res
 
 
 def text_chars(path):
@@ -125,10 +133,12 @@ def main():
         for j in (1, 2):
             out = os.path.join(work, "out-j%d" % j)
             ms, kb, rc, err = run_timed(
-                [nianbao, "render", "--batch", reports, "-o", out, "-j", str(j)])
+                [nianbao, "render", "--batch", reports, "-o", out, "-j", str(j), "-v"])
             if rc != 0:
                 sys.exit("bench: batch -j %d failed:\n%s" % (j, err))
-            batch[j] = (n / (ms / 1e3), ms, CPU_MS["last"])
+            prep = [l.split("nianbao: ", 1)[1] for l in err.splitlines()
+                    if "preprocessed for subsetting" in l]
+            batch[j] = (n / (ms / 1e3), ms, CPU_MS["last"], prep, kb)
             shutil.rmtree(out)
 
         short = os.path.join(lin, "short.json")
@@ -164,12 +174,17 @@ def main():
                      "paginate": "pagination", "subset": "subsetting fonts",
                      "write": "writing the PDF", "other": "other"}[k]
             print("    %-28s %7.2f" % (label, inproc["stage_%s_ms" % k]))
+            if k == "subset":
+                for face, ms in inproc["faces"].items():
+                    print("      hb-subset %-26s %7.2f" % (face, ms))
         print()
         print("batch of %d generated reports (bench/gen_reports.py)" % n)
         for j in (1, 2):
-            rate, ms, cpu = batch[j]
-            print("  -j %d  %7.1f reports/s  (%.2f s; %.2f ms of CPU a report)"
-                  % (j, rate, ms / 1e3, cpu / n))
+            rate, ms, cpu, prep, kb = batch[j]
+            print("  -j %d  %7.1f reports/s  (%.2f s; %.2f ms of CPU a report; peak RSS %.0f MB)"
+                  % (j, rate, ms / 1e3, cpu / n, kb / 1024))
+            for line in prep:
+                print("        " + line)
         cpu2 = batch[2][2] / n
         print("  with %d CPUs to itself, -j 2 could do at most %.0f reports/s (2 CPUs / CPU a report)"
               % (os.cpu_count() or 0, 2000 / cpu2 if cpu2 else 0))

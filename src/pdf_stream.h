@@ -1,12 +1,13 @@
-/* pdf_stream.h — the bytes of a PDF stream object, Flate-compressed by us with libdeflate
- * instead of by libharu (zlib, one fixed level): font programs, which barely compress,
- * at a fast level; text (content streams, CMaps, CIDSets, ICC profiles) at a thorough
- * one.  libdeflate makes the same zlib format as zlib in about a third of the time.  The
- * same input always gives the same bytes.
+/* pdf_stream.h — the bytes of a PDF's streams and of the PDF itself, moved past libharu's
+ * byte-by-byte memory streams.  Text (content streams, CMaps, CIDSets, ICC profiles) is
+ * Flate-compressed with libdeflate, font programs with literal-only deflate
+ * (deflate_lit.h); the same input always gives the same bytes.
  *
- * A packer owns its compressors and a scratch buffer; make one per document (or per
- * process) and free it with nb_packer_free.  The stream's bytes are copied into libharu's
- * stream; the dictionary gets /Filter /FlateDecode when they were compressed.
+ * A packer keeps every stream's bytes: libharu reads them through a callback stream when
+ * the document is saved, so the packer must outlive the save (free it after HPDF_Free).
+ * nb_pdf_stream_put replaces the dictionary's libharu stream; for a page's contents the
+ * caller points the page at the new one (attr->stream).  nb_pdf_save has libharu write
+ * the document straight into one malloc'd buffer.
  */
 #ifndef NB_PDF_STREAM_H
 #define NB_PDF_STREAM_H
@@ -29,9 +30,15 @@ typedef struct nb_packer nb_packer;
 nb_packer *nb_packer_new(bool compress);
 void nb_packer_free(nb_packer *pk);
 
-/* Writes data[0..len) as the stream of `d` (a libharu stream dictionary, whose own filter
- * is set to none).  NB_ERR_NOMEM or NB_ERR_PDF (naming `what`) on failure. */
+/* Makes data[0..len) the stream of `d` (a libharu stream dictionary, whose own filter is
+ * set to none): compressed when the packer compresses and that makes it smaller, then
+ * /Filter /FlateDecode is added.  The bytes are copied; d->stream is replaced.
+ * NB_ERR_NOMEM or NB_ERR_PDF (naming `what`) on failure. */
 nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len, nb_pack how,
                           const char *what, nb_status *st);
+
+/* Serialises the document into *data (malloc'd, the caller frees it) and *len. */
+nb_code nb_pdf_save(HPDF_Doc pdf, const nb_packer *pk, unsigned char **data, size_t *len,
+                    nb_status *st);
 
 #endif

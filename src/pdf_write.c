@@ -377,6 +377,7 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         rc =
             nb_pdf_stream_put(pk, attr->contents, c.p, c.len, NB_PACK_TEXT, "a page's content", st);
+        attr->stream = attr->contents->stream; /* the one libharu's page operators would use */
         if (rc != NB_OK) break;
         char dims[64];
         int dn = snprintf(dims, sizeof dims, "%.3f %.3f\n", (double)pg->width, (double)pg->height);
@@ -631,30 +632,11 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         goto done;
     }
 
-    if (HPDF_SaveToStream(pdf) != HPDF_OK) {
-        rc = hfail(&ctx, st, "serialise the document");
-        goto done;
-    }
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-    if (size == 0 || HPDF_ResetStream(pdf) != HPDF_OK) {
-        rc = hfail(&ctx, st, "read the serialised document");
-        goto done;
-    }
-    out->data = malloc(size);
-    if (!out->data) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory for %lu bytes",
-                     (unsigned long)size);
-        goto done;
-    }
-    HPDF_UINT32 got = size;
-    HPDF_STATUS rs = HPDF_ReadFromStream(pdf, out->data, &got);
-    if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || got != size) {
-        free(out->data);
-        out->data = NULL;
-        rc = hfail(&ctx, st, "read the serialised document");
-        goto done;
-    }
-    out->len = size;
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
+    if ((rc = nb_pdf_save(pdf, pk, &bytes, &nbytes, st)) != NB_OK) goto done;
+    out->data = bytes;
+    out->len = nbytes;
 
 done:
     free((char *)clean.title);
