@@ -190,3 +190,33 @@ bool nb_cff_has_subrs(const unsigned char *p, size_t len, bool *subrs)
     }
     return true;
 }
+
+bool nb_cff_charset(const unsigned char *p, size_t len, unsigned nglyphs, nb_cff_range_fn range,
+                    void *ctx)
+{
+    bool ros;
+    size_t cs;
+    if (!nb_cff_top(p, len, &ros, &cs) || !ros || cs == 0 || cs >= len) return false;
+    unsigned fmt = p[cs];
+    if (fmt > 2) return false;
+    size_t at = cs + 1;
+    unsigned gid = 1;
+    while (gid < nglyphs) {
+        unsigned first, count;
+        if (fmt == 0) {
+            if (len - at < 2) return false;
+            first = (unsigned)be(p + at, 2);
+            count = 1;
+            at += 2;
+        } else {
+            size_t step = fmt == 1 ? 3 : 4;
+            if (len - at < step) return false;
+            first = (unsigned)be(p + at, 2);
+            count = 1u + (unsigned)(fmt == 1 ? p[at + 2] : be(p + at + 2, 2));
+            at += step;
+        }
+        if (!range(ctx, gid, first, count)) return false;
+        gid += count;
+    }
+    return true;
+}

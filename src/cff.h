@@ -16,4 +16,13 @@ bool nb_cff_top(const unsigned char *p, size_t len, bool *ros, size_t *charset);
  * (the FDArray's for CID-keyed fonts). */
 bool nb_cff_has_subrs(const unsigned char *p, size_t len, bool *subrs);
 
+/* For a CID-keyed table (ROS) of nglyphs glyphs: calls range(ctx, gid, cid, count) for
+ * each run of the charset, glyphs gid..gid+count-1 having CIDs cid..cid+count-1, in glyph
+ * order from glyph 1 (glyph 0 is CID 0); a run may reach past the last glyph.  False when
+ * the table is not CID-keyed, its charset cannot be read or covers fewer glyphs, or range
+ * returns false. */
+typedef bool (*nb_cff_range_fn)(void *ctx, unsigned gid, unsigned cid, unsigned count);
+bool nb_cff_charset(const unsigned char *p, size_t len, unsigned nglyphs, nb_cff_range_fn range,
+                    void *ctx);
+
 #endif

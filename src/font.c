@@ -471,6 +471,32 @@ static bool has_unicode_cmap(hb_face_t *face)
     return ok;
 }
 
+/* Ranges (gid of the first glyph, its CID) being collected from a charset. */
+typedef struct ranges {
+    uint32_t *gid, *cid;
+    size_t n, cap;
+} ranges;
+
+static bool add_range(void *ctx, unsigned gid, unsigned cid, unsigned count)
+{
+    (void)count;
+    ranges *r = ctx;
+    if (r->n > 0 && r->cid[r->n - 1] + (gid - r->gid[r->n - 1]) == cid) return true; /* goes on */
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        uint32_t *a = realloc(r->gid, cap * sizeof *a);
+        if (a) r->gid = a;
+        uint32_t *c = a ? realloc(r->cid, cap * sizeof *c) : NULL;
+        if (c) r->cid = c;
+        if (!a || !c) return false;
+        r->cap = cap;
+    }
+    r->gid[r->n] = gid;
+    r->cid[r->n] = cid;
+    r->n++;
+    return true;
+}
+
 /* The charset of a CID-keyed CFF face as ranges (gid → CID), for nb_font_cid_of_glyph. */
 static void read_charset(nb_font *f)
 {
@@ -479,58 +505,17 @@ static void read_charset(nb_font *f)
     hb_blob_t *b;
     unsigned len;
     const unsigned char *p = table(f->hb_face, "CFF ", &b, &len);
-    bool ros;
-    size_t cs;
-    if (!p || !nb_cff_top(p, len, &ros, &cs) || !ros || cs == 0 || cs >= len) {
-        hb_blob_destroy(b);
-        return;
-    }
-    unsigned fmt = p[cs];
-    size_t at = cs + 1, cap = 64, n = 0;
-    uint32_t *rg = malloc(cap * sizeof *rg), *rc = malloc(cap * sizeof *rc);
-    uint32_t gid = 1;
-    bool ok = rg && rc && fmt <= 2;
-    while (ok && gid < f->num_glyphs) {
-        uint32_t first, count;
-        if (fmt == 0) {
-            if (at + 2 > len) break;
-            first = be16(p + at);
-            count = 1;
-            at += 2;
-        } else {
-            size_t step = fmt == 1 ? 3 : 4;
-            if (at + step > len) break;
-            first = be16(p + at);
-            count = 1u + (fmt == 1 ? p[at + 2] : be16(p + at + 2));
-            at += step;
-        }
-        if (n == 0 || rc[n - 1] + (gid - rg[n - 1]) != first) { /* else it continues */
-            if (n == cap) {
-                cap *= 2;
-                uint32_t *a = realloc(rg, cap * sizeof *rg),
-                         *c = a ? realloc(rc, cap * sizeof *rc) : NULL;
-                if (a) rg = a;
-                if (c) rc = c;
-                if (!a || !c) {
-                    ok = false;
-                    break;
-                }
-            }
-            rg[n] = gid;
-            rc[n] = first;
-            n++;
-        }
-        gid += count;
-    }
+    ranges r = {0};
+    bool ok = p && nb_cff_charset(p, len, f->num_glyphs, add_range, &r);
     hb_blob_destroy(b);
-    if (!ok || gid < f->num_glyphs) { /* unreadable or short: FreeType will do */
-        free(rg);
-        free(rc);
+    if (!ok) { /* unreadable or short: FreeType will do */
+        free(r.gid);
+        free(r.cid);
         return;
     }
-    im->rng_gid = rg;
-    im->rng_cid = rc;
-    im->nrng = n;
+    im->rng_gid = r.gid;
+    im->rng_cid = r.cid;
+    im->nrng = r.n;
 }
 
 /* The FreeType face, opened on first need (CIDs of a CFF table read_charset cannot read). */

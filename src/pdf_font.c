@@ -3,6 +3,7 @@
 #include "pdf_stream.h"
 
 #include "buf.h"
+#include "cff.h"
 #include "clock.h"
 #include "utf8.h"
 
@@ -432,6 +433,47 @@ static size_t face_identity(const nb_font *f, unsigned char *out)
     return n; /* at most 40 + 1 + 20 */
 }
 
+/* Fills cid[gid..gid+count) from a charset run (cff.h), up to the array's end. */
+typedef struct cid_fill {
+    uint32_t *cid;
+    unsigned n;
+} cid_fill;
+
+static bool fill_cids(void *ctx, unsigned gid, unsigned cid, unsigned count)
+{
+    cid_fill *c = ctx;
+    for (unsigned k = 0; k < count && gid + k < c->n; k++)
+        c->cid[gid + k] = cid + k;
+    return true;
+}
+
+/* The CID of each glyph of a CID-keyed CFF subset (hb-subset renumbers the glyphs and
+ * keeps their CIDs in the subset's charset), read from that charset, or by FreeType when
+ * cff.c cannot read it.  malloc'd; NULL when neither can. */
+static uint32_t *subset_cids(const char *prog, unsigned plen, unsigned nglyphs)
+{
+    uint32_t *cid = calloc(nglyphs ? nglyphs : 1, sizeof *cid);
+    if (!cid) return NULL;
+    cid_fill c = {cid, nglyphs};
+    if (nb_cff_charset((const unsigned char *)prog, plen, nglyphs, fill_cids, &c)) return cid;
+    FT_Library lib = NULL;
+    FT_Face face = NULL;
+    bool ok = FT_Init_FreeType(&lib) == 0 &&
+              FT_New_Memory_Face(lib, (const FT_Byte *)prog, (FT_Long)plen, 0, &face) == 0;
+    for (unsigned g = 0; ok && g < nglyphs; g++) {
+        FT_UInt v = 0;
+        ok = FT_Get_CID_From_Glyph_Index(face, g, &v) == 0;
+        cid[g] = v;
+    }
+    if (face) FT_Done_Face(face);
+    if (lib) FT_Done_FreeType(lib);
+    if (!ok) {
+        free(cid);
+        return NULL;
+    }
+    return cid;
+}
+
 nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st)
 {
@@ -443,8 +485,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
     uint32_t *newgid = NULL;
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL, *cff = NULL;
-    FT_Library ftlib = NULL;
-    FT_Face ftface = NULL;
+    uint32_t *subcid = NULL; /* CID of each subset glyph (CID-keyed CFF) */
     code_gid *cg = NULL;
     unsigned char *cidset = NULL;
     size_t cidset_len = 0;
@@ -537,15 +578,11 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
 
 subset_done:;
     /* 2. Codes and widths: the subset's glyph ids, or for CID-keyed CFF each glyph's CID,
-     * read back from hb-subset's output with FreeType (hb-subset keeps the CIDs in the
-     * subset's charset while it renumbers the glyphs). */
+     * read back from hb-subset's output. */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
-    if (cid_keyed && !hit) {
-        if (FT_Init_FreeType(&ftlib) != 0 ||
-            FT_New_Memory_Face(ftlib, (const FT_Byte *)prog, (FT_Long)plen, 0, &ftface) != 0) {
-            rc = nb_fail(st, NB_ERR_FONT, "%s: FreeType cannot open the subset font", fname);
-            goto done;
-        }
+    if (cid_keyed && !hit && !(subcid = subset_cids(prog, plen, sub_glyphs))) {
+        rc = nb_fail(st, NB_ERR_FONT, "%s: cannot read the CIDs of the subset font", fname);
+        goto done;
     }
     cg = calloc(pf->nused ? pf->nused : 1, sizeof *cg);
     if (!cg) {
@@ -565,13 +602,12 @@ subset_done:;
         if (hit) {
             code = hit->code[i];
         } else if (cid_keyed) {
-            FT_UInt cid = 0;
-            if (FT_Get_CID_From_Glyph_Index(ftface, ng, &cid) != 0) {
+            if (ng >= sub_glyphs) {
                 rc = nb_fail(st, NB_ERR_FONT, "%s: no CID for glyph %u in the subset", fname,
                              (unsigned)ng);
                 goto done;
             }
-            code = cid;
+            code = subcid[ng];
         }
         if (code > 0xFFFF) {
             rc =
@@ -675,8 +711,7 @@ subset_done:;
             goto done;
         }
         for (unsigned g = 0; g < sub_glyphs; g++) {
-            FT_UInt cid = g;
-            if (cid_keyed && FT_Get_CID_From_Glyph_Index(ftface, g, &cid) != 0) cid = 0;
+            uint32_t cid = cid_keyed ? subcid[g] : g;
             cids[g] = cid;
             if (cid > maxcid) maxcid = cid;
         }
@@ -745,8 +780,7 @@ done:
     free(cidset);
     free(cg);
     nb_buf_free(&cmap);
-    if (ftface) FT_Done_Face(ftface);
-    if (ftlib) FT_Done_FreeType(ftlib);
+    free(subcid);
     hb_blob_destroy(cff);
     hb_blob_destroy(blob);
     hb_face_destroy(sub);

@@ -680,8 +680,19 @@ static void test_cff_subset(void **state)
     if (access(NOTO_SANS_R, R_OK) == 0) check_subset(NOTO_SANS_R, "NotoSansCJKsc-Regular", text);
 }
 
-/* cff.c on real and damaged tables: FandolFang has no subroutines, Noto Sans CJK has;
- * every prefix of the table and bytes changed in its first kilobyte are read within bounds
+/* Counts the glyphs a charset walk covers. */
+static bool count_run(void *ctx, unsigned gid, unsigned cid, unsigned count)
+{
+    (void)gid;
+    (void)cid;
+    *(unsigned *)ctx += count;
+    return true;
+}
+
+/* cff.c on real and damaged tables: FandolFang has no subroutines, Noto Sans CJK has; the
+ * charset walk covers every glyph (its CIDs are checked against FreeType's for every glyph
+ * by test_tables_agree_with_freetype, through nb_font_cid_of_glyph); every prefix of the
+ * table and bytes changed in its first kilobyte are read within bounds
  * (each copy is malloc'd at its exact size, so AddressSanitizer sees any overrun), and a
  * table cut before its Global Subr INDEX is not read as subroutine-free. */
 static void check_cff_table(const char *path, const char *face, bool want_subrs)
@@ -701,12 +712,17 @@ static void check_cff_table(const char *path, const char *face, bool want_subrs)
     assert_true(nb_cff_top(p, len, &ros, &charset));
     assert_true(ros);
     assert_true(charset > 0 && charset < len);
+    unsigned covered = 1; /* glyph 0 */
+    assert_true(nb_cff_charset(p, len, f->num_glyphs, count_run, &covered));
+    assert_true(covered >= f->num_glyphs);
     for (unsigned n = 0; n < 2048; n++) {
         unsigned char *c = malloc(n ? n : 1);
         memcpy(c, p, n);
         bool cut = nb_cff_has_subrs(c, n, &subrs);
         if (n < 8) assert_false(cut);
         (void)nb_cff_top(c, n, &ros, &charset);
+        covered = 0;
+        (void)nb_cff_charset(c, n, f->num_glyphs, count_run, &covered);
         free(c);
     }
     unsigned char *c = malloc(len);
@@ -719,6 +735,8 @@ static void check_cff_table(const char *path, const char *face, bool want_subrs)
         }
         (void)nb_cff_has_subrs(c, len, &subrs);
         (void)nb_cff_top(c, len, &ros, &charset);
+        covered = 0;
+        (void)nb_cff_charset(c, len, f->num_glyphs, count_run, &covered);
     }
     free(c);
     hb_blob_destroy(b);
