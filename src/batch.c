@@ -597,6 +597,8 @@ int nb_batch_run(const char *src, const char *outdir, int jobs, nb_preprocess pr
     j.outdir = outdir;
     j.prep = prep;
     j.opts = *opts;
+    /* Worker processes already keep the CPUs busy: one thread each. */
+    if (jobs > 1) j.opts.threads = 1;
     j.opts.quiet = true; /* per-file warnings would drown the progress line; */
     j.opts.diag = NULL;  /* a file the checker rejects fails with a one-line summary */
     /* Many documents share each face: subsetting from prepared faces pays off. */

@@ -39,6 +39,7 @@ struct nb_pdf_font {
     HPDF_Dict type0;
     char basefont[160];
     bool embedded;
+    nb_pdf_font_prep *prep; /* between nb_pdf_font_prepare and nb_pdf_font_attach */
 };
 
 /* ---- recording use --------------------------------------------------------------------- */
@@ -57,9 +58,12 @@ nb_pdf_font *nb_pdf_font_new(const nb_font *font)
     return pf;
 }
 
+static void prep_free(nb_pdf_font_prep *p);
+
 void nb_pdf_font_free(nb_pdf_font *pf)
 {
     if (!pf) return;
+    prep_free(pf->prep);
     free(pf->g);
     free(pf->hash);
     free(pf->text);
@@ -155,6 +159,11 @@ bool nb_pdf_font_glyph(const nb_pdf_font *pf, uint32_t gid, unsigned *code, int 
 HPDF_Dict nb_pdf_font_dict(const nb_pdf_font *pf)
 {
     return pf->type0;
+}
+
+size_t nb_pdf_font_glyph_count(const nb_pdf_font *pf)
+{
+    return pf->nused;
 }
 
 const char *nb_pdf_font_basefont(const nb_pdf_font *pf)
@@ -474,159 +483,164 @@ static uint32_t *subset_cids(const char *prog, unsigned plen, unsigned nglyphs)
     return cid;
 }
 
-nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
-                          HPDF_MD5_CTX *md5, nb_status *st)
+/* What nb_pdf_font_prepare makes for nb_pdf_font_attach: the subset and everything
+ * derived from it.  Owned by the nb_pdf_font until attached or freed. */
+struct nb_pdf_font_prep {
+    hb_subset_input_t *input;
+    hb_subset_plan_t *plan;
+    hb_face_t *sub;
+    hb_blob_t *blob, *cff; /* holding prog */
+    const char *prog;      /* the font program (in blob/cff or the cache entry) */
+    unsigned plen, sub_glyphs;
+    uint32_t *newgid; /* per used glyph */
+    uint32_t *subcid; /* CID of each subset glyph (CID-keyed CFF) */
+    code_gid *cg;     /* used glyphs by code */
+    size_t ncg;
+    unsigned char *cidset; /* PDF/A */
+    size_t cidset_len;
+    nb_buf cmap;
+    const subset_entry *hit;
+    bool pdfa;
+};
+
+static void prep_free(nb_pdf_font_prep *p)
+{
+    if (!p) return;
+    free(p->newgid);
+    free(p->subcid);
+    free(p->cg);
+    free(p->cidset);
+    nb_buf_free(&p->cmap);
+    hb_blob_destroy(p->cff);
+    hb_blob_destroy(p->blob);
+    hb_face_destroy(p->sub);
+    hb_subset_plan_destroy(p->plan);
+    hb_subset_input_destroy(p->input);
+    free(p);
+}
+
+/* One bit per CID the subset holds, CID 0 included, most significant bit first. */
+static bool build_cidset(nb_pdf_font_prep *p, bool cid_keyed)
+{
+    uint32_t maxcid = 0;
+    for (unsigned g = 0; g < p->sub_glyphs; g++) {
+        uint32_t cid = cid_keyed ? p->subcid[g] : g;
+        if (cid > maxcid) maxcid = cid;
+    }
+    p->cidset_len = maxcid / 8 + 1;
+    if (!(p->cidset = calloc(p->cidset_len, 1))) return false;
+    for (unsigned g = 0; g < p->sub_glyphs; g++) {
+        uint32_t cid = cid_keyed ? p->subcid[g] : g;
+        p->cidset[cid / 8] |= (unsigned char)(0x80u >> (cid % 8));
+    }
+    return true;
+}
+
+nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, nb_status *st)
 {
     const nb_font *f = pf->font;
     const char *fname = f->path ? f->path : "font";
-    nb_code rc = NB_OK;
-    hb_subset_input_t *input = NULL;
-    hb_subset_plan_t *plan = NULL;
-    uint32_t *newgid = NULL;
-    hb_face_t *sub = NULL;
-    hb_blob_t *blob = NULL, *cff = NULL;
-    uint32_t *subcid = NULL; /* CID of each subset glyph (CID-keyed CFF) */
-    code_gid *cg = NULL;
-    unsigned char *cidset = NULL;
-    size_t cidset_len = 0;
-    nb_buf cmap = {0};
-    const subset_entry *hit = NULL;
-
-    if (pf->embedded) return NB_OK;
+    if (pf->embedded || pf->prep) return NB_OK;
+    nb_pdf_font_prep *p = calloc(1, sizeof *p);
+    if (!p) return nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
+    pf->prep = p;
+    p->pdfa = pdfa;
 
     /* 1. Subset with hb-subset, or take the subset made for the same glyphs before (batch
      * runs). */
     qsort(pf->g, pf->nused, sizeof *pf->g, cmp_use);
-    if (!rehash(pf, pf->hcap)) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
-        goto done;
-    }
-    newgid = malloc(sizeof *newgid * pf->nused);
-    if (!newgid) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
-        goto done;
-    }
-    const char *prog = NULL;
-    unsigned plen = 0, sub_glyphs = 0;
-    if (nb_font_reused(f)) hit = subset_cache_find(f, pf->g, pf->nused, pdfa);
-    if (hit) {
-        prog = (const char *)hit->prog;
-        plen = hit->plen;
-        sub_glyphs = hit->sub_glyphs;
-        memcpy(newgid, hit->newgid, pf->nused * sizeof *newgid);
-        goto subset_done;
-    }
-    unsigned flags = 0;
-    double t_sub = nb_now_ms();
-    hb_face_t *source = nb_font_subset_source((nb_font *)f, &flags); /* made on first use */
-    if (!source) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "%s: cannot prepare the face for subsetting", fname);
-        goto done;
-    }
-    input = hb_subset_input_create_or_fail();
-    if (!input) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "%s: out of memory creating the subset input", fname);
-        goto done;
-    }
-    hb_set_t *gset = hb_subset_input_glyph_set(input);
-    for (size_t i = 0; i < pf->nused; i++)
-        hb_set_add(gset, pf->g[i].gid);
-    static const hb_tag_t drop[] = {
-        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
-        HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
-        HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('v', 'h', 'e', 'a'),
-        HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
-    };
-    hb_set_t *dset = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
-        hb_set_add(dset, drop[i]);
-    hb_subset_input_set_flags(input, flags);
-
-    plan = hb_subset_plan_create_or_fail(source, input);
-    if (!plan) {
-        rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset cannot plan the subset", fname);
-        goto done;
-    }
-    const hb_map_t *old2new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    sub = hb_subset_plan_execute_or_fail(plan);
-    if (!sub) {
-        rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset failed to subset the face", fname);
-        goto done;
-    }
-    /* A CFF font embeds the bare CFF table: take it alone rather than have HarfBuzz
-     * assemble (copy, pad, checksum) a whole OpenType file around it. */
-    if (f->is_cff) {
-        cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
-        prog = hb_blob_get_data(cff, &plen);
-        if (!prog || plen == 0) {
-            rc = nb_fail(st, NB_ERR_FONT, "%s: the subset has no CFF table", fname);
-            goto done;
-        }
+    if (!rehash(pf, pf->hcap) || !(p->newgid = malloc(sizeof *p->newgid * pf->nused)))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
+    if (nb_font_reused(f)) p->hit = subset_cache_find(f, pf->g, pf->nused, pdfa);
+    if (p->hit) {
+        p->prog = (const char *)p->hit->prog;
+        p->plen = p->hit->plen;
+        p->sub_glyphs = p->hit->sub_glyphs;
+        memcpy(p->newgid, p->hit->newgid, pf->nused * sizeof *p->newgid);
     } else {
-        blob = hb_face_reference_blob(sub);
-        prog = hb_blob_get_data(blob, &plen);
-        if (!prog || plen == 0) {
-            rc = nb_fail(st, NB_ERR_FONT, "%s: hb-subset produced an empty font", fname);
-            goto done;
+        unsigned flags = 0;
+        double t_sub = nb_now_ms();
+        hb_face_t *source = nb_font_subset_source((nb_font *)f, &flags); /* made on first use */
+        if (!source)
+            return nb_fail(st, NB_ERR_NOMEM, "%s: cannot prepare the face for subsetting", fname);
+        if (!(p->input = hb_subset_input_create_or_fail()))
+            return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory creating the subset input", fname);
+        hb_set_t *gset = hb_subset_input_glyph_set(p->input);
+        for (size_t i = 0; i < pf->nused; i++)
+            hb_set_add(gset, pf->g[i].gid);
+        static const hb_tag_t drop[] = {
+            HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+            HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
+            HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('v', 'h', 'e', 'a'),
+            HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
+        };
+        hb_set_t *dset = hb_subset_input_set(p->input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+        for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+            hb_set_add(dset, drop[i]);
+        hb_subset_input_set_flags(p->input, flags);
+        if (!(p->plan = hb_subset_plan_create_or_fail(source, p->input)))
+            return nb_fail(st, NB_ERR_FONT, "%s: hb-subset cannot plan the subset", fname);
+        const hb_map_t *old2new = hb_subset_plan_old_to_new_glyph_mapping(p->plan);
+        if (!(p->sub = hb_subset_plan_execute_or_fail(p->plan)))
+            return nb_fail(st, NB_ERR_FONT, "%s: hb-subset failed to subset the face", fname);
+        /* A CFF font embeds the bare CFF table: take it alone rather than have HarfBuzz
+         * assemble (copy, pad, checksum) a whole OpenType file around it. */
+        if (f->is_cff) {
+            p->cff = hb_face_reference_table(p->sub, HB_TAG('C', 'F', 'F', ' '));
+            p->prog = hb_blob_get_data(p->cff, &p->plen);
+            if (!p->prog || p->plen == 0)
+                return nb_fail(st, NB_ERR_FONT, "%s: the subset has no CFF table", fname);
+        } else {
+            p->blob = hb_face_reference_blob(p->sub);
+            p->prog = hb_blob_get_data(p->blob, &p->plen);
+            if (!p->prog || p->plen == 0)
+                return nb_fail(st, NB_ERR_FONT, "%s: hb-subset produced an empty font", fname);
         }
+        p->sub_glyphs = hb_face_get_glyph_count(p->sub);
+        for (size_t i = 0; i < pf->nused; i++)
+            p->newgid[i] = hb_map_get(old2new, pf->g[i].gid);
+        ((nb_font *)f)->subset_ms += nb_now_ms() - t_sub;
+        ((nb_font *)f)->subsets++;
     }
-    sub_glyphs = hb_face_get_glyph_count(sub);
-    for (size_t i = 0; i < pf->nused; i++)
-        newgid[i] = hb_map_get(old2new, pf->g[i].gid);
-    ((nb_font *)f)->subset_ms += nb_now_ms() - t_sub;
-    ((nb_font *)f)->subsets++;
 
-subset_done:;
     /* 2. Codes and widths: the subset's glyph ids, or for CID-keyed CFF each glyph's CID,
      * read back from hb-subset's output. */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
-    if (cid_keyed && !hit && !(subcid = subset_cids(prog, plen, sub_glyphs))) {
-        rc = nb_fail(st, NB_ERR_FONT, "%s: cannot read the CIDs of the subset font", fname);
-        goto done;
-    }
-    cg = calloc(pf->nused ? pf->nused : 1, sizeof *cg);
-    if (!cg) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
-        goto done;
-    }
-    size_t n = 0;
+    if (cid_keyed && !p->hit && !(p->subcid = subset_cids(p->prog, p->plen, p->sub_glyphs)))
+        return nb_fail(st, NB_ERR_FONT, "%s: cannot read the CIDs of the subset font", fname);
+    if (!(p->cg = calloc(pf->nused ? pf->nused : 1, sizeof *p->cg)))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
     for (size_t i = 0; i < pf->nused; i++) {
         glyph_use *u = &pf->g[i];
-        unsigned gid = u->gid;
-        hb_codepoint_t ng = newgid[i];
-        if (ng == HB_MAP_VALUE_INVALID) {
-            rc = nb_fail(st, NB_ERR_FONT, "%s: glyph %u was dropped by the subsetter", fname, gid);
-            goto done;
-        }
+        hb_codepoint_t ng = p->newgid[i];
+        if (ng == HB_MAP_VALUE_INVALID)
+            return nb_fail(st, NB_ERR_FONT, "%s: glyph %u was dropped by the subsetter", fname,
+                           (unsigned)u->gid);
         uint32_t code = ng;
-        if (hit) {
-            code = hit->code[i];
+        if (p->hit) {
+            code = p->hit->code[i];
         } else if (cid_keyed) {
-            if (ng >= sub_glyphs) {
-                rc = nb_fail(st, NB_ERR_FONT, "%s: no CID for glyph %u in the subset", fname,
-                             (unsigned)ng);
-                goto done;
-            }
-            code = subcid[ng];
+            if (ng >= p->sub_glyphs)
+                return nb_fail(st, NB_ERR_FONT, "%s: no CID for glyph %u in the subset", fname,
+                               (unsigned)ng);
+            code = p->subcid[ng];
         }
-        if (code > 0xFFFF) {
-            rc =
-                nb_fail(st, NB_ERR_FONT, "%s: code %u does not fit 2 bytes", fname, (unsigned)code);
-            goto done;
-        }
+        if (code > 0xFFFF)
+            return nb_fail(st, NB_ERR_FONT, "%s: code %u does not fit 2 bytes", fname,
+                           (unsigned)code);
         u->code = code;
-        u->width = scale1000(f, hb_font_get_glyph_h_advance(f->hb_font, gid));
-        cg[n].code = code;
-        cg[n].gid = (uint32_t)i;
-        n++;
+        u->width = scale1000(f, hb_font_get_glyph_h_advance(f->hb_font, u->gid));
+        p->cg[p->ncg].code = code;
+        p->cg[p->ncg].gid = (uint32_t)i;
+        p->ncg++;
     }
-    qsort(cg, n, sizeof *cg, cmp_code);
+    qsort(p->cg, p->ncg, sizeof *p->cg, cmp_code);
 
     /* 3. Subset tag from the glyph set: FNV-1a over the name and the sorted glyph ids. */
     uint64_t h = 1469598103934665603ull;
     const char *ps = f->postscript_name ? f->postscript_name : "";
-    for (const char *p = ps; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (const char *c = ps; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
     for (size_t i = 0; i < pf->nused; i++) {
         unsigned gid = pf->g[i].gid;
         for (int k = 0; k < 4; k++)
@@ -642,26 +656,37 @@ subset_done:;
     sanitize_name(clean, sizeof clean, f->postscript_name, f->id);
     snprintf(pf->basefont, sizeof pf->basefont, "%s+%s", tag, clean);
 
-    /* 4. ToUnicode. */
-    build_tounicode(pf, cg, n, &cmap);
-    if (cmap.oom) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "out of memory building ToUnicode for %s", fname);
-        goto done;
-    }
+    /* 4. ToUnicode, and the CIDSet for PDF/A. */
+    build_tounicode(pf, p->cg, p->ncg, &p->cmap);
+    if (p->cmap.oom)
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory building ToUnicode for %s", fname);
+    if (pdfa && !p->hit && !build_cidset(p, cid_keyed))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory building CIDSet for %s", fname);
+    return NB_OK;
+}
+
+nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
+                           nb_status *st)
+{
+    const nb_font *f = pf->font;
+    nb_pdf_font_prep *p = pf->prep;
+    nb_code rc = NB_OK;
+    if (pf->embedded) return NB_OK;
+    if (!p) return nb_fail(st, NB_ERR_PDF, "PDF writer: font attached before it was prepared");
     if (md5) {
         /* The font program is a function of the face and the glyph set: feed those, not
          * its hundreds of kilobytes (MD5 of the program took a tenth of a batch). */
         unsigned char id[64];
         size_t il = face_identity(f, id);
         HPDF_MD5Update(md5, id, (HPDF_UINT32)il);
-        HPDF_MD5Update(md5, (const HPDF_BYTE *)&plen, sizeof plen);
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)&p->plen, sizeof p->plen);
         for (size_t i = 0; i < pf->nused; i++) {
             unsigned char b[4] = {(unsigned char)(pf->g[i].gid >> 24),
                                   (unsigned char)(pf->g[i].gid >> 16),
                                   (unsigned char)(pf->g[i].gid >> 8), (unsigned char)pf->g[i].gid};
             HPDF_MD5Update(md5, b, 4);
         }
-        HPDF_MD5Update(md5, (const HPDF_BYTE *)cmap.p, (HPDF_UINT32)cmap.len);
+        HPDF_MD5Update(md5, (const HPDF_BYTE *)p->cmap.p, (HPDF_UINT32)p->cmap.len);
     }
 
     /* 5. Objects. */
@@ -670,12 +695,11 @@ subset_done:;
     if (!file) goto hpdf_error;
     if (f->is_cff) {
         if (HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C") != HPDF_OK) goto hpdf_error;
-    } else if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen) != HPDF_OK) {
+    } else if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)p->plen) != HPDF_OK) {
         goto hpdf_error;
     }
-    if ((rc = nb_pdf_stream_put(pk, file, prog, plen, NB_PACK_FONT, "a font program", st)) != NB_OK)
-        goto done;
-
+    rc = nb_pdf_stream_put(pk, file, p->prog, p->plen, NB_PACK_FONT, "a font program", st);
+    if (rc != NB_OK) goto done;
     HPDF_Dict desc = new_indirect_dict(pdf);
     if (!desc) goto hpdf_error;
     HPDF_Array bbox = HPDF_Array_New(mm);
@@ -697,38 +721,12 @@ subset_done:;
         HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", file) != HPDF_OK)
         goto hpdf_error;
 
-    if (pdfa && hit) {
+    if (p->pdfa) {
+        const unsigned char *cs_bytes = p->hit ? p->hit->cidset : p->cidset;
+        size_t cs_len = p->hit ? p->hit->cidset_len : p->cidset_len;
         HPDF_Dict cs = new_stream(pdf);
         if (!cs || HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK) goto hpdf_error;
-        rc = nb_pdf_stream_put(pk, cs, hit->cidset, hit->cidset_len, NB_PACK_TEXT, "a CIDSet", st);
-        if (rc != NB_OK) goto done;
-    } else if (pdfa) {
-        /* One bit per CID the subset holds, CID 0 included, most significant bit first. */
-        uint32_t maxcid = 0;
-        uint32_t *cids = calloc(sub_glyphs ? sub_glyphs : 1, sizeof *cids);
-        if (!cids) {
-            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory building CIDSet for %s", fname);
-            goto done;
-        }
-        for (unsigned g = 0; g < sub_glyphs; g++) {
-            uint32_t cid = cid_keyed ? subcid[g] : g;
-            cids[g] = cid;
-            if (cid > maxcid) maxcid = cid;
-        }
-        size_t nbytes = maxcid / 8 + 1;
-        cidset_len = nbytes;
-        cidset = calloc(nbytes, 1);
-        if (!cidset) {
-            free(cids);
-            rc = nb_fail(st, NB_ERR_NOMEM, "out of memory building CIDSet for %s", fname);
-            goto done;
-        }
-        for (unsigned g = 0; g < sub_glyphs; g++)
-            cidset[cids[g] / 8] |= (unsigned char)(0x80u >> (cids[g] % 8));
-        free(cids);
-        HPDF_Dict cs = new_stream(pdf);
-        if (!cs || HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK) goto hpdf_error;
-        rc = nb_pdf_stream_put(pk, cs, cidset, nbytes, NB_PACK_TEXT, "a CIDSet", st);
+        rc = nb_pdf_stream_put(pk, cs, cs_bytes, cs_len, NB_PACK_TEXT, "a CIDSet", st);
         if (rc != NB_OK) goto done;
     }
 
@@ -739,7 +737,7 @@ subset_done:;
         goto hpdf_error;
 
     HPDF_Array w = HPDF_Array_New(mm);
-    if (!w || build_widths(pdf, pf, cg, n, w) != HPDF_OK) goto hpdf_error;
+    if (!w || build_widths(pdf, pf, p->cg, p->ncg, w) != HPDF_OK) goto hpdf_error;
 
     HPDF_Dict cid = new_indirect_dict(pdf);
     if (!cid || HPDF_Dict_AddName(cid, "Type", "Font") != HPDF_OK ||
@@ -753,7 +751,7 @@ subset_done:;
 
     HPDF_Dict tu = new_stream(pdf);
     if (!tu) goto hpdf_error;
-    rc = nb_pdf_stream_put(pk, tu, cmap.p, cmap.len, NB_PACK_TEXT, "a ToUnicode CMap", st);
+    rc = nb_pdf_stream_put(pk, tu, p->cmap.p, p->cmap.len, NB_PACK_TEXT, "a ToUnicode CMap", st);
     if (rc != NB_OK) goto done;
 
     HPDF_Array desc_fonts = HPDF_Array_New(mm);
@@ -768,23 +766,27 @@ subset_done:;
         goto hpdf_error;
     pf->type0 = t0;
     pf->embedded = true;
-    if (!hit && nb_font_reused(f))
-        subset_cache_put((nb_font *)f, pf->g, pf->nused, prog, plen, sub_glyphs, newgid, cidset,
-                         cidset_len);
+    if (!p->hit && nb_font_reused(f))
+        subset_cache_put((nb_font *)f, pf->g, pf->nused, p->prog, p->plen, p->sub_glyphs, p->newgid,
+                         p->cidset, p->cidset_len);
     goto done;
 
 hpdf_error:
     rc = hpdf_fail(pdf, pf, st, "the font objects");
 done:
-    free(newgid);
-    free(cidset);
-    free(cg);
-    nb_buf_free(&cmap);
-    free(subcid);
-    hb_blob_destroy(cff);
-    hb_blob_destroy(blob);
-    hb_face_destroy(sub);
-    hb_subset_plan_destroy(plan);
-    hb_subset_input_destroy(input);
+    prep_free(p);
+    pf->prep = NULL;
     return rc;
+}
+
+nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
+                          HPDF_MD5_CTX *md5, nb_status *st)
+{
+    nb_code rc = nb_pdf_font_prepare(pf, pdfa, st);
+    if (rc != NB_OK) {
+        prep_free(pf->prep);
+        pf->prep = NULL;
+        return rc;
+    }
+    return nb_pdf_font_attach(pf, pdf, pk, md5, st);
 }

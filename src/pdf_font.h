@@ -8,7 +8,8 @@
  *   TrueType: CIDFontType2, FontFile2, code = glyph id in the subset, CIDToGIDMap Identity.
  *   CFF:      CIDFontType0, FontFile3/CIDFontType0C (the subset's bare CFF table); code =
  *             the glyph id in the subset (name-keyed) or the glyph's CID read back from
- *             the subset's charset with FreeType (CID-keyed: Fandol, Noto CJK).
+ *             the subset's charset (cff.c; FreeType when that cannot read it) (CID-keyed:
+ *             Fandol, Noto CJK).
  * Subsetting: hb-subset for every kind of face (desubroutinized CFF: smaller and faster
  * for the few hundred glyphs of a report); batch runs reuse whole subsets for glyph sets
  * seen before.  Streams go through the document's packer (pdf_stream.h).
@@ -30,6 +31,7 @@
 #include "status.h"
 
 typedef struct nb_pdf_font nb_pdf_font;
+typedef struct nb_pdf_font_prep nb_pdf_font_prep;
 
 /* NULL when out of memory. */
 nb_pdf_font *nb_pdf_font_new(const nb_font *font);
@@ -47,12 +49,26 @@ nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t 
 nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st);
 
+/* nb_pdf_font_embed in two steps.  nb_pdf_font_prepare does the work that needs no
+ * document (subsetting, codes, widths, ToUnicode, CIDSet): for different faces it may run
+ * on different threads at once (it reads the face and writes only this nb_pdf_font and the
+ * face's subset statistics and subset source).  nb_pdf_font_attach then builds the objects
+ * on the document's thread; attach in a fixed order and the PDF's bytes do not depend on
+ * which thread prepared what.  A failed prepare leaves its error in st; attach (or free)
+ * releases what prepare made. */
+nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, nb_status *st);
+nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
+                           nb_status *st);
+
 /* After embedding: the code to write for a used glyph and its width in 1/1000 em (as in
  * /W).  False when the glyph was never recorded with nb_pdf_font_use. */
 bool nb_pdf_font_glyph(const nb_pdf_font *pf, uint32_t gid, unsigned *code, int *width);
 
 /* After embedding: the Type0 font dictionary (an indirect object of the document). */
 HPDF_Dict nb_pdf_font_dict(const nb_pdf_font *pf);
+
+/* How many glyphs have been recorded (.notdef included). */
+size_t nb_pdf_font_glyph_count(const nb_pdf_font *pf);
 
 /* After embedding: "ABCDEF+PostScriptName" as in BaseFont. */
 const char *nb_pdf_font_basefont(const nb_pdf_font *pf);

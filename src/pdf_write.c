@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hpdf.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <hpdf_encrypt.h>
 #include <math.h>
 #include <stdint.h>
@@ -537,6 +539,88 @@ static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages,
     return NB_OK;
 }
 
+/* ---- preparing the fonts, on several threads ------------------------------------------ */
+
+typedef struct prep_work {
+    const doc_fonts *df;
+    const size_t *order; /* font indices, the most glyphs first */
+    size_t next;         /* next position in order (atomic) */
+    bool pdfa;
+    nb_code *rc; /* per font */
+    nb_status *st;
+} prep_work;
+
+static void *prep_worker(void *arg)
+{
+    prep_work *w = arg;
+    for (;;) {
+        size_t k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+        if (k >= w->df->n) break;
+        size_t i = w->order[k];
+        w->rc[i] = nb_pdf_font_prepare(w->df->v[i].pf, w->pdfa, &w->st[i]);
+    }
+    return NULL;
+}
+
+typedef struct by_glyphs {
+    size_t glyphs, index;
+} by_glyphs;
+
+static int cmp_by_glyphs(const void *a, const void *b)
+{
+    const by_glyphs *x = a, *y = b;
+    if (x->glyphs != y->glyphs) return x->glyphs > y->glyphs ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* nb_pdf_font_prepare for every font, on up to `threads` threads (the biggest subsets
+ * first, so that they do not end up last on one thread).  The first failure in font
+ * order is reported, whatever the threads' timing. */
+static nb_code prepare_fonts(const doc_fonts *df, bool pdfa, int threads, nb_status *st)
+{
+    if (df->n == 0) return NB_OK;
+    size_t *order = malloc(df->n * sizeof *order);
+    by_glyphs *bg = malloc(df->n * sizeof *bg);
+    nb_code *rc = calloc(df->n, sizeof *rc);
+    nb_status *sts = calloc(df->n, sizeof *sts);
+    if (!order || !bg || !rc || !sts) {
+        free(order);
+        free(bg);
+        free(rc);
+        free(sts);
+        return nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
+    }
+    for (size_t i = 0; i < df->n; i++)
+        bg[i] = (by_glyphs){nb_pdf_font_glyph_count(df->v[i].pf), i};
+    qsort(bg, df->n, sizeof *bg, cmp_by_glyphs);
+    for (size_t i = 0; i < df->n; i++)
+        order[i] = bg[i].index;
+    free(bg);
+    if (threads <= 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
+    }
+    if ((size_t)threads > df->n) threads = (int)df->n;
+    prep_work w = {df, order, 0, pdfa, rc, sts};
+    pthread_t tid[3];
+    int started = 0;
+    for (int t = 1; t < threads && t <= 3; t++)
+        if (pthread_create(&tid[started], NULL, prep_worker, &w) == 0) started++;
+    prep_worker(&w);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    nb_code out = NB_OK;
+    for (size_t i = 0; i < df->n && out == NB_OK; i++)
+        if (rc[i] != NB_OK) {
+            out = rc[i];
+            *st = sts[i];
+        }
+    free(order);
+    free(rc);
+    free(sts);
+    return out;
+}
+
 /* ---- the whole document -------------------------------------------------------------- */
 
 nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_pdf_opts *opts,
@@ -560,6 +644,9 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
 
     if ((rc = collect_glyphs(layout, &df, st)) != NB_OK) goto done;
     qsort(df.v, df.n, sizeof *df.v, cmp_slot);
+    double ts = nb_now_ms();
+    if ((rc = prepare_fonts(&df, opts->pdfa, opts->threads, st)) != NB_OK) goto done;
+    subset_ms = nb_now_ms() - ts;
 
     pdf = HPDF_New(hpdf_on_error, &ctx);
     if (!pdf) {
@@ -580,12 +667,12 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     HPDF_MD5_CTX md5;
     HPDF_MD5Init(&md5);
 
-    double ts = nb_now_ms();
+    ts = nb_now_ms();
     for (size_t i = 0; i < df.n; i++) {
-        rc = nb_pdf_font_embed(df.v[i].pf, pdf, pk, opts->pdfa, &md5, st);
+        rc = nb_pdf_font_attach(df.v[i].pf, pdf, pk, &md5, st);
         if (rc != NB_OK) goto done;
     }
-    subset_ms = nb_now_ms() - ts;
+    subset_ms += nb_now_ms() - ts;
 
     pages = calloc(layout->npages, sizeof *pages);
     if (!pages) {

@@ -39,6 +39,8 @@ typedef struct nb_pdf_opts {
     bool pdfa;         /* PDF/A-1b (default true) */
     bool compress;     /* Flate streams (default true) */
     bool show_outline; /* open with the outline panel */
+    int threads;       /* the faces are subset on up to this many threads, this one
+                        * included; 0: one per CPU, at most 4.  The bytes are the same. */
 } nb_pdf_opts;
 
 typedef struct nb_pdf_bytes {

@@ -299,7 +299,7 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         meta.date = time(NULL);
     else if (!ds || !parse_date(ds, &meta.date))
         meta.date = NB_PDF_NO_DATE;
-    nb_pdf_opts po = {o->pdfa, true, true};
+    nb_pdf_opts po = {o->pdfa, true, true, o->threads};
     nb_pdf_timing pt = {0};
     if ((rc = nb_pdf_write(&layout, &meta, &po, out, &pt, st))) goto done;
     S->subset_ms = pt.subset_ms;

@@ -38,6 +38,8 @@ typedef struct nb_render_opts {
     const char *dump_path; /* also write the box dump here (tests), or NULL */
     bool date_from_clock;  /* date the PDF now instead of by the signing date (still
                             * overridden by SOURCE_DATE_EPOCH); default false */
+    int threads;           /* threads subsetting the fonts (nb_pdf_opts.threads); 0: one per
+                            * CPU, at most 4 */
 } nb_render_opts;
 
 typedef struct nb_render_stats {

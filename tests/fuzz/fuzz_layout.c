@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (nb_compose(&spec, fuzz_layout_data.root, fuzz_layout_fonts, &co, &layout, NULL, &st) ==
         NB_OK) {
         nb_pdf_meta meta = {.title = "fuzz", .creator = "nianbao fuzz", .date = 0};
-        nb_pdf_opts po = {false, true, true};
+        nb_pdf_opts po = {false, true, true, 1};
         nb_pdf_bytes pdf;
         if (nb_pdf_write(&layout, &meta, &po, &pdf, NULL, &st) == NB_OK) {
             if (fuzz_layout_debug)

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 .creator = "nianbao fuzz",
                                 .date = 0};
             /* Alternate PDF/A on and off with the input's length, to cover both writers. */
-            nb_pdf_opts po = {(size & 1) == 0, true, true};
+            nb_pdf_opts po = {(size & 1) == 0, true, true, 2}; /* fonts on two threads */
             nb_pdf_bytes pdf;
             if (nb_pdf_write(&layout, &meta, &po, &pdf, NULL, &st) == NB_OK) {
                 if (pdf.len < 8 || memcmp(pdf.data, "%PDF-", 5) != 0) __builtin_trap();

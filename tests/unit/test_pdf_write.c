@@ -507,6 +507,15 @@ static void test_deterministic(void **state)
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.data, b.data, a.len);
     nb_pdf_bytes_free(&b);
+    /* The faces prepared on one thread or on three: the same bytes. */
+    for (int threads = 1; threads <= 3; threads += 2) {
+        nb_pdf_opts ot = o;
+        ot.threads = threads;
+        write_pdf(&l, &ot, &b);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.data, b.data, a.len);
+        nb_pdf_bytes_free(&b);
+    }
     /* A different text changes the bytes (and the trailer ID). */
     nb_page *p = &l.pages[0];
     add_text(&l, p, FX->fang, 12, 72, 400, "附", -1);
