@@ -492,6 +492,7 @@ struct nb_pdf_font_prep {
     hb_blob_t *blob, *cff; /* holding prog */
     const char *prog;      /* the font program (in blob/cff or the cache entry) */
     unsigned plen, sub_glyphs;
+    nb_packed packed; /* the font program as the stream will hold it */
     uint32_t *newgid; /* per used glyph */
     uint32_t *subcid; /* CID of each subset glyph (CID-keyed CFF) */
     code_gid *cg;     /* used glyphs by code */
@@ -511,6 +512,7 @@ static void prep_free(nb_pdf_font_prep *p)
     free(p->cg);
     free(p->cidset);
     nb_buf_free(&p->cmap);
+    nb_packed_free(&p->packed);
     hb_blob_destroy(p->cff);
     hb_blob_destroy(p->blob);
     hb_face_destroy(p->sub);
@@ -536,7 +538,23 @@ static bool build_cidset(nb_pdf_font_prep *p, bool cid_keyed)
     return true;
 }
 
-nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, nb_status *st)
+/* Releases what hb-subset made once the program is packed: with every face prepared
+ * before any is attached, holding them all would keep several megabytes alive. */
+static void prep_release_subset(nb_pdf_font_prep *p)
+{
+    hb_blob_destroy(p->cff);
+    hb_blob_destroy(p->blob);
+    hb_face_destroy(p->sub);
+    hb_subset_plan_destroy(p->plan);
+    hb_subset_input_destroy(p->input);
+    p->cff = p->blob = NULL;
+    p->sub = NULL;
+    p->plan = NULL;
+    p->input = NULL;
+    p->prog = NULL;
+}
+
+nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status *st)
 {
     const nb_font *f = pf->font;
     const char *fname = f->path ? f->path : "font";
@@ -662,6 +680,15 @@ nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, nb_status *st)
         return nb_fail(st, NB_ERR_NOMEM, "out of memory building ToUnicode for %s", fname);
     if (pdfa && !p->hit && !build_cidset(p, cid_keyed))
         return nb_fail(st, NB_ERR_NOMEM, "out of memory building CIDSet for %s", fname);
+
+    /* 5. The program as the stream holds it; a batch keeps the subset for later documents
+     * (this face's cache, touched by this thread only). */
+    nb_code rc = nb_pack_font(compress, p->prog, p->plen, &p->packed, st);
+    if (rc != NB_OK) return rc;
+    if (!p->hit && nb_font_reused(f))
+        subset_cache_put((nb_font *)f, pf->g, pf->nused, p->prog, p->plen, p->sub_glyphs, p->newgid,
+                         p->cidset, p->cidset_len);
+    prep_release_subset(p);
     return NB_OK;
 }
 
@@ -689,7 +716,7 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
         HPDF_MD5Update(md5, (const HPDF_BYTE *)p->cmap.p, (HPDF_UINT32)p->cmap.len);
     }
 
-    /* 5. Objects. */
+    /* 6. Objects. */
     HPDF_MMgr mm = pdf->mmgr;
     HPDF_Dict file = new_stream(pdf);
     if (!file) goto hpdf_error;
@@ -698,7 +725,7 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
     } else if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)p->plen) != HPDF_OK) {
         goto hpdf_error;
     }
-    rc = nb_pdf_stream_put(pk, file, p->prog, p->plen, NB_PACK_FONT, "a font program", st);
+    rc = nb_pdf_stream_put_packed(pk, file, &p->packed, "a font program", st);
     if (rc != NB_OK) goto done;
     HPDF_Dict desc = new_indirect_dict(pdf);
     if (!desc) goto hpdf_error;
@@ -766,9 +793,6 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
         goto hpdf_error;
     pf->type0 = t0;
     pf->embedded = true;
-    if (!p->hit && nb_font_reused(f))
-        subset_cache_put((nb_font *)f, pf->g, pf->nused, p->prog, p->plen, p->sub_glyphs, p->newgid,
-                         p->cidset, p->cidset_len);
     goto done;
 
 hpdf_error:
@@ -782,7 +806,7 @@ done:
 nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
                           HPDF_MD5_CTX *md5, nb_status *st)
 {
-    nb_code rc = nb_pdf_font_prepare(pf, pdfa, st);
+    nb_code rc = nb_pdf_font_prepare(pf, pdfa, nb_packer_compresses(pk), st);
     if (rc != NB_OK) {
         prep_free(pf->prep);
         pf->prep = NULL;

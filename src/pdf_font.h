@@ -56,7 +56,7 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
  * on the document's thread; attach in a fixed order and the PDF's bytes do not depend on
  * which thread prepared what.  A failed prepare leaves its error in st; attach (or free)
  * releases what prepare made. */
-nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, nb_status *st);
+nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status *st);
 nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
                            nb_status *st);
 

@@ -37,6 +37,11 @@ nb_packer *nb_packer_new(bool compress)
     return pk;
 }
 
+bool nb_packer_compresses(const nb_packer *pk)
+{
+    return pk->compress;
+}
+
 void nb_packer_free(nb_packer *pk)
 {
     if (!pk) return;
@@ -90,43 +95,85 @@ static HPDF_UINT32 held_size(HPDF_Stream s)
     return (HPDF_UINT32)((held *)s->attr)->len;
 }
 
-nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len, nb_pack how,
-                          const char *what, nb_status *st)
+/* Compresses data[0..len) with z (text) or deflate_lit (font, z NULL) into *out, or
+ * copies it when asked not to compress or when compressing would not shrink it. */
+static nb_code pack(struct libdeflate_compressor *z, bool compress, const void *data, size_t len,
+                    nb_packed *out, const char *what, nb_status *st)
+{
+    out->data = NULL;
+    out->len = 0;
+    out->flate = false;
+    if (len > 0x7FFFFFFFu) return nb_fail(st, NB_ERR_PDF, "PDF writer: %s is too long", what);
+    if (compress && len > 0) {
+        size_t bound = z ? libdeflate_zlib_compress_bound(z, len) : nb_deflate_lit_bound(len);
+        if (!(out->data = malloc(bound)))
+            return nb_fail(st, NB_ERR_NOMEM, "out of memory compressing %s", what);
+        out->len = z ? libdeflate_zlib_compress(z, data, len, out->data, bound)
+                     : nb_deflate_lit(data, len, out->data, bound);
+        if (out->len == 0) {
+            nb_packed_free(out);
+            return nb_fail(st, NB_ERR_PDF, "cannot compress %s", what);
+        }
+        if (out->len < len) {
+            out->flate = true;
+            return NB_OK;
+        }
+        free(out->data); /* would not shrink: stored as it is */
+    }
+    if (!(out->data = malloc(len ? len : 1)))
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", what);
+    if (len) memcpy(out->data, data, len);
+    out->len = len;
+    return NB_OK;
+}
+
+nb_code nb_pack_font(bool compress, const void *data, size_t len, nb_packed *out, nb_status *st)
+{
+    return pack(NULL, compress, data, len, out, "a font program", st);
+}
+
+void nb_packed_free(nb_packed *pd)
+{
+    free(pd->data);
+    pd->data = NULL;
+    pd->len = 0;
+}
+
+nb_code nb_pdf_stream_put_packed(nb_packer *pk, HPDF_Dict d, nb_packed *pd, const char *what,
+                                 nb_status *st)
 {
     d->filter = HPDF_STREAM_FILTER_NONE;
-    if (len > 0x7FFFFFFFu) return nb_fail(st, NB_ERR_PDF, "PDF writer: %s is too long", what);
     held *h = calloc(1, sizeof *h);
-    if (!h) return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", what);
-    h->next = pk->streams; /* the packer frees it from here on */
+    if (!h) {
+        nb_packed_free(pd);
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", what);
+    }
+    h->p = pd->data; /* the packer frees it from here on */
+    h->len = pd->len;
+    h->next = pk->streams;
     pk->streams = h;
-    bool packed = false;
-    if (pk->compress && len > 0) {
-        bool font = how == NB_PACK_FONT;
-        if (!font && !pk->z && !(pk->z = libdeflate_alloc_compressor(LEVEL_TEXT)))
-            return nb_fail(st, NB_ERR_NOMEM, "out of memory compressing %s", what);
-        size_t bound =
-            font ? nb_deflate_lit_bound(len) : libdeflate_zlib_compress_bound(pk->z, len);
-        if (!(h->p = malloc(bound)))
-            return nb_fail(st, NB_ERR_NOMEM, "out of memory compressing %s", what);
-        h->len = font ? nb_deflate_lit(data, len, h->p, bound)
-                      : libdeflate_zlib_compress(pk->z, data, len, h->p, bound);
-        if (h->len == 0) return nb_fail(st, NB_ERR_PDF, "cannot compress %s", what);
-        packed = h->len < len; /* else stored as it is */
-    }
-    if (!packed) {
-        free(h->p);
-        if (!(h->p = malloc(len ? len : 1)))
-            return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", what);
-        if (len) memcpy(h->p, data, len);
-        h->len = len;
-    }
+    pd->data = NULL;
     HPDF_Stream s = HPDF_CallbackReader_New(d->mmgr, held_read, held_seek, held_tell, held_size, h);
     if (!s) return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", what);
     HPDF_Stream_Free(d->stream); /* the empty memory stream HPDF_DictStream_New made */
     d->stream = s;
-    if (packed) d->write_fn = write_flate_filter;
+    if (pd->flate) d->write_fn = write_flate_filter;
     pk->total += h->len;
     return NB_OK;
+}
+
+nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len, nb_pack how,
+                          const char *what, nb_status *st)
+{
+    struct libdeflate_compressor *z = NULL;
+    if (pk->compress && how == NB_PACK_TEXT && len > 0) {
+        if (!pk->z && !(pk->z = libdeflate_alloc_compressor(LEVEL_TEXT)))
+            return nb_fail(st, NB_ERR_NOMEM, "out of memory compressing %s", what);
+        z = pk->z;
+    }
+    nb_packed pd;
+    nb_code rc = pack(z, pk->compress, data, len, &pd, what, st);
+    return rc != NB_OK ? rc : nb_pdf_stream_put_packed(pk, d, &pd, what, st);
 }
 
 /* ---- the document's bytes --------------------------------------------------------------- */

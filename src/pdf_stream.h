@@ -37,6 +37,27 @@ void nb_packer_free(nb_packer *pk);
 nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len, nb_pack how,
                           const char *what, nb_status *st);
 
+/* Stream bytes made ahead, e.g. on another thread: data is malloc'd, flate tells whether
+ * they are Flate-compressed. */
+typedef struct nb_packed {
+    unsigned char *data;
+    size_t len;
+    bool flate;
+} nb_packed;
+
+/* A font program packed as nb_pdf_stream_put would (compress: as the packer's flag).
+ * Thread-safe. */
+nb_code nb_pack_font(bool compress, const void *data, size_t len, nb_packed *out, nb_status *st);
+void nb_packed_free(nb_packed *pd);
+
+/* Makes pd's bytes the stream of `d`, taking them over (pd->data is NULL afterwards, also on
+ * failure). */
+nb_code nb_pdf_stream_put_packed(nb_packer *pk, HPDF_Dict d, nb_packed *pd, const char *what,
+                                 nb_status *st);
+
+/* Whether the packer compresses. */
+bool nb_packer_compresses(const nb_packer *pk);
+
 /* Serialises the document into *data (malloc'd, the caller frees it) and *len. */
 nb_code nb_pdf_save(HPDF_Doc pdf, const nb_packer *pk, unsigned char **data, size_t *len,
                     nb_status *st);

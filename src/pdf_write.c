@@ -545,7 +545,7 @@ typedef struct prep_work {
     const doc_fonts *df;
     const size_t *order; /* font indices, the most glyphs first */
     size_t next;         /* next position in order (atomic) */
-    bool pdfa;
+    bool pdfa, compress;
     nb_code *rc; /* per font */
     nb_status *st;
 } prep_work;
@@ -557,7 +557,7 @@ static void *prep_worker(void *arg)
         size_t k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
         if (k >= w->df->n) break;
         size_t i = w->order[k];
-        w->rc[i] = nb_pdf_font_prepare(w->df->v[i].pf, w->pdfa, &w->st[i]);
+        w->rc[i] = nb_pdf_font_prepare(w->df->v[i].pf, w->pdfa, w->compress, &w->st[i]);
     }
     return NULL;
 }
@@ -576,7 +576,8 @@ static int cmp_by_glyphs(const void *a, const void *b)
 /* nb_pdf_font_prepare for every font, on up to `threads` threads (the biggest subsets
  * first, so that they do not end up last on one thread).  The first failure in font
  * order is reported, whatever the threads' timing. */
-static nb_code prepare_fonts(const doc_fonts *df, bool pdfa, int threads, nb_status *st)
+static nb_code prepare_fonts(const doc_fonts *df, bool pdfa, bool compress, int threads,
+                             nb_status *st)
 {
     if (df->n == 0) return NB_OK;
     size_t *order = malloc(df->n * sizeof *order);
@@ -601,7 +602,7 @@ static nb_code prepare_fonts(const doc_fonts *df, bool pdfa, int threads, nb_sta
         threads = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
     }
     if ((size_t)threads > df->n) threads = (int)df->n;
-    prep_work w = {df, order, 0, pdfa, rc, sts};
+    prep_work w = {df, order, 0, pdfa, compress, rc, sts};
     pthread_t tid[3];
     int started = 0;
     for (int t = 1; t < threads && t <= 3; t++)
@@ -645,7 +646,8 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     if ((rc = collect_glyphs(layout, &df, st)) != NB_OK) goto done;
     qsort(df.v, df.n, sizeof *df.v, cmp_slot);
     double ts = nb_now_ms();
-    if ((rc = prepare_fonts(&df, opts->pdfa, opts->threads, st)) != NB_OK) goto done;
+    if ((rc = prepare_fonts(&df, opts->pdfa, opts->compress, opts->threads, st)) != NB_OK)
+        goto done;
     subset_ms = nb_now_ms() - ts;
 
     pdf = HPDF_New(hpdf_on_error, &ctx);
