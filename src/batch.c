@@ -349,7 +349,7 @@ typedef struct tally {
 static void progress(tally *t)
 {
     if (!t->tty) return;
-    double now = (nb_now_ms() / 1e3);
+    double now = nb_now_ms() / 1e3;
     if (t->done < t->total && now - t->drawn < 0.1) return; /* ten lines a second at most */
     t->drawn = now;
     double el = now - t->t0;
@@ -398,7 +398,7 @@ static int run(job *j, int jobs)
     t.errors = calloc(t.total, sizeof *t.errors);
     t.reported = calloc(t.total, sizeof *t.reported);
     t.tty = isatty(STDERR_FILENO);
-    t.t0 = (nb_now_ms() / 1e3);
+    t.t0 = nb_now_ms() / 1e3;
     nb_engine *e = nb_engine_new();
     if (!t.errors || !t.reported || !e) {
         fprintf(stderr, "nianbao: out of memory\n");
@@ -505,7 +505,7 @@ static int run(job *j, int jobs)
                 j->outdir, strerror(errno));
     if (dfd >= 0) close(dfd);
     if (t.tty) fputc('\n', stderr);
-    double el = (nb_now_ms() / 1e3) - t.t0;
+    double el = nb_now_ms() / 1e3 - t.t0;
     for (size_t i = 0; i < t.total; i++) {
         if (t.errors[i])
             fprintf(stderr, "nianbao: failed: %s\n", t.errors[i]);

@@ -48,8 +48,8 @@ nb_code nb_layout_add_outline(nb_layout *l, int level, const char *title, size_t
 {
     if (l->noutline == l->cap_outline) {
         size_t cap = l->cap_outline ? l->cap_outline * 2 : 16;
-        nb_outline_entry *o = nb_arena_grow(&l->arena, l->outline, l->cap_outline * sizeof *o,
-                                            cap * sizeof *o);
+        nb_outline_entry *o =
+            nb_arena_grow(&l->arena, l->outline, l->cap_outline * sizeof *o, cap * sizeof *o);
         if (o == NULL) return nb_fail(st, NB_ERR_NOMEM, "out of memory (outline)");
         l->outline = o;
         l->cap_outline = cap;
