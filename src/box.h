@@ -32,8 +32,8 @@ typedef struct nb_box {
     nb_box_kind kind;
     /* NB_BOX_TEXT: one run of glyphs of one face and size on one baseline. */
     const nb_font *font;
-    float size;    /* pt */
-    float y;       /* baseline, pt from the top */
+    float size;       /* pt */
+    float y;          /* baseline, pt from the top */
     const char *text; /* UTF-8 of the run */
     nb_box_glyph *glyphs;
     size_t nglyphs;

@@ -20,12 +20,12 @@ typedef enum nb_align { NB_ALIGN_LEFT, NB_ALIGN_CENTER, NB_ALIGN_RIGHT, NB_ALIGN
 typedef struct nb_style {
     const char *name;
     const char *font_role;
-    float size;          /* pt */
-    float line_pitch;    /* pt: distance between baselines */
+    float size;               /* pt */
+    float line_pitch;         /* pt: distance between baselines */
     float indent_chars;       /* first-line indent, in characters */
     float right_indent_chars; /* in characters */
-    float space_before;  /* pt */
-    float space_after;   /* pt */
+    float space_before;       /* pt */
+    float space_after;        /* pt */
     nb_align align;
     int grid_chars;      /* > 0: full-width characters set on a grid of measure/grid_chars */
     bool snap_to_grid;   /* line tops snap to the page's line grid */
@@ -67,7 +67,7 @@ typedef enum nb_block_kind {
     NB_BLOCK_PARAGRAPHS, /* a data array of strings, one paragraph each */
     NB_BLOCK_FLOW,       /* a data array of strings and {"heading": …} objects */
     NB_BLOCK_TABLE,
-    NB_BLOCK_LINES,      /* a group of short lines (signature): data values or text */
+    NB_BLOCK_LINES, /* a group of short lines (signature): data values or text */
 } nb_block_kind;
 
 typedef struct nb_line_spec {
@@ -95,10 +95,10 @@ typedef struct nb_block_spec {
 typedef struct nb_pagenum_spec {
     bool enabled;
     const char *style;
-    const char *format;   /* "— {n} —" */
-    float below;          /* pt between the text block's bottom and the number's top */
-    bool outer;           /* odd pages right, even pages left */
-    float inset;          /* pt in from the text block's edge */
+    const char *format; /* "— {n} —" */
+    float below;        /* pt between the text block's bottom and the number's top */
+    bool outer;         /* odd pages right, even pages left */
+    float inset;        /* pt in from the text block's edge */
 } nb_pagenum_spec;
 
 typedef struct nb_layout_spec {

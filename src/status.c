@@ -43,17 +43,28 @@ void nb_status_clear(nb_status *st)
 const char *nb_code_name(nb_code code)
 {
     switch (code) {
-    case NB_OK: return "ok";
-    case NB_ERR_IO: return "io";
-    case NB_ERR_JSON: return "json";
-    case NB_ERR_DATA: return "data";
-    case NB_ERR_LAYOUT: return "layout";
-    case NB_ERR_FONT: return "font";
-    case NB_ERR_PDF: return "pdf";
-    case NB_ERR_CHECK: return "check";
-    case NB_ERR_LIMIT: return "limit";
-    case NB_ERR_NOMEM: return "memory";
-    case NB_ERR_USAGE: return "usage";
+    case NB_OK:
+        return "ok";
+    case NB_ERR_IO:
+        return "io";
+    case NB_ERR_JSON:
+        return "json";
+    case NB_ERR_DATA:
+        return "data";
+    case NB_ERR_LAYOUT:
+        return "layout";
+    case NB_ERR_FONT:
+        return "font";
+    case NB_ERR_PDF:
+        return "pdf";
+    case NB_ERR_CHECK:
+        return "check";
+    case NB_ERR_LIMIT:
+        return "limit";
+    case NB_ERR_NOMEM:
+        return "memory";
+    case NB_ERR_USAGE:
+        return "usage";
     }
     return "unknown";
 }
