@@ -126,3 +126,101 @@ variant("tiny-page.json", lambda v: v["page"].update(width=72, height=72, margin
 bad = copy.deepcopy(lay)
 bad["styles"] = {}
 put("layout", "no-styles.json", dump(bad))
+
+
+# ---- binary: small CFF tables (cff.c's readers) -------------------------------------------
+# Built by hand rather than cut from a font: no font bytes are committed.
+
+class Off(int):
+    """An offset operand: always five bytes, so a DICT's size does not depend on it."""
+
+
+def cff_int(v):
+    if isinstance(v, Off):
+        return bytes([29]) + int(v).to_bytes(4, "big", signed=True)
+    if -107 <= v <= 107:
+        return bytes([v + 139])
+    if 108 <= v <= 1131:
+        v -= 108
+        return bytes([(v >> 8) + 247, v & 0xFF])
+    if -1131 <= v <= -108:
+        v = -v - 108
+        return bytes([(v >> 8) + 251, v & 0xFF])
+    return bytes([29]) + v.to_bytes(4, "big", signed=True)
+
+
+def cff_dict(items):
+    """items: [(operator, [int operands])]; operator 1200 + x is the escaped 12 x."""
+    out = b""
+    for op, args in items:
+        for a in args:
+            out += cff_int(a)
+        out += bytes([12, op - 1200]) if op >= 1200 else bytes([op])
+    return out
+
+
+def cff_index(objs):
+    if not objs:
+        return b"\0\0"
+    offs, at = [1], 1
+    for o in objs:
+        at += len(o)
+        offs.append(at)
+    return len(objs).to_bytes(2, "big") + bytes([4]) + b"".join(o.to_bytes(4, "big") for o in offs) + b"".join(objs)
+
+
+def cff_table(cid_keyed, gsubrs, lsubrs, nglyphs=5):
+    """A CFF table whose DICTs use 5-byte integers for offsets, so the layout is fixed
+    before the offsets are known."""
+    charstrings = cff_index([bytes([14])] * nglyphs)  # endchar
+    subrs = cff_index([bytes([11])] * lsubrs)  # return
+    private = lambda sub_off: cff_dict([(19, [Off(sub_off)])] if lsubrs else [])
+    strings = cff_index([b"Adobe", b"Identity"])
+    names = cff_index([b"Seed"])
+    glob = cff_index([bytes([11])] * gsubrs)
+    # charset format 2: one run from glyph 1, CIDs 100..
+    charset = bytes([2]) + (100).to_bytes(2, "big") + (nglyphs - 2).to_bytes(2, "big")
+    fdselect = bytes([3]) + (1).to_bytes(2, "big") + (0).to_bytes(2, "big") + bytes([0]) + nglyphs.to_bytes(2, "big")
+    if True:  # offsets are five-byte operands: the sizes are known before the offsets
+        top_items = [(1230, [391, 392, 0])] if cid_keyed else []
+        top = lambda o: cff_dict(top_items + [(15, [Off(o["charset"])]), (17, [Off(o["cs"])])] +
+                                 ([(1236, [Off(o["fdarray"])]), (1237, [Off(o["fdselect"])])]
+                                  if cid_keyed else [(18, [Off(o["plen"]), Off(o["private"])])]))
+        o = {k: 0x10000000 for k in ("charset", "cs", "fdarray", "fdselect", "private", "plen")}
+        head = bytes([1, 0, 4, 4]) + names
+        top_idx = cff_index([top(o)])
+        at = len(head) + len(top_idx) + len(strings) + len(glob)
+        o["charset"] = at
+        at += len(charset)
+        if cid_keyed:
+            o["fdselect"] = at
+            at += len(fdselect)
+        o["cs"] = at
+        at += len(charstrings)
+        priv = private(0x10000000)
+        if cid_keyed:
+            fd = lambda pl, po: cff_dict([(18, [Off(pl), Off(po)])])
+            fdarray = cff_index([fd(len(priv), 0x10000000)])
+            o["fdarray"] = at
+            at += len(fdarray)
+        o["private"] = at
+        o["plen"] = len(priv)
+        priv = private(len(priv))  # Subrs right after the Private DICT
+        at += len(priv)
+        top_idx = cff_index([top(o)])
+        body = head + top_idx + strings + glob + charset
+        if cid_keyed:
+            body += fdselect
+        body += charstrings
+        if cid_keyed:
+            body += cff_index([cff_dict([(18, [Off(len(priv)), Off(o["private"])])])])
+        body += priv + subrs
+    return body
+
+
+put("binary", "cid-no-subrs.cff", cff_table(True, 0, 0))
+put("binary", "cid-local-subrs.cff", cff_table(True, 0, 3))
+put("binary", "cid-global-subrs.cff", cff_table(True, 2, 0))
+put("binary", "name-keyed-subrs.cff", cff_table(False, 0, 2))
+put("binary", "deep-huffman.bin", b"".join(bytes([65 + s]) * n for s, n in
+                                          enumerate([1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584])))

@@ -3,7 +3,8 @@
  * harness code the fuzzers run, so the ordinary suite (and its ASan+UBSan run) guards
  * against each coming back.  The harnesses trap on a failure without a message, so a
  * regression shows up as a crash or a sanitizer report here.  Also replays the samples,
- * and checks each input finishes well within the fuzzers' 10 s hang limit. */
+ * checks each input finishes well within the fuzzers' 10 s hang limit, and that the
+ * hand-made CFF seeds read as they were made. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_render_one
 #include "../fuzz/fuzz_render.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_binary_one
+#include "../fuzz/fuzz_binary.c"
 #undef LLVMFuzzerTestOneInput
 
 typedef int (*harness_fn)(const uint8_t *, size_t);
@@ -111,12 +115,48 @@ static void test_render_corpus(void **state)
     assert_true(replay_dir("samples", ".json", fuzz_render_one) >= 2);
 }
 
+/* The hand-made CFF tables read as make_seeds.py built them: CID-keyed or not, with the
+ * subroutines each was given, a charset covering every glyph. */
+static void check_cff_seed(const char *name, bool want_ros, bool want_subrs)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus/binary/%s", NB_TEST_SRCDIR, name);
+    size_t len = 0;
+    unsigned char *p = slurp(path, &len);
+    assert_non_null(p);
+    bool ros = !want_ros, subrs = !want_subrs;
+    size_t charset = 0;
+    assert_true(nb_cff_top(p, len, &ros, &charset));
+    assert_int_equal(ros, want_ros);
+    assert_true(charset > 0 && charset < len);
+    assert_true(nb_cff_has_subrs(p, len, &subrs));
+    assert_int_equal(subrs, want_subrs);
+    unsigned covered = 1;
+    if (want_ros) {
+        assert_true(nb_cff_charset(p, len, 5, fuzz_binary_count, &covered));
+        assert_int_equal(covered, 5);
+    }
+    free(p);
+}
+
+static void test_binary_corpus(void **state)
+{
+    (void)state;
+    assert_true(replay_dir("tests/fuzz/corpus/binary", NULL, fuzz_binary_one) >= 5);
+    assert_true(replay_dir("samples", ".json", fuzz_binary_one) >= 2);
+    check_cff_seed("cid-no-subrs.cff", true, false);
+    check_cff_seed("cid-local-subrs.cff", true, true);
+    check_cff_seed("cid-global-subrs.cff", true, true);
+    check_cff_seed("name-keyed-subrs.cff", false, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_data_corpus),
         cmocka_unit_test(test_layout_corpus),
         cmocka_unit_test(test_render_corpus),
+        cmocka_unit_test(test_binary_corpus),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     /* What the render harness keeps for the whole run. */
