@@ -50,11 +50,13 @@ nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdf
                           HPDF_MD5_CTX *md5, nb_status *st);
 
 /* nb_pdf_font_embed in two steps.  nb_pdf_font_prepare does the work that needs no
- * document (subsetting, codes, widths, ToUnicode, CIDSet): for different faces it may run
- * on different threads at once (it reads the face and writes only this nb_pdf_font and the
- * face's subset statistics and subset source).  nb_pdf_font_attach then builds the objects
- * on the document's thread; attach in a fixed order and the PDF's bytes do not depend on
- * which thread prepared what.  A failed prepare leaves its error in st; attach (or free)
+ * document (subsetting, codes, widths, ToUnicode, CIDSet, and packing the program, Flate
+ * when `compress`, as the document's packer does): for different faces it may run on
+ * different threads at once (it reads the face and writes only this nb_pdf_font and the
+ * face's subset statistics, subset source and batch subset cache), and it frees what
+ * hb-subset made before it returns.  nb_pdf_font_attach then builds the objects on the
+ * document's thread; attach in a fixed order and the PDF's bytes do not depend on which
+ * thread prepared what.  A failed prepare leaves its error in st; attach (or free)
  * releases what prepare made. */
 nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status *st);
 nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
