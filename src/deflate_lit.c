@@ -50,6 +50,10 @@ static void code_lengths(const uint32_t *counts, int n, int limit, uint8_t *len)
             parent[pick[0]] = parent[pick[1]] = made;
             made++;
         }
+        if (m < 2) { /* callers give two symbols; one alone would get no bits at all */
+            if (m == 1) len[sym[0]] = 1;
+            return;
+        }
         int depth[2 * MAXSYM], deepest = 0;
         depth[made - 1] = 0;
         for (int i = made - 2; i >= 0; i--)
