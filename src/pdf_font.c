@@ -504,20 +504,32 @@ struct nb_pdf_font_prep {
     bool pdfa;
 };
 
+/* Releases what hb-subset made once the program is packed: with every face prepared
+ * before any is attached, holding them all would keep several megabytes alive. */
+static void prep_release_subset(nb_pdf_font_prep *p)
+{
+    hb_blob_destroy(p->cff);
+    hb_blob_destroy(p->blob);
+    hb_face_destroy(p->sub);
+    hb_subset_plan_destroy(p->plan);
+    hb_subset_input_destroy(p->input);
+    p->cff = p->blob = NULL;
+    p->sub = NULL;
+    p->plan = NULL;
+    p->input = NULL;
+    p->prog = NULL;
+}
+
 static void prep_free(nb_pdf_font_prep *p)
 {
     if (!p) return;
+    prep_release_subset(p);
     free(p->newgid);
     free(p->subcid);
     free(p->cg);
     free(p->cidset);
     nb_buf_free(&p->cmap);
     nb_packed_free(&p->packed);
-    hb_blob_destroy(p->cff);
-    hb_blob_destroy(p->blob);
-    hb_face_destroy(p->sub);
-    hb_subset_plan_destroy(p->plan);
-    hb_subset_input_destroy(p->input);
     free(p);
 }
 
@@ -536,22 +548,6 @@ static bool build_cidset(nb_pdf_font_prep *p, bool cid_keyed)
         p->cidset[cid / 8] |= (unsigned char)(0x80u >> (cid % 8));
     }
     return true;
-}
-
-/* Releases what hb-subset made once the program is packed: with every face prepared
- * before any is attached, holding them all would keep several megabytes alive. */
-static void prep_release_subset(nb_pdf_font_prep *p)
-{
-    hb_blob_destroy(p->cff);
-    hb_blob_destroy(p->blob);
-    hb_face_destroy(p->sub);
-    hb_subset_plan_destroy(p->plan);
-    hb_subset_input_destroy(p->input);
-    p->cff = p->blob = NULL;
-    p->sub = NULL;
-    p->plan = NULL;
-    p->input = NULL;
-    p->prog = NULL;
 }
 
 nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status *st)
@@ -801,16 +797,4 @@ done:
     prep_free(p);
     pf->prep = NULL;
     return rc;
-}
-
-nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
-                          HPDF_MD5_CTX *md5, nb_status *st)
-{
-    nb_code rc = nb_pdf_font_prepare(pf, pdfa, nb_packer_compresses(pk), st);
-    if (rc != NB_OK) {
-        prep_free(pf->prep);
-        pf->prep = NULL;
-        return rc;
-    }
-    return nb_pdf_font_attach(pf, pdf, pk, md5, st);
 }

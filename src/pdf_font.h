@@ -2,19 +2,17 @@
  * descendant CIDFont and a font program subset by hb-subset.
  *
  * Use: nb_pdf_font_new, then nb_pdf_font_use for every glyph the pages draw (with the text
- * it stands for), then nb_pdf_font_embed once (subsets, builds the objects in the libharu
- * document), then nb_pdf_font_glyph for each glyph's 2-byte code and its /W width, and
- * nb_pdf_font_dict for the Type0 dictionary to put in page resources.
- *   TrueType: CIDFontType2, FontFile2, code = glyph id in the subset, CIDToGIDMap Identity.
- *   CFF:      CIDFontType0, FontFile3/CIDFontType0C (the subset's bare CFF table); code =
- *             the glyph id in the subset (name-keyed) or the glyph's CID read back from
- *             the subset's charset (cff.c; FreeType when that cannot read it) (CID-keyed:
- *             Fandol, Noto CJK).
- * Subsetting: hb-subset for every kind of face (desubroutinized CFF: smaller and faster
- * for the few hundred glyphs of a report); batch runs reuse whole subsets for glyph sets
- * seen before.  Streams go through the document's packer (pdf_stream.h).
- * The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects belong
- * to the libharu document.  The face is only read, except for its subset-source cache
+ * it stands for), then nb_pdf_font_prepare (subsets) and nb_pdf_font_attach (builds the
+ * objects in the libharu document) once, then nb_pdf_font_glyph for each glyph's 2-byte code and
+ * its /W width, and nb_pdf_font_dict for the Type0 dictionary to put in page resources. TrueType:
+ * CIDFontType2, FontFile2, code = glyph id in the subset, CIDToGIDMap Identity. CFF: CIDFontType0,
+ * FontFile3/CIDFontType0C (the subset's bare CFF table); code = the glyph id in the subset
+ * (name-keyed) or the glyph's CID read back from the subset's charset (cff.c; FreeType when that
+ * cannot read it) (CID-keyed: Fandol, Noto CJK). Subsetting: hb-subset for every kind of face
+ * (desubroutinized CFF: smaller and faster for the few hundred glyphs of a report); batch runs
+ * reuse whole subsets for glyph sets seen before.  Streams go through the document's packer
+ * (pdf_stream.h). The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects
+ * belong to the libharu document.  The face is only read, except for its subset-source cache
  * (nb_font_subset_source).
  */
 #ifndef NB_PDF_FONT_H
@@ -42,22 +40,18 @@ void nb_pdf_font_free(nb_pdf_font *pf);
  * the one its ToUnicode entry gets.  NB_ERR_PDF when gid is not in the face. */
 nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t len, nb_status *st);
 
-/* Subsets the face to the used glyphs (and .notdef) and adds the font objects to `pdf`.
- * Streams are written through `pk`; a CIDSet is written when `pdfa`.  Feeds
- * what determines the font program (the face's name, index, 'head' checksum and dates,
- * the program's length and the glyph ids) and the ToUnicode bytes to `md5` when non-NULL. */
-nb_code nb_pdf_font_embed(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, bool pdfa,
-                          HPDF_MD5_CTX *md5, nb_status *st);
-
-/* nb_pdf_font_embed in two steps.  nb_pdf_font_prepare does the work that needs no
- * document (subsetting, codes, widths, ToUnicode, CIDSet, and packing the program, Flate
- * when `compress`, as the document's packer does): for different faces it may run on
- * different threads at once (it reads the face and writes only this nb_pdf_font and the
- * face's subset statistics, subset source and batch subset cache), and it frees what
- * hb-subset made before it returns.  nb_pdf_font_attach then builds the objects on the
- * document's thread; attach in a fixed order and the PDF's bytes do not depend on which
- * thread prepared what.  A failed prepare leaves its error in st; attach (or free)
- * releases what prepare made. */
+/* Embedding, in two steps.  nb_pdf_font_prepare subsets the face to the used glyphs (and
+ * .notdef) and does the rest of the work that needs no document (codes, widths,
+ * ToUnicode, the CIDSet when `pdfa`, and packing the program, Flate when `compress`, as
+ * the document's packer does): for different faces it may run on different threads at
+ * once (it reads the face and writes only this nb_pdf_font and the face's subset
+ * statistics, subset source and batch subset cache), and it frees what hb-subset made
+ * before it returns.  nb_pdf_font_attach then adds the font objects to `pdf` on the
+ * document's thread, writing streams through `pk`, and feeds what determines the font
+ * program (the face's name, index, 'head' checksum and dates, the program's length and
+ * the glyph ids) and the ToUnicode bytes to `md5` when non-NULL.  Attach in a fixed order
+ * and the PDF's bytes do not depend on which thread prepared what.  A failed prepare
+ * leaves its error in st; attach (or nb_pdf_font_free) releases what prepare made. */
 nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status *st);
 nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
                            nb_status *st);

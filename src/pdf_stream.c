@@ -37,11 +37,6 @@ nb_packer *nb_packer_new(bool compress)
     return pk;
 }
 
-bool nb_packer_compresses(const nb_packer *pk)
-{
-    return pk->compress;
-}
-
 void nb_packer_free(nb_packer *pk)
 {
     if (!pk) return;

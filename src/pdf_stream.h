@@ -55,9 +55,6 @@ void nb_packed_free(nb_packed *pd);
 nb_code nb_pdf_stream_put_packed(nb_packer *pk, HPDF_Dict d, nb_packed *pd, const char *what,
                                  nb_status *st);
 
-/* Whether the packer compresses. */
-bool nb_packer_compresses(const nb_packer *pk);
-
 /* Serialises the document into *data (malloc'd, the caller frees it) and *len. */
 nb_code nb_pdf_save(HPDF_Doc pdf, const nb_packer *pk, unsigned char **data, size_t *len,
                     nb_status *st);

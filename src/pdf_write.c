@@ -541,10 +541,21 @@ static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages,
 
 /* ---- preparing the fonts, on several threads ------------------------------------------ */
 
+typedef struct by_glyphs {
+    size_t glyphs, index; /* a font's glyph count and its index in doc_fonts */
+} by_glyphs;
+
+static int cmp_by_glyphs(const void *a, const void *b)
+{
+    const by_glyphs *x = a, *y = b;
+    if (x->glyphs != y->glyphs) return x->glyphs > y->glyphs ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 typedef struct prep_work {
     const doc_fonts *df;
-    const size_t *order; /* font indices, the most glyphs first */
-    size_t next;         /* next position in order (atomic) */
+    const by_glyphs *order; /* the fonts, the most glyphs first */
+    size_t next;            /* next position in order (atomic) */
     bool pdfa, compress;
     nb_code *rc; /* per font */
     nb_status *st;
@@ -556,21 +567,10 @@ static void *prep_worker(void *arg)
     for (;;) {
         size_t k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
         if (k >= w->df->n) break;
-        size_t i = w->order[k];
+        size_t i = w->order[k].index;
         w->rc[i] = nb_pdf_font_prepare(w->df->v[i].pf, w->pdfa, w->compress, &w->st[i]);
     }
     return NULL;
-}
-
-typedef struct by_glyphs {
-    size_t glyphs, index;
-} by_glyphs;
-
-static int cmp_by_glyphs(const void *a, const void *b)
-{
-    const by_glyphs *x = a, *y = b;
-    if (x->glyphs != y->glyphs) return x->glyphs > y->glyphs ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* nb_pdf_font_prepare for every font, on up to `threads` threads (the biggest subsets
@@ -580,23 +580,18 @@ static nb_code prepare_fonts(const doc_fonts *df, bool pdfa, bool compress, int 
                              nb_status *st)
 {
     if (df->n == 0) return NB_OK;
-    size_t *order = malloc(df->n * sizeof *order);
-    by_glyphs *bg = malloc(df->n * sizeof *bg);
+    by_glyphs *order = malloc(df->n * sizeof *order);
     nb_code *rc = calloc(df->n, sizeof *rc);
     nb_status *sts = calloc(df->n, sizeof *sts);
-    if (!order || !bg || !rc || !sts) {
+    if (!order || !rc || !sts) {
         free(order);
-        free(bg);
         free(rc);
         free(sts);
         return nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
     }
     for (size_t i = 0; i < df->n; i++)
-        bg[i] = (by_glyphs){nb_pdf_font_glyph_count(df->v[i].pf), i};
-    qsort(bg, df->n, sizeof *bg, cmp_by_glyphs);
-    for (size_t i = 0; i < df->n; i++)
-        order[i] = bg[i].index;
-    free(bg);
+        order[i] = (by_glyphs){nb_pdf_font_glyph_count(df->v[i].pf), i};
+    qsort(order, df->n, sizeof *order, cmp_by_glyphs);
     if (threads <= 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
