@@ -13,17 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "font.h"
+#include "heap.h"
 #include "render.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -100,6 +94,7 @@ static void add_face_times(nb_engine *e, face_times *ft, int runs, int r)
 
 int main(int argc, char **argv)
 {
+    nb_heap_setup(); /* as the program does */
     int runs = 20, i = 1;
     if (i + 1 < argc && strcmp(argv[i], "-n") == 0) {
         runs = atoi(argv[i + 1]);
@@ -126,9 +121,9 @@ int main(int argc, char **argv)
         nb_render_stats s;
         double f0, f1;
         nb_font_load_stats(&f0, NULL);
-        double t = now_ms();
+        double t = nb_now_ms();
         rc = render_once(e, data, &o, &s, &bytes);
-        cold[r] = now_ms() - t;
+        cold[r] = nb_now_ms() - t;
         nb_font_load_stats(&f1, NULL);
         add_face_times(e, ft, runs, r);
         nb_engine_free(e);
@@ -141,9 +136,9 @@ int main(int argc, char **argv)
     nb_engine *e = nb_engine_new();
     if (rc == 0) rc = render_once(e, data, &o, NULL, NULL); /* warm up the engine */
     for (int r = 0; r < runs && rc == 0; r++) {
-        double t = now_ms();
+        double t = nb_now_ms();
         rc = render_once(e, data, &o, NULL, NULL);
-        warm[r] = now_ms() - t;
+        warm[r] = nb_now_ms() - t;
     }
     nb_engine_free(e);
     if (rc == 0) {
