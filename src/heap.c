@@ -43,8 +43,8 @@ void nb_heap_setup(void)
         return;
     /* Grow the heap now. No bin holds a 16 MiB block, so it comes from the top, which grows
      * by it plus the pad: the block's start is where fresh memory starts. Freeing it returns
-     * it to the top. Only the block's first bytes and the top's header, 16 MiB on, were
-     * written; the 2 MiB page around that header is left to small pages. */
+     * it to the top. Only malloc's headers were written: the block's, at the start, and the
+     * top's, 16 MiB on, whose 2 MiB page therefore stays with small pages. */
     char *grow = malloc(16 * MIB);
     if (!grow) return;
     uintptr_t start = (uintptr_t)grow - CHUNK_HEADER;
