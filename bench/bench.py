@@ -17,15 +17,18 @@ SEED = os.path.join(ROOT, "samples", "baofeng-2020.json")
 CPU_MS = {}
 
 
-def run_timed(argv):
+def run_timed(argv, env=None):
     """Runs argv; returns (wall ms, peak RSS in KB, exit status, stderr).  The CPU time
-    (user + system, the process and the children it waited for) goes to CPU_MS["last"]."""
+    (user + system, the process and the children it waited for) goes to CPU_MS["last"],
+    its page faults (minor ones: first touches) to CPU_MS["faults"]."""
     t = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env=dict(os.environ, **env) if env else None)
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     ms = (time.perf_counter() - t) * 1e3
     CPU_MS["last"] = (ru.ru_utime + ru.ru_stime) * 1e3
+    CPU_MS["faults"] = ru.ru_minflt + ru.ru_majflt
     p.returncode = os.waitstatus_to_exitcode(status)
     return ms, ru.ru_maxrss, p.returncode, err.decode("utf-8", "replace")
 
@@ -41,6 +44,21 @@ def process_median(nianbao, data, out, runs):
         cpu.append(CPU_MS["last"])
     CPU_MS["median"] = statistics.median(cpu)
     return statistics.median(times), min(times), max(rss)
+
+
+def heap_ab(nianbao, data, out, runs):
+    """The seed rendered `runs` times each with the huge-page heap (src/heap.h) and with
+    malloc's defaults (NIANBAO_HUGEPAGES=0), alternating, so that the host's drift falls on
+    both.  Returns {"on"|"off": (median ms, median page faults)}."""
+    got = {"on": ([], []), "off": ([], [])}
+    for _ in range(runs):
+        for k, env in (("on", None), ("off", {"NIANBAO_HUGEPAGES": "0"})):
+            ms, _, rc, err = run_timed([nianbao, "render", data, "-o", out, "-q"], env)
+            if rc != 0:
+                sys.exit("bench: nianbao render %s failed: %s" % (data, err))
+            got[k][0].append(ms)
+            got[k][1].append(CPU_MS["faults"])
+    return {k: (statistics.median(v[0]), statistics.median(v[1])) for k, v in got.items()}
 
 
 def nb_bench(tool, data, runs):
@@ -127,6 +145,7 @@ def main():
         med, best, rss = process_median(nianbao, SEED, seed_pdf, runs)
         seed_cpu = CPU_MS["median"]
         pdf_bytes = os.path.getsize(seed_pdf)
+        ab = heap_ab(nianbao, SEED, seed_pdf, runs)
         inproc = nb_bench(tool, SEED, max(runs, 20))
 
         batch = {}
@@ -161,6 +180,9 @@ def main():
         print("  whole process, start to finished file  median %7.1f ms  (best %.1f, %d runs)"
               % (med, best, runs))
         print("    CPU time of that process (user+sys)  median %7.1f ms" % seed_cpu)
+        print("    heap on huge pages / malloc defaults median %5.1f / %.1f ms, %d / %d page faults"
+              % (ab["on"][0], ab["off"][0], ab["on"][1], ab["off"][1]))
+        print("      (alternating runs; NIANBAO_HUGEPAGES=0 turns the huge-page heap off)")
         print("  peak resident memory                   %7.1f MB" % (rss / 1024))
         print("  PDF size                               %7.1f KB  (%s)"
               % (pdf_bytes / 1024, fonts_all_subset(seed_pdf)))
