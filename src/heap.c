@@ -1,6 +1,7 @@
 /* heap.c — malloc set-up for the nianbao program (see heap.h). */
 #include "heap.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,10 @@
 #endif
 
 #if defined(__GLIBC__) && defined(__linux__) && !defined(NB_HEAP_LEAVE_ALONE)
+#include <fcntl.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define MIB ((size_t)1 << 20)
@@ -30,10 +33,27 @@ enum {
  * unread store and then the malloc). */
 static void *volatile below_boundary;
 
+/* Whether this process may get transparent huge pages where it asks for them: the kernel
+ * has them, its policy is not "never", and nothing disabled them for the process. Without
+ * them the single arena below would only make the threads wait for each other. */
+static bool huge_pages_possible(void)
+{
+    if (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1) return false;
+    int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char policy[128];
+    ssize_t n = read(fd, policy, sizeof policy - 1);
+    close(fd);
+    if (n <= 0) return false;
+    policy[n] = '\0';
+    return strstr(policy, "[never]") == NULL;
+}
+
 void nb_heap_setup(void)
 {
     const char *env = getenv("NIANBAO_HUGEPAGES");
-    if ((env && strcmp(env, "0") == 0) || sysconf(_SC_PAGESIZE) != 4096) return;
+    if ((env && strcmp(env, "0") == 0) || sysconf(_SC_PAGESIZE) != 4096 || !huge_pages_possible())
+        return;
     /* One arena for all threads, so that the font-preparing threads allocate in the heap
      * set up here; blocks up to 32 MiB from the heap instead of their own mappings; the
      * heap grows 16 MiB at a time and is not trimmed below 64 MiB, since every shrink and

@@ -10,8 +10,9 @@
  * Only programs call it, once, before their first render; the library never changes the
  * allocator. It suits a short process with a few threads: one arena serialises their
  * allocations, which cost a batch with a preprocessing thread a fifth of its rate, so
- * `render --batch` does not call it. Output never depends on it. It does nothing under a sanitizer,
- * off glibc, or when the environment has NIANBAO_HUGEPAGES=0 (for comparing). */
+ * `render --batch` does not call it. Output never depends on it. It does nothing under a
+ * sanitizer, off glibc, where the kernel gives no huge pages (policy "never", or disabled
+ * for the process), or when the environment has NIANBAO_HUGEPAGES=0 (for comparing). */
 #ifndef NB_HEAP_H
 #define NB_HEAP_H
 
