@@ -1,4 +1,5 @@
 #include "buf.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,21 @@ void nb_buf_grow_add(nb_buf *b, const void *s, size_t n)
 void nb_buf_str(nb_buf *b, const char *s)
 {
     nb_buf_add(b, s, strlen(s));
+}
+
+void nb_buf_utf16_hex(nb_buf *b, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = nb_utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            nb_buf_hex4(b, 0xD800 + (cp >> 10));
+            nb_buf_hex4(b, 0xDC00 + (cp & 0x3FF));
+        } else {
+            nb_buf_hex4(b, cp);
+        }
+    }
 }
 
 void nb_buf_printf(nb_buf *b, const char *fmt, ...)

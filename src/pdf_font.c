@@ -5,7 +5,6 @@
 #include "buf.h"
 #include "cff.h"
 #include "clock.h"
-#include "utf8.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -173,30 +172,6 @@ const char *nb_pdf_font_basefont(const nb_pdf_font *pf)
 
 /* ---- helpers for embedding ------------------------------------------------------------- */
 
-/* Four upper-case hex digits (no printf: ToUnicode maps have an entry per glyph). */
-static void bb_hex4(nb_buf *b, unsigned v)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char t[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
-    nb_buf_add(b, t, 4);
-}
-
-static void bb_utf16_hex(nb_buf *b, const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp = nb_utf8_next(s, len, &i);
-        if (cp >= 0x10000) {
-            uint32_t v = cp - 0x10000;
-            bb_hex4(b, 0xD800 + (v >> 10));
-            bb_hex4(b, 0xDC00 + (v & 0x3FF));
-        } else {
-            bb_hex4(b, cp);
-        }
-    }
-}
-
 static int scale1000(const nb_font *f, double v)
 {
     double upem = f->units_per_em ? (double)f->units_per_em : 1000.0;
@@ -271,9 +246,9 @@ static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n,
                 const glyph_use *u = &pf->g[cg[k].gid];
                 if (!u->has_text || (k > 0 && cg[k].code == cg[k - 1].code)) continue;
                 nb_buf_add(b, "<", 1);
-                bb_hex4(b, cg[k].code);
+                nb_buf_hex4(b, cg[k].code);
                 nb_buf_add(b, "> <", 3);
-                bb_utf16_hex(b, pf->text + u->text_off, u->text_len);
+                nb_buf_utf16_hex(b, pf->text + u->text_off, u->text_len);
                 nb_buf_str(b, ">\n");
             }
             nb_buf_str(b, "endbfchar\n");

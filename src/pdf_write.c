@@ -90,13 +90,6 @@ static void cb_num(nb_buf *b, double v, int dec)
     nb_buf_add(b, tmp + n, sizeof tmp - (size_t)n);
 }
 
-static void cb_hex4(nb_buf *b, unsigned code)
-{
-    static const char hx[] = "0123456789ABCDEF";
-    char t[4] = {hx[(code >> 12) & 15], hx[(code >> 8) & 15], hx[(code >> 4) & 15], hx[code & 15]};
-    nb_buf_add(b, t, 4);
-}
-
 /* ---- the fonts of one document ------------------------------------------------------- */
 
 typedef struct font_slot {
@@ -211,17 +204,7 @@ static bool box_text_span(const nb_box *b, size_t *start, size_t *end)
 static void cb_actual_text(nb_buf *c, const nb_box *b, size_t start, size_t end)
 {
     nb_buf_str(c, "<FEFF");
-    const unsigned char *u = (const unsigned char *)b->text;
-    for (size_t i = start; i < end;) {
-        uint32_t cp = nb_utf8_next(u, end, &i);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            cb_hex4(c, 0xD800 + (cp >> 10));
-            cb_hex4(c, 0xDC00 + (cp & 0x3FF));
-        } else {
-            cb_hex4(c, cp);
-        }
-    }
+    nb_buf_utf16_hex(c, b->text + start, end - start);
     nb_buf_str(c, ">");
 }
 
@@ -306,7 +289,7 @@ static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, con
         }
         if (!in_str) nb_buf_str(c, "<");
         in_str = true;
-        cb_hex4(c, code);
+        nb_buf_hex4(c, code);
         pen += adv + tc;
     }
     if (in_arr) nb_buf_str(c, in_str ? ">] TJ\n" : "] TJ\n");
