@@ -212,11 +212,6 @@ static nb_code hpdf_fail(HPDF_Doc pdf, const nb_pdf_font *pf, nb_status *st, con
                    (unsigned long)HPDF_GetError(pdf));
 }
 
-static HPDF_Dict new_stream(HPDF_Doc pdf)
-{
-    return HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-}
-
 static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
 {
     HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
@@ -689,7 +684,7 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
 
     /* 6. Objects. */
     HPDF_MMgr mm = pdf->mmgr;
-    HPDF_Dict file = new_stream(pdf);
+    HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!file) goto hpdf_error;
     if (f->is_cff) {
         if (HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C") != HPDF_OK) goto hpdf_error;
@@ -722,9 +717,9 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
     if (p->pdfa) {
         const unsigned char *cs_bytes = p->hit ? p->hit->cidset : p->cidset;
         size_t cs_len = p->hit ? p->hit->cidset_len : p->cidset_len;
-        HPDF_Dict cs = new_stream(pdf);
+        HPDF_Dict cs = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
         if (!cs || HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK) goto hpdf_error;
-        rc = nb_pdf_stream_put(pk, cs, cs_bytes, cs_len, NB_PACK_TEXT, "a CIDSet", st);
+        rc = nb_pdf_stream_put(pk, cs, cs_bytes, cs_len, "a CIDSet", st);
         if (rc != NB_OK) goto done;
     }
 
@@ -747,9 +742,9 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
         goto hpdf_error;
     if (!f->is_cff && HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity") != HPDF_OK) goto hpdf_error;
 
-    HPDF_Dict tu = new_stream(pdf);
+    HPDF_Dict tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!tu) goto hpdf_error;
-    rc = nb_pdf_stream_put(pk, tu, p->cmap.p, p->cmap.len, NB_PACK_TEXT, "a ToUnicode CMap", st);
+    rc = nb_pdf_stream_put(pk, tu, p->cmap.p, p->cmap.len, "a ToUnicode CMap", st);
     if (rc != NB_OK) goto done;
 
     HPDF_Array desc_fonts = HPDF_Array_New(mm);

@@ -157,11 +157,11 @@ nb_code nb_pdf_stream_put_packed(nb_packer *pk, HPDF_Dict d, nb_packed *pd, cons
     return NB_OK;
 }
 
-nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len, nb_pack how,
+nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len,
                           const char *what, nb_status *st)
 {
     struct libdeflate_compressor *z = NULL;
-    if (pk->compress && how == NB_PACK_TEXT && len > 0) {
+    if (pk->compress && len > 0) {
         if (!pk->z && !(pk->z = libdeflate_alloc_compressor(LEVEL_TEXT)))
             return nb_fail(st, NB_ERR_NOMEM, "out of memory compressing %s", what);
         z = pk->z;

@@ -18,11 +18,6 @@
 
 #include "status.h"
 
-typedef enum nb_pack {
-    NB_PACK_TEXT, /* content streams, CMaps and other well-compressing data */
-    NB_PACK_FONT  /* font programs: compressed fast */
-} nb_pack;
-
 typedef struct nb_packer nb_packer;
 
 /* A packer that compresses (compress true) or stores the bytes as they are. NULL when out
@@ -30,11 +25,13 @@ typedef struct nb_packer nb_packer;
 nb_packer *nb_packer_new(bool compress);
 void nb_packer_free(nb_packer *pk);
 
-/* Makes data[0..len) the stream of `d` (a libharu stream dictionary, whose own filter is
- * set to none): compressed when the packer compresses and that makes it smaller, then
- * /Filter /FlateDecode is added.  The bytes are copied; d->stream is replaced.
- * NB_ERR_NOMEM or NB_ERR_PDF (naming `what`) on failure. */
-nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len, nb_pack how,
+/* Makes text data[0..len) (a content stream, a CMap, a CIDSet, an ICC profile) the stream
+ * of `d` (a libharu stream dictionary, whose own filter is set to none): compressed when
+ * the packer compresses and that makes it smaller, then /Filter /FlateDecode is added.
+ * The bytes are copied; d->stream is replaced.  NB_ERR_NOMEM or NB_ERR_PDF (naming
+ * `what`) on failure.  Font programs go through nb_pack_font and
+ * nb_pdf_stream_put_packed. */
+nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len,
                           const char *what, nb_status *st);
 
 /* Stream bytes made ahead, e.g. on another thread: data is malloc'd, flate tells whether

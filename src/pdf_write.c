@@ -360,8 +360,7 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
             break;
         }
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        rc =
-            nb_pdf_stream_put(pk, attr->contents, c.p, c.len, NB_PACK_TEXT, "a page's content", st);
+        rc = nb_pdf_stream_put(pk, attr->contents, c.p, c.len, "a page's content", st);
         attr->stream = attr->contents->stream; /* the one libharu's page operators would use */
         if (rc != NB_OK) break;
         char dims[64];

@@ -337,7 +337,7 @@ nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *produc
         rc = hpdf_failed(pdf, st, "the ICC profile stream");
         goto done;
     }
-    rc = nb_pdf_stream_put(pk, icc_stream, icc, ilen, NB_PACK_TEXT, "the ICC profile", st);
+    rc = nb_pdf_stream_put(pk, icc_stream, icc, ilen, "the ICC profile", st);
     if (rc != NB_OK) goto done;
 
     HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);

@@ -657,11 +657,13 @@ static void test_errors(void **state)
     nb_layout_free(&l);
 }
 
-/* One stream written through a packer into a libharu document and read back from the
- * saved bytes: its dictionary says /Filter /FlateDecode exactly when it was compressed
- * (an empty stream is not, nor one that would not shrink), and the bytes inflate to the
- * data. */
-static void stream_round_trip(bool compress, nb_pack how, const unsigned char *data, size_t n,
+/* One stream written through a packer into a libharu document, as text
+ * (nb_pdf_stream_put) or as a font program (nb_pack_font, then nb_pdf_stream_put_packed,
+ * as pdf_font.c does), and read back from the saved bytes: its dictionary says
+ * /Filter /FlateDecode exactly when it was compressed (an empty stream is not, nor one
+ * that would not shrink), and the bytes inflate to the data. */
+enum { AS_TEXT, AS_FONT };
+static void stream_round_trip(bool compress, int as, const unsigned char *data, size_t n,
                               bool want_filter, size_t *stored)
 {
     nb_status st = NB_STATUS_INIT;
@@ -672,7 +674,13 @@ static void stream_round_trip(bool compress, nb_pack how, const unsigned char *d
     assert_int_equal(HPDF_Dict_Add(pdf->catalog, "NBTest", d), HPDF_OK);
     nb_packer *pk = nb_packer_new(compress);
     assert_non_null(pk);
-    assert_int_equal(nb_pdf_stream_put(pk, d, data, n, how, "test data", &st), NB_OK);
+    if (as == AS_FONT) {
+        nb_packed pd;
+        assert_int_equal(nb_pack_font(compress, data, n, &pd, &st), NB_OK);
+        assert_int_equal(nb_pdf_stream_put_packed(pk, d, &pd, "test data", &st), NB_OK);
+    } else {
+        assert_int_equal(nb_pdf_stream_put(pk, d, data, n, "test data", &st), NB_OK);
+    }
     assert_int_equal(HPDF_SaveToStream(pdf), HPDF_OK);
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
     char *out = malloc(size + 1);
@@ -730,16 +738,16 @@ static void test_stream_packing(void **state)
         /* like a charstring: few repeats, but some bytes far more common than others */
         skewed[i] = (unsigned char)((x >> 20) % 7 == 0 ? x >> 24 : 139 + (x >> 24) % 24);
     }
-    stream_round_trip(true, NB_PACK_TEXT, text, n, true, &text_z);
+    stream_round_trip(true, AS_TEXT, text, n, true, &text_z);
     assert_true(text_z < n / 20); /* repetitive text compresses */
-    stream_round_trip(true, NB_PACK_FONT, skewed, n, true, &font_z);
+    stream_round_trip(true, AS_FONT, skewed, n, true, &font_z);
     assert_true(font_z < n * 3 / 4); /* literals alone: the common bytes get short codes */
-    stream_round_trip(true, NB_PACK_FONT, noise, n, false, &raw);
+    stream_round_trip(true, AS_FONT, noise, n, false, &raw);
     assert_int_equal(raw, n); /* would not shrink: stored as it is, no /Filter */
-    stream_round_trip(false, NB_PACK_TEXT, text, n, false, &raw);
+    stream_round_trip(false, AS_TEXT, text, n, false, &raw);
     assert_int_equal(raw, n);
-    stream_round_trip(true, NB_PACK_TEXT, text, 0, false, &raw); /* nothing to compress */
-    stream_round_trip(true, NB_PACK_FONT, text, 0, false, &raw);
+    stream_round_trip(true, AS_TEXT, text, 0, false, &raw); /* nothing to compress */
+    stream_round_trip(true, AS_FONT, text, 0, false, &raw);
     free(text);
     free(skewed);
     free(noise);
