@@ -94,7 +94,7 @@ static void add_face_times(nb_engine *e, face_times *ft, int runs, int r)
 
 int main(int argc, char **argv)
 {
-    nb_heap_setup(); /* as the program does */
+    nb_heap_setup(NB_HEAP_SINGLE); /* as the program does */
     int runs = 20, i = 1;
     if (i + 1 < argc && strcmp(argv[i], "-n") == 0) {
         runs = atoi(argv[i + 1]);

@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -36,6 +35,7 @@
 
 #include "clock.h"
 #include "font.h"
+#include "heap.h"
 
 typedef struct list {
     char **items;
@@ -603,11 +603,8 @@ int nb_batch_run(const char *src, const char *outdir, int jobs, nb_preprocess pr
     j.opts.diag = NULL;  /* a file the checker rejects fails with a one-line summary */
     /* Many documents share each face: subsetting from prepared faces pays off. */
     nb_fonts_set_default_subset_reuse(true);
-    /* Each document allocates and frees the same large buffers (font programs, the PDF):
-     * keep freed memory in the process instead of handing it back to the kernel and
-     * faulting it in again for the next document. */
-    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc refuses more */
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    /* Each document allocates and frees the same large buffers: keep them (heap.h). */
+    nb_heap_setup(NB_HEAP_BATCH);
     int rc = run(&j, jobs);
     for (size_t i = 0; i < j.in.n; i++)
         free(j.out[i]);

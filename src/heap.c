@@ -49,17 +49,26 @@ static bool huge_pages_possible(void)
     return strstr(policy, "[never]") == NULL;
 }
 
-void nb_heap_setup(void)
+/* Large blocks from the heap (32 MiB is glibc's most), and freed memory kept. */
+static bool keep_large_blocks(void)
 {
+    return mallopt(M_MMAP_THRESHOLD, (int)(32 * MIB)) &&
+           mallopt(M_TRIM_THRESHOLD, (int)(256 * MIB));
+}
+
+void nb_heap_setup(nb_heap_use use)
+{
+    if (use == NB_HEAP_BATCH) {
+        keep_large_blocks();
+        return;
+    }
     const char *env = getenv("NIANBAO_HUGEPAGES");
     if ((env && strcmp(env, "0") == 0) || sysconf(_SC_PAGESIZE) != 4096 || !huge_pages_possible())
         return;
     /* One arena for all threads, so that the font-preparing threads allocate in the heap
-     * set up here; blocks up to 32 MiB from the heap instead of their own mappings; the
-     * heap grows 16 MiB at a time and is not trimmed below 64 MiB, since every shrink and
-     * regrowth would start again with small pages. */
-    if (!mallopt(M_ARENA_MAX, 1) || !mallopt(M_MMAP_THRESHOLD, (int)(32 * MIB)) ||
-        !mallopt(M_TRIM_THRESHOLD, (int)(64 * MIB)) || !mallopt(M_TOP_PAD, (int)(16 * MIB)))
+     * set up here, and a heap growing 16 MiB at a time. Kept, as every shrink and regrowth
+     * would start again with small pages. */
+    if (!keep_large_blocks() || !mallopt(M_ARENA_MAX, 1) || !mallopt(M_TOP_PAD, (int)(16 * MIB)))
         return;
     /* Grow the heap now. No bin holds a 16 MiB block, so it comes from the top, which grows
      * by it plus the pad: the block's start is where fresh memory starts. Freeing it returns
@@ -81,6 +90,9 @@ void nb_heap_setup(void)
 
 #else
 
-void nb_heap_setup(void) {}
+void nb_heap_setup(nb_heap_use use)
+{
+    (void)use;
+}
 
 #endif

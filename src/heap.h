@@ -1,21 +1,27 @@
-/* heap.h — how the nianbao program sets up malloc before a single render.
+/* heap.h — how nianbao sets up glibc's malloc for the way it renders.
  *
- * A render touches a few megabytes of fresh memory, most of it in hb-subset's buffers. On
- * virtual machines each first touch of a 4 KiB page is a trap costing around 10 µs, which
- * made such faults a third of a render's time. nb_heap_setup() has glibc's malloc serve the
- * whole process (threads too) from one heap, large blocks included, and asks the kernel to
- * back that heap with 2 MiB transparent huge pages where its policy allows ("madvise" or
- * "always"): a few faults instead of hundreds.
+ * Both uses keep large blocks (up to 32 MiB) in the heap and do not hand freed memory back
+ * below 256 MiB: a render allocates and frees the same large buffers (hb-subset's, the
+ * font programs, the PDF), and memory handed back is faulted in again next time.
  *
- * Only programs call it, once, before their first render; the library never changes the
- * allocator. It suits a short process with a few threads: one arena serialises their
- * allocations, which cost a batch with a preprocessing thread a fifth of its rate, so
- * `render --batch` does not call it. Output never depends on it. It does nothing under a
- * sanitizer, off glibc, where the kernel gives no huge pages (policy "never", or disabled
- * for the process), or when the environment has NIANBAO_HUGEPAGES=0 (for comparing). */
+ * A single render also gets its heap on transparent huge pages. It touches a few megabytes
+ * of fresh memory, and on virtual machines each first touch of a 4 KiB page is a trap of
+ * around 10 µs, which made such faults a third of a render's time. So all threads share
+ * one arena, the heap grows 16 MiB at a time, and the kernel is asked to back it with
+ * 2 MiB pages where its policy allows ("madvise" or "always"): a few faults instead of
+ * hundreds. A batch does without: one arena, shared by its preprocessing thread and the
+ * renders, cost it a fifth of its rate. The single-render set-up is skipped where the
+ * kernel gives no huge pages (policy "never", or disabled for the process) and when the
+ * environment has NIANBAO_HUGEPAGES=0 (for comparing): malloc keeps its defaults then.
+ *
+ * Called once, before the first render, by the program (main.c, and batch.c for
+ * `render --batch`) and by bench/nb_bench; the library's rendering never changes the
+ * allocator. Output never depends on it. Nothing happens under a sanitizer or off glibc. */
 #ifndef NB_HEAP_H
 #define NB_HEAP_H
 
-void nb_heap_setup(void);
+typedef enum nb_heap_use { NB_HEAP_SINGLE, NB_HEAP_BATCH } nb_heap_use;
+
+void nb_heap_setup(nb_heap_use use);
 
 #endif

@@ -247,9 +247,7 @@ static int cmd_render(int argc, char **argv)
         free(fonts);
         return rc;
     }
-    /* One render in a short process: huge pages for the heap. A batch keeps malloc's
-     * defaults, as its preprocessing thread and renders would contend for one arena. */
-    nb_heap_setup();
+    nb_heap_setup(NB_HEAP_SINGLE); /* batch.c does its own */
     nb_engine *e = nb_engine_new();
     nb_status st = NB_STATUS_INIT;
     if (!e)
