@@ -15,10 +15,9 @@ typedef struct nb_arena {
     size_t used_total;
 } nb_arena;
 
-#define NB_ARENA_INIT                                                                              \
-    {                                                                                              \
-        0, 0                                                                                       \
-    }
+/* clang-format off */
+#define NB_ARENA_INIT {0, 0}
+/* clang-format on */
 
 void *nb_arena_alloc(nb_arena *a, size_t size);
 /* Grows an array allocated from the arena (copying; the old copy stays in the arena). */

@@ -1,18 +1,23 @@
 /* pdf_font.h — one face's embedding in one PDF: a Type0 / Identity-H font with one
  * descendant CIDFont and a font program subset by hb-subset.
  *
- * Use: nb_pdf_font_new, then nb_pdf_font_use for every glyph the pages draw (with the text
- * it stands for), then nb_pdf_font_prepare (subsets) and nb_pdf_font_attach (builds the
- * objects in the libharu document) once, then nb_pdf_font_glyph for each glyph's 2-byte code and
- * its /W width, and nb_pdf_font_dict for the Type0 dictionary to put in page resources. TrueType:
- * CIDFontType2, FontFile2, code = glyph id in the subset, CIDToGIDMap Identity. CFF: CIDFontType0,
- * FontFile3/CIDFontType0C (the subset's bare CFF table); code = the glyph id in the subset
- * (name-keyed) or the glyph's CID read back from the subset's charset (cff.c; FreeType when that
- * cannot read it) (CID-keyed: Fandol, Noto CJK). Subsetting: hb-subset for every kind of face
- * (desubroutinized CFF: smaller and faster for the few hundred glyphs of a report); batch runs
- * reuse whole subsets for glyph sets seen before.  Streams go through the document's packer
- * (pdf_stream.h). The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects
- * belong to the libharu document.  The face is only read, except for its subset-source cache
+ * Use: nb_pdf_font_new; nb_pdf_font_use for every glyph the pages draw (with the text it
+ * stands for); once, nb_pdf_font_prepare (subsets) and nb_pdf_font_attach (builds the
+ * objects in the libharu document); then nb_pdf_font_glyph for each glyph's 2-byte code
+ * and /W width, and nb_pdf_font_dict for the Type0 dictionary of the page resources.
+ *
+ * - TrueType: CIDFontType2, FontFile2; code = the glyph id in the subset, CIDToGIDMap
+ *   Identity.
+ * - CFF: CIDFontType0, FontFile3/CIDFontType0C (the subset's bare CFF table); code = the
+ *   glyph id in the subset (name-keyed) or the glyph's CID read back from the subset's
+ *   charset by cff.c, by FreeType when cff.c cannot (CID-keyed: Fandol, Noto CJK).
+ *
+ * Subsetting: hb-subset for every kind of face (CFF desubroutinized: smaller and faster
+ * for the few hundred glyphs of a report); batch runs reuse whole subsets for glyph sets
+ * seen before. Streams go through the document's packer (pdf_stream.h).
+ *
+ * The nb_pdf_font owns its own memory (free with nb_pdf_font_free); the PDF objects belong
+ * to the libharu document. The face is only read, except for its subset-source cache
  * (nb_font_subset_source).
  */
 #ifndef NB_PDF_FONT_H
