@@ -98,8 +98,7 @@ NIANBAO_API void nianbao_engine_free(nianbao_engine *engine);
 /* Uses `font` (a font file's path, or a fontconfig family name) for `role` (title, body,
  * heading1, heading2, table, pagenum).  NIANBAO_ERR_USAGE for an unknown role; the message
  * (nianbao_engine_error) lists the roles.  The font is opened at the next run. */
-NIANBAO_API int nianbao_engine_set_font(nianbao_engine *engine, const char *role,
-                                        const char *font);
+NIANBAO_API int nianbao_engine_set_font(nianbao_engine *engine, const char *role, const char *font);
 
 /* The PDF's creation and modification date, in seconds since 1970-01-01 UTC; a negative
  * value restores the default (the data's signing date, else the end of the report year).
