@@ -146,7 +146,7 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
             cell->colspan = (size_t)cs->colspan;
             cell->x = col_x[col];
             cell->w = col_x[col + cell->colspan] - col_x[col];
-            cell->style = r < ts->header_rows ? head : body;
+            cell->style = r < ts->header_rows || (ts->group_header && ts->group_header[r]) ? head : body;
             for (size_t s2 = 0; s2 < cell->colspan; s2++)
                 busy[col + s2] = cell->rowspan;
             col += cell->colspan;
