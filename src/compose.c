@@ -534,14 +534,12 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             it->table = t;
             it->row = r;
             it->height = nb_table_row_height(t, r);
-            /* No page ends on a header row (the table's or a group's): they keep with the
-             * row after them.  A break inside a span leaves its label room for its text on
-             * both pages.  A heading keeps two rows. */
-            if (r == 0)
-                it->break_before = c->keep_lines == 0 && !b->keep_with_previous;
-            else
-                it->break_before = !nb_table_is_header(t, r - 1) &&
-                                   nb_table_span_need(t, r) <= 0.0f && c->keep_lines == 0;
+            /* No page ends on a header row (the table's or a group's), a break inside a
+             * group leaves two of its rows on each side, and one inside a span leaves its
+             * label room for its text on both pages (nb_table_break_ok).  A heading keeps
+             * two rows. */
+            it->break_before =
+                c->keep_lines == 0 && nb_table_break_ok(t, r) && (r > 0 || !b->keep_with_previous);
             if (c->keep_lines > 0) c->keep_lines--;
             /* A row taller than a page (with the repeated header rows) is cut into pieces
              * at line boundaries; only then is a row split. */

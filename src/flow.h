@@ -97,6 +97,10 @@ typedef struct nb_table_repeat {
     float height;
 } nb_table_repeat;
 nb_table_repeat nb_table_repeat_for(const nb_table_layout *t, size_t row, float block_h);
+/* Whether a page may end before `row` (row 0: before the table): never after a header
+ * row; inside a group (or a table without groups) only with two of its body rows on each
+ * side; never where a spanning label would lack room for its text (nb_table_span_need). */
+bool nb_table_break_ok(const nb_table_layout *t, size_t row);
 /* How many pt a cell spanning across the boundary above `row` would lack for its text on
  * the shorter side of a page break there (the rows of the span before the break, or those
  * after it): 0 when every such label fits on both sides. */

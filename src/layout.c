@@ -316,18 +316,21 @@ static bool read_group_headers(rd *r, const cJSON *o, const char *base, nb_table
                         t->nrows - 1, t->nrows),
                    false;
         if (v <= prev)
-            return FAIL(r, ep, "row %.0f is not after the row before it (%.0f): list the rows in "
-                               "ascending order, each once",
+            return FAIL(r, ep,
+                        "row %.0f is not after the row before it (%.0f): list the rows in "
+                        "ascending order, each once",
                         v, prev),
                    false;
         if (v < (double)t->header_rows)
-            return FAIL(r, ep, "row %.0f is one of the table's %zu header_rows already; list only "
-                               "the rows that head a group",
+            return FAIL(r, ep,
+                        "row %.0f is one of the table's %zu header_rows already; list only "
+                        "the rows that head a group",
                         v, t->header_rows),
                    false;
         if (v == (double)(t->nrows - 1))
-            return FAIL(r, ep, "row %.0f is the table's last row: a group header needs the group's "
-                               "rows after it",
+            return FAIL(r, ep,
+                        "row %.0f is the table's last row: a group header needs the group's "
+                        "rows after it",
                         v),
                    false;
         t->group_header[(size_t)v] = true;
@@ -339,8 +342,8 @@ static bool read_group_headers(rd *r, const cJSON *o, const char *base, nb_table
 static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t, float measure)
 {
     static const char *const keys[] = {
-        "type",          "style",   "header_style",       "columns",   "header_rows",
-        "value_columns", "rows",    "min_row_height",     "padding_x", "padding_y",
+        "type",          "style",   "header_style",       "columns",           "header_rows",
+        "value_columns", "rows",    "min_row_height",     "padding_x",         "padding_y",
         "rule_width",    "outline", "keep_with_previous", "group_header_rows", NULL};
     if (!check_keys(r, o, base, keys)) return false;
     char path[512];
