@@ -1,9 +1,12 @@
 /* table.c — tables with row and column spans: placing cells on the grid, setting their
  * text (centred cells balanced like titles), sizing rows, and drawing the part of a table
- * that falls on one page (the repeated header rows and the continued label of a cell that
- * spans a page break included; a piece of a row taller than a page).  Cells are indexed by
- * anchor row and by column, so drawing a page costs its own cells, not the whole table.
- * Everything lives in the layout's arena.
+ * that falls on one page (the repeated header rows, the continued group's header rows and
+ * the continued label of a cell that spans a page break included; a piece of a row taller
+ * than a page).  It also answers what pagination asks of a table: where a page may end
+ * (never after a header row, two body rows of a group on each side, a spanning label
+ * with room for its text on both pages) and what a continuation page repeats.  Cells are
+ * indexed by anchor row and by column, so drawing a page costs its own cells, not the
+ * whole table.  Everything lives in the layout's arena.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
