@@ -544,9 +544,8 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
     case NB_BLOCK_TABLE: {
         nb_table_layout *t;
         if (nb_table_build(&c->set, c->spec, b, c->data, c->data_name, &t, st)) return st->code;
-        size_t n = nb_table_nrows(t), hr = nb_table_header_rows(t);
+        size_t n = nb_table_nrows(t);
         float block_h = c->spec->page_h - c->spec->margin_top - c->spec->margin_bottom;
-        float head_h = nb_table_repeat_height(t, block_h);
         for (size_t r = 0; r < n; r++) {
             nb_flow_item *it = nb_flow_add(c->set.out, &c->flow);
             if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
@@ -554,15 +553,16 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             it->table = t;
             it->row = r;
             it->height = nb_table_row_height(t, r);
-            /* Header rows stay with the first body row; a heading with two rows. */
-            if (r == 0)
-                it->break_before = c->keep_lines == 0 && !b->keep_with_previous;
-            else
-                it->break_before = r > hr && c->keep_lines == 0;
+            /* No page ends on a header row (the table's or a group's), a break inside a
+             * group leaves two of its rows on each side, and one inside a span leaves its
+             * label room for its text on both pages (nb_table_break_ok).  A heading keeps
+             * two rows. */
+            it->break_before =
+                c->keep_lines == 0 && nb_table_break_ok(t, r) && (r > 0 || !b->keep_with_previous);
             if (c->keep_lines > 0) c->keep_lines--;
             /* A row taller than a page (with the repeated header rows) is cut into pieces
              * at line boundaries; only then is a row split. */
-            float cap = block_h - (r >= hr ? head_h : 0.0f);
+            float cap = block_h - nb_table_repeat_for(t, r, block_h).height;
             if (cap < block_h / 4) cap = block_h / 4;
             float h = it->height, off = 0.0f;
             if (h <= cap + 0.01f) continue;
