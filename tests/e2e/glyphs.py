@@ -12,7 +12,8 @@ body style's grid_chars, the page's grid_lines).
 
 Lines are classified by position and font:
   * body-size (the body style's size) lines inside the text block; the body font is the
-    most common font among them, a line in another font is a heading;
+    most common font among them, a line mostly in another font is a heading unless it
+    ends in the body font (a run-in sub-heading starts its paragraph's first line);
   * a body line starting two grid cells in is a paragraph's first line, one at the
     margin continues a paragraph, one further right is the signature block;
   * smaller text inside the block is table text, larger text is the title.
@@ -205,8 +206,11 @@ def main(argv):
         for ln in group_lines(body):
             nf = sum(1 for c in ln if c["font"] == body_font and is_han(c["c"]))
             nh = sum(1 for c in ln if is_han(c["c"]))
+            last_han = [c for c in ln if is_han(c["c"])][-1:]
             x0 = ln[0]["x"]
-            if nh and nf * 2 < nh:
+            # a line ending in the body font is a paragraph's, whatever font it starts in (a
+            # run-in sub-heading and the start of its paragraph)
+            if nh and nf * 2 < nh and last_han[0]["font"] != body_font:
                 kind = "heading"
             elif abs(x0 - (g.left + g.indent)) < 3:
                 kind = "first"
