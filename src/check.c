@@ -605,6 +605,12 @@ static nb_code check_items(const cJSON *arr, const char *path, bool headings, nb
         if (headings && cJSON_IsObject(it) && h != NULL)
             return nb_fail(st, NB_ERR_DATA, "$.%s[%d].heading: expected a non-empty string, got %s",
                            path, i, cJSON_IsString(h) ? "an empty string" : json_type(h));
+        if (headings && cJSON_IsObject(it) && t != NULL)
+            return nb_fail(st, NB_ERR_DATA,
+                           "$.%s[%d].heading: missing (an item with \"text\" is a paragraph that "
+                           "begins with its sub-heading; write a plain string for a paragraph "
+                           "without one)",
+                           path, i);
         return nb_fail(st, NB_ERR_DATA, "$.%s[%d]: expected %s, got %s", path, i,
                        headings ? "a non-empty paragraph string, {\"heading\": \"…\"} or "
                                   "{\"heading\": \"…\", \"text\": \"…\"}"

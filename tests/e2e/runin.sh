@@ -13,7 +13,8 @@
 # 4. The typesetting checks of glyphs.py hold (full justified lines of 28 cells across the
 #    change of font, the line grid, no heading keep rule on run-in paragraphs, …).
 # 5. Messages name the part at fault: $.sections.overview[1].text or ….heading (a
-#    non-string, a character no font of the role has), exit status 2, no PDF.
+#    non-string, a character no font of the role has, a text without its heading), exit
+#    status 2, no PDF.
 # 6. /ActualText across the change of font: with a layout asking for a CJK–Latin gap, a
 #    run-in heading ending in 题 and a text starting 2021年 are drawn 4 pt apart in two boxes,
 #    and pdftotext still copies 问题2021年 without a space.
@@ -133,13 +134,15 @@ d = json.load(open(sys.argv[1], encoding="utf-8"))
 it = d["sections"]["overview"][1]
 cases = {"text-number": ("text", 5), "heading-number": ("heading", ["x"]),
          "text-glyph": ("text", it["text"][:4] + "\U0010FFFD" + it["text"][4:]),
-         "heading-glyph": ("heading", "（一）\U0010FFFD")}
+         "heading-glyph": ("heading", "（一）\U0010FFFD"), "heading-missing": ("heading", None)}
 for name, (key, value) in cases.items():
     c = json.loads(json.dumps(d))
     c["sections"]["overview"][1][key] = value
+    if value is None:
+        del c["sections"]["overview"][1][key]
     json.dump(c, open(f"{sys.argv[2]}/bad-{name}.json", "w", encoding="utf-8"), ensure_ascii=False)
 PY
-for name in text-number heading-number text-glyph heading-glyph; do
+for name in text-number heading-number text-glyph heading-glyph heading-missing; do
     rc=0
     render "$WORKDIR/bad-$name.json" "$WORKDIR/bad-$name.pdf" --force || rc=$?
     [ "$rc" -eq 2 ] || fail "bad-$name: exit status $rc, expected 2"
