@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "flow.h"
 #include "jsonin.h"
@@ -30,8 +31,7 @@ nb_flow_item *nb_flow_add(nb_layout *l, nb_flow *f)
     return it;
 }
 
-bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, char *err,
-                     size_t nerr)
+bool nb_format_value(const cJSON *v, const char *format, nb_buf *out, char *err, size_t nerr)
 {
     if (format && strcmp(format, "date-zh") == 0) {
         int y, m, d;
@@ -41,18 +41,13 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
             snprintf(err, nerr, "expected a date \"YYYY-MM-DD\"");
             return false;
         }
-        snprintf(buf, n, "%d年%d月%d日", y, m, d);
+        nb_buf_printf(out, "%d年%d月%d日", y, m, d);
         return true;
     }
-    if (cJSON_IsNull(v)) { /* a blank cell: printed as nothing, never as 0 */
-        if (n > 0) buf[0] = '\0';
+    if (cJSON_IsNull(v)) /* a blank cell: printed as nothing, never as 0 */
         return true;
-    }
     if (cJSON_IsString(v)) { /* text, or an amount written as a decimal string: as written */
-        if ((size_t)snprintf(buf, n, "%s", v->valuestring) >= n) {
-            snprintf(err, nerr, "too long for this place (at most %zu bytes)", n ? n - 1 : 0);
-            return false;
-        }
+        nb_buf_str(out, v->valuestring);
         return true;
     }
     if (cJSON_IsNumber(v)) {
@@ -62,25 +57,19 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
             return false;
         }
         if (d == floor(d) && fabs(d) < 9007199254740992.0)
-            snprintf(buf, n, "%.0f", d);
+            nb_buf_printf(out, "%.0f", d);
         else
-            snprintf(buf, n, "%.15g", d);
+            nb_buf_printf(out, "%.15g", d);
         return true;
     }
     if (cJSON_IsObject(v)) {
         const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
         const cJSON *unit = cJSON_GetObjectItemCaseSensitive(v, "unit");
-        if (cJSON_IsNull(val) && cJSON_IsString(unit)) { /* a blank amount: no lone unit */
-            if (n > 0) buf[0] = '\0';
+        if (cJSON_IsNull(val) && cJSON_IsString(unit)) /* a blank amount: no lone unit */
             return true;
-        }
         if ((cJSON_IsNumber(val) || cJSON_IsString(val)) && cJSON_IsString(unit)) {
-            if (!nb_format_value(val, NULL, buf, n, err, nerr)) return false;
-            size_t len = strlen(buf);
-            if ((size_t)snprintf(buf + len, n - len, "%s", unit->valuestring) >= n - len) {
-                snprintf(err, nerr, "too long for this place (at most %zu bytes)", n - 1);
-                return false;
-            }
+            if (!nb_format_value(val, NULL, out, err, nerr)) return false;
+            nb_buf_str(out, unit->valuestring);
             return true;
         }
     }
@@ -94,31 +83,15 @@ const char *nb_value_text(nb_layout *l, const cJSON *v, const char *format, char
                           nb_status *st)
 {
     if (!format && cJSON_IsString(v)) return v->valuestring;
-    /* nb_format_value writes at most n - 1 bytes: a result that fills the buffer may have
-     * been cut, so it is formatted again in a buffer twice as large. */
-    for (size_t n = 256;; n *= 2) {
-        char *buf = malloc(n);
-        if (!buf) {
-            nb_fail(st, NB_ERR_NOMEM, "out of memory");
-            return NULL;
-        }
-        if (!nb_format_value(v, format, buf, n, err, nerr)) {
-            free(buf);
-            return NULL;
-        }
-        size_t len = strlen(buf);
-        if (len + 1 < n) {
-            char *t = nb_arena_strndup(&l->arena, buf, len);
-            free(buf);
-            if (!t) nb_fail(st, NB_ERR_NOMEM, "out of memory");
-            return t;
-        }
-        free(buf);
-        if (n > ((size_t)1 << 30)) {
-            nb_fail(st, NB_ERR_LIMIT, "a value of more than 1 GB");
-            return NULL;
-        }
+    nb_buf b = {0};
+    if (!nb_format_value(v, format, &b, err, nerr)) {
+        nb_buf_free(&b);
+        return NULL;
     }
+    char *t = b.oom ? NULL : nb_arena_strndup(&l->arena, b.p ? b.p : "", b.len);
+    nb_buf_free(&b);
+    if (!t) nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    return t;
 }
 
 /* ---- setting text into lines ------------------------------------------------------ */

@@ -89,8 +89,8 @@ nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs
                     float measure, float char_grid, nb_set_para *out, nb_status *st);
 
 /* The printed form of a data value (nb_format_value's), whole however long: a string
- * without a format as it is, anything else formatted into a buffer that grows until the
- * text fits, kept in l's arena.  NULL when it cannot be printed: then either st has failed
+ * without a format as it is, anything else formatted into a growing buffer and kept in l's
+ * arena.  NULL when it cannot be printed: then either st has failed
  * (out of memory) or `err` says why (the caller names the JSON path). */
 const char *nb_value_text(nb_layout *l, const cJSON *v, const char *format, char *err, size_t nerr,
                           nb_status *st);

@@ -32,7 +32,9 @@ import sys
 
 LENGTH = 20000
 # Strings of the schema that are not free text: what they may hold is fixed.
-NOT_TEXT = {"edition", "signature.date", "active.procurement.amount.unit"}
+# amounts written as decimal strings ("73802895.90") are numbers, checked by their form
+NOT_TEXT = {"edition", "signature.date", "active.procurement.amount.unit",
+            "active.procurement.amount.value", "active.fees.amount"}
 PDFINFO_KEY = {"title": "Title", "author": "Author", "subject": "Subject"}
 
 
