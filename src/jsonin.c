@@ -658,9 +658,9 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
                            name, vline, vcol, (int)(end - vstart), t + vstart, ascii);
         if (vstart != e.at && cp >= 0x80 && !wide_bracket(cp) && cp != 0xFF0C && cp != 0x3001)
             return nb_fail(st, NB_ERR_JSON,
-                           "%s:%zu:%zu: text without double quotes near '%s' — JSON text is "
-                           "written in ASCII double quotes, \"like this\"; add them around the "
-                           "text (a number is written alone, without a unit)",
+                           "%s:%zu:%zu: a number followed by text near '%s' — a JSON number "
+                           "stands alone: write the number without its unit, or put the whole "
+                           "in double quotes if it is text",
                            name, vline, vcol, excerpt(t, len, vstart, NEAR_CHARS, near));
     }
     if (is_wide_quote(cp) && e.want != WANT_COMMA && e.want != WANT_COLON)
@@ -880,7 +880,10 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
         size_t line, col;
         line_col(text, off, &line, &col);
         cJSON_Delete(root);
-        return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: JSON syntax error: text after the document",
+        return nb_fail(st, NB_ERR_JSON,
+                       "%s:%zu:%zu: JSON syntax error: text after the document — a file holds "
+                       "one JSON value, which ended before this; delete what follows it, or "
+                       "move it inside",
                        name, line, col);
     }
     jpath p = {"$", 1};

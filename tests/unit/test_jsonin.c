@@ -233,7 +233,7 @@ static const slip slips[] = {
      "t.json:2:7: date ２０２５年１２月３号 written without quotes "
      "— JSON dates are text in the form \"YYYY-MM-DD\"; write "
      "\"2025-12-03\""},
-    {"{\"d\": 2025年1月}", "t.json:1:7: text without double quotes near '2025年1月}'"},
+    {"{\"d\": 2025年1月}", "t.json:1:7: a number followed by text near '2025年1月}'"},
     /* Commas: missing (pointing at the end of the value before) or left over. */
     {"{\n \"a\": 1\n \"b\": 2\n}",
      "t.json:2:8: expected \",\" or \"}\" after this value — 缺少逗号？ a comma is probably "
@@ -253,7 +253,9 @@ static const slip slips[] = {
     /* Quotes left out. */
     {"{\"o\": 青溪县}", "t.json:1:7: text without double quotes near '青溪县}' — JSON text is "
                         "written in ASCII double quotes, \"like this\"; add them around the text"},
-    {"{\"fee\": 1.5万元}", "t.json:1:9: text without double quotes near '1.5万元}'"},
+    {"{\"fee\": 1.5万元}",
+     "t.json:1:9: a number followed by text near '1.5万元}' — a JSON number stands alone: write "
+     "the number without its unit"},
     {"{name: 1}", "t.json:1:2: key without double quotes near 'name: 1}' — JSON keys are "
                   "written in ASCII double quotes"},
     {"{名称: 1}", "t.json:1:2: key without double quotes near '名称: 1}'"},
