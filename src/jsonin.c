@@ -338,6 +338,7 @@ static bool syn_scan(const char *t, size_t len, syn_err *e)
             i = end;
             if (want == WANT_KEY) {
                 want = WANT_COLON;
+                first = false;
                 prev = 's';
                 prev_at = start;
                 prev_end = i;

@@ -143,6 +143,12 @@ static void test_syntax(void **state)
     assert_msg(&st, "t.json:1:6: JSON syntax error near '1}' — expected \":\" after the key");
     assert_int_equal(parse_s("{\"a\": 1 :}", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:9: JSON syntax error near ':}' — expected \",\" or \"}\"");
+    assert_int_equal(parse_s("{\"a\":}", &st), NB_ERR_JSON); /* the first key's value */
+    assert_msg(&st, "t.json:1:6: JSON syntax error near '}' — expected a value");
+    assert_int_equal(parse_s("{\"a\":]", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:6: JSON syntax error near ']' — expected a value");
+    assert_int_equal(parse_s("[]]", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:3: JSON syntax error: text after the document");
     assert_int_equal(parse_s("{1: 2}", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:2: JSON syntax error near '1: 2}' — expected a key in double quotes");
     /* Ends of file: what is still open, or what should have followed. */
