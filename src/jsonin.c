@@ -46,6 +46,11 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col)
  * failure *where is the offending byte and the return value says which check failed. */
 typedef enum { SCAN_OK, SCAN_DEEP, SCAN_MANY, SCAN_NUL_ESCAPE, SCAN_BAD_ESCAPE } scan_result;
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 static bool is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -449,13 +454,14 @@ static size_t digit_run(const char *t, size_t len, size_t i, char out[41], bool 
     return i;
 }
 
-/* A date written the Chinese way at t[i]: 2025年1月20日 (ASCII or full-width digits; 号 for
- * 日 too).  On success *end is one past it and iso holds "2025-01-20". */
-static bool chinese_date(const char *t, size_t len, size_t i, size_t *end, char iso[16])
+/* A date at t[i] written the Chinese way, 2025年1月20日 (号 for 日 too), or with the parts
+ * between - / or . (2025-1-20, 2025/01/20); digits ASCII or full-width.  On success *end is
+ * one past it and iso holds "2025-01-20". */
+static bool loose_date(const char *t, size_t len, size_t i, size_t *end, char iso[16])
 {
-    static const uint32_t marks[3] = {0x5E74 /* 年 */, 0x6708 /* 月 */, 0x65E5 /* 日 */};
     static const int most[3] = {4, 2, 2};
     unsigned v[3];
+    uint32_t sep = 0;
     size_t n;
     for (int part = 0; part < 3; part++) {
         int digits = 0;
@@ -474,8 +480,18 @@ static bool chinese_date(const char *t, size_t len, size_t i, size_t *end, char 
             i += n;
         }
         if (digits == 0 || (part == 0 && digits != 4)) return false;
+        if (part == 2 && sep != 0x5E74) break; /* 2025-1-20 ends with its day */
         uint32_t mark = cp_at(t, len, i, &n);
-        if (mark != marks[part] && !(part == 2 && mark == 0x53F7 /* 号 */)) return false;
+        if (part == 0) {
+            if (mark != 0x5E74 /* 年 */ && mark != '-' && mark != '/' && mark != '.') return false;
+            sep = mark;
+        } else if (sep == 0x5E74) {
+            if (part == 1 ? mark != 0x6708 /* 月 */
+                          : mark != 0x65E5 /* 日 */ && mark != 0x53F7 /* 号 */)
+                return false;
+        } else if (mark != sep) {
+            return false;
+        }
         i += n;
     }
     *end = i;
@@ -512,6 +528,17 @@ static bool is_odd_space(uint32_t cp)
 {
     return cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
            cp == 0xFEFF;
+}
+
+/* Whether a character right after a number (no space between) makes it text, such as a
+ * unit (1.5万元, 95%); not full-width punctuation, which is a slip of its own. */
+static bool glued_text(uint32_t cp)
+{
+    if (cp >= 0x80)
+        return !wide_bracket(cp) && !is_wide_quote(cp) && cp != 0xFF0C /* ， */ &&
+               cp != 0x3001 /* 、 */ && cp != 0xFF1A /* ： */;
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+           (cp != 0 && strchr("-+.%/_", (int)cp));
 }
 
 /* Whether the character at t[i] may begin a value (ASCII or a full-width slip of one). */
@@ -579,11 +606,12 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
     }
     if (e.escape_at != SIZE_MAX) {
         line_col(t, e.escape_at, &line, &col);
-        return nb_fail(st, NB_ERR_JSON,
-                       "%s:%zu:%zu: invalid escape %s in a string — JSON knows only \\\" \\\\ "
-                       "\\/ \\b \\f \\n \\r \\t and \\u with four hex digits; write a backslash "
-                       "as \\\\",
-                       name, line, col, excerpt(t, len, e.escape_at, e.escape_len, near));
+        return nb_fail(
+            st, NB_ERR_JSON,
+            "%s:%zu:%zu: invalid escape %s in a string — JSON knows only \\\" \\\\ \\/ \\b \\f "
+            "\\n \\r \\t and \\u with four hex digits (\\uD800-\\uDFFF only as a "
+            "pair); write a backslash as \\\\",
+            name, line, col, excerpt(t, len, e.escape_at, e.escape_len, near));
     }
     if (e.at >= len) {
         if (e.string_at != SIZE_MAX) {
@@ -637,6 +665,41 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
                        "ordinary space",
                        name, line, col, (unsigned)cp);
 
+    /* An ASCII quote typed inside Chinese text ends the text there; more text follows it. */
+    if (e.prev == 's' && e.prev_end == e.at && (e.want == WANT_COMMA || e.want == WANT_COLON) &&
+        !(cp < 0x80 && strchr("{}[]:,\"", (int)cp)) && cp != 0xFF0C && cp != 0x3001 &&
+        cp != 0xFF1A && !wide_bracket(cp) && !is_wide_quote(cp)) {
+        size_t qline, qcol;
+        line_col(t, e.prev_at, &qline, &qcol);
+        line_col(t, e.prev_end - 1, &line, &col);
+        return nb_fail(st, NB_ERR_JSON,
+                       "%s:%zu:%zu: the double quote \" here ends the key or text begun at line "
+                       "%zu, column %zu, but more text follows it — inside text, write "
+                       "quotation marks as full-width “ ” (or as \\\")",
+                       name, line, col, qline, qcol);
+    }
+    /* A thousands separator: 63,365 in an object reads as 63 and then a key that is not one. */
+    if (e.want == WANT_KEY && e.prev == ',' && e.prev_end == e.at && cp >= '0' && cp <= '9' &&
+        e.prev_at > 0 && t[e.prev_at - 1] >= '0' && t[e.prev_at - 1] <= '9') {
+        size_t from = e.prev_at, to = e.at, k = 0;
+        /* The number: digits, with , or . only between digits, and a leading minus. */
+        while (from > 0 && (is_digit(t[from - 1]) || (from >= 2 && is_digit(t[from - 2]) &&
+                                                      (t[from - 1] == ',' || t[from - 1] == '.'))))
+            from--;
+        if (from > 0 && t[from - 1] == '-') from--;
+        while (to < len && (is_digit(t[to]) || (to + 1 < len && is_digit(t[to + 1]) &&
+                                                (t[to] == ',' || t[to] == '.'))))
+            to++;
+        char plain[41];
+        for (size_t i = from; i < to && k < sizeof plain - 1; i++)
+            if (t[i] != ',') plain[k++] = t[i];
+        plain[k] = '\0';
+        if (to - from <= 40)
+            return nb_fail(st, NB_ERR_JSON,
+                           "%s:%zu:%zu: thousands separator \",\" in the number %.*s — JSON "
+                           "numbers are written without separators; write %s",
+                           name, line, col, (int)(to - from), t + from, plain);
+    }
     /* Where a value was expected, or a number just read runs on into more characters. */
     size_t vstart = e.at;
     if (e.want == WANT_COMMA && e.prev == 'n' && e.prev_end == e.at) vstart = e.prev_at;
@@ -645,7 +708,7 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
         char iso[16], ascii[41];
         bool wide;
         line_col(t, vstart, &vline, &vcol);
-        if (chinese_date(t, len, vstart, &end, iso))
+        if (loose_date(t, len, vstart, &end, iso))
             return nb_fail(st, NB_ERR_JSON,
                            "%s:%zu:%zu: date %.*s written without quotes — JSON dates are "
                            "text in the form \"YYYY-MM-DD\"; write \"%s\"",
@@ -657,7 +720,7 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
                            "the number with the input method in English mode (or press Shift "
                            "to switch)",
                            name, vline, vcol, (int)(end - vstart), t + vstart, ascii);
-        if (vstart != e.at && cp >= 0x80 && !wide_bracket(cp) && cp != 0xFF0C && cp != 0x3001)
+        if (vstart != e.at && glued_text(cp))
             return nb_fail(st, NB_ERR_JSON,
                            "%s:%zu:%zu: a number followed by text near '%s' — a JSON number "
                            "stands alone: write the number without its unit, or put the whole "
@@ -861,11 +924,12 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
                            name, line, col, NB_JSON_MAX_VALUES);
         if (sr == SCAN_BAD_ESCAPE) {
             char esc[6 * 4 + 1];
-            return nb_fail(st, NB_ERR_JSON,
-                           "%s:%zu:%zu: invalid escape %s in a string — JSON knows only \\\" "
-                           "\\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits; write a "
-                           "backslash as \\\\",
-                           name, line, col, excerpt(text, len, where, 6, esc));
+            return nb_fail(
+                st, NB_ERR_JSON,
+                "%s:%zu:%zu: invalid escape %s in a string — JSON knows only \\\" \\\\ \\/ \\b \\f "
+                "\\n \\r \\t and \\u with four hex digits (\\uD800-\\uDFFF only as a "
+                "pair); write a backslash as \\\\",
+                name, line, col, excerpt(text, len, where, 6, esc));
         }
         return nb_fail(st, NB_ERR_JSON, "%s:%zu:%zu: \\u0000 (a NUL character) in a string", name,
                        line, col);

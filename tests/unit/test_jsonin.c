@@ -170,7 +170,9 @@ static void test_syntax(void **state)
     assert_int_equal(parse_s("{\"p\": \"\\中\"}", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:8: invalid escape \\中 in a string");
     assert_int_equal(parse_s("{\"a\": \"\\ud800x\"}", &st), NB_ERR_JSON);
-    assert_msg(&st, "t.json:1:8: invalid escape \\ud800 in a string");
+    assert_msg(&st, "t.json:1:8: invalid escape \\ud800 in a string — JSON knows only \\\" \\\\ "
+                    "\\/ \\b \\f \\n \\r \\t and \\u with four hex digits (\\uD800-\\uDFFF "
+                    "only as a pair)");
     assert_int_equal(parse_s("{\"a\": \"\\ud800\\u0041\"}", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:8: invalid escape \\ud800\\u0041 in a string");
     assert_int_equal(parse_s("{\"a\": \"\\udc00\"}", &st), NB_ERR_JSON);
@@ -240,6 +242,28 @@ static const slip slips[] = {
      "— JSON dates are text in the form \"YYYY-MM-DD\"; write "
      "\"2025-12-03\""},
     {"{\"d\": 2025年1月}", "t.json:1:7: a number followed by text near '2025年1月}'"},
+    {"{\"d\": 2025-1-20}", "t.json:1:7: date 2025-1-20 written without quotes — JSON dates are "
+                           "text in the form \"YYYY-MM-DD\"; write \"2025-01-20\""},
+    {"{\"d\": 2025/01/20}", "t.json:1:7: date 2025/01/20 written without quotes"},
+    {"{\"d\": 2025.1.2}", "t.json:1:7: date 2025.1.2 written without quotes — JSON dates are text "
+                          "in the form \"YYYY-MM-DD\"; write \"2025-01-02\""},
+    {"{\"d\": 2025-1/20}", "t.json:1:7: a number followed by text near '2025-1/20}'"},
+    {"{\"r\": 95%}", "t.json:1:7: a number followed by text near '95%}'"},
+    /* Numbers with thousands separators. */
+    {"{\"a\": 63,365, \"b\": 1}", "t.json:1:10: thousands separator \",\" in the number 63,365 — "
+                                  "JSON numbers are written without separators; write 63365"},
+    {"{\"a\": -1,234,567.5}", "t.json:1:10: thousands separator \",\" in the number -1,234,567.5 "
+                              "— JSON numbers are written without separators; write -1234567.5"},
+    /* An ASCII quote inside text. */
+    {"{\"a\": \"他说\"你好\"。\"}",
+     "t.json:1:10: the double quote \" here ends the key or text begun at line 1, column 7, but "
+     "more text follows it — inside text, write quotation marks as full-width “ ” (or as \\\")"},
+    {"{\"a\"b\": 1}", "t.json:1:4: the double quote \" here ends the key or text begun at line 1, "
+                      "column 2"},
+    {"{\"a\": \"x\"，\"b\": 1}", "t.json:1:10: full-width comma \"，\""},
+    {"[\"x\"}", "t.json:1:5: JSON syntax error near '}' — expected \",\" or \"]\""},
+    {"{\"a\": \"x\"\"b\": 1}",
+     "t.json:1:10: expected \",\" or \"}\" between two values — 缺少逗号？"},
     /* Commas: missing (pointing at the end of the value before) or left over. */
     {"{\n \"a\": 1\n \"b\": 2\n}",
      "t.json:2:8: expected \",\" or \"}\" after this value — 缺少逗号？ a comma is probably "
