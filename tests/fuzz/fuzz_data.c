@@ -38,7 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* Every syntax error cJSON finds, the reader's own scan finds too and says what was
          * expected: the bare "near '...'" message is only for cJSON failing otherwise (out of
          * memory), which does not happen here. */
-        if (strstr(st.msg, "JSON syntax error near '") && !strstr(st.msg, " — ")) __builtin_trap();
+        size_t line, col;
+        int k = 0;
+        if (sscanf(st.msg, "fuzz.json:%zu:%zu: JSON syntax error near '%n", &line, &col, &k) == 2 &&
+            k > 0 && !strstr(st.msg + k, "' — "))
+            __builtin_trap();
         return 0;
     }
     nb_findings f = {0};
