@@ -577,6 +577,22 @@ static void test_atomic_write(void **state)
     assert_memory_equal(got, data, n);
     free(got);
 
+    /* A new file gets 0666 less the umask, as any new file would, and the umask is left
+     * alone (set here to an unusual value, then read back); a rewrite keeps the mode. */
+    char fresh[160];
+    snprintf(fresh, sizeof fresh, "%s/fresh.pdf", FX->dir);
+    mode_t saved_umask = umask(027);
+    assert_int_equal(nb_write_file_atomic(fresh, data, 5, NULL, 0, &st), NB_OK);
+    struct stat fst;
+    assert_int_equal(stat(fresh, &fst), 0);
+    assert_int_equal(fst.st_mode & 07777, 0640);
+    assert_int_equal(chmod(fresh, 0604), 0);
+    assert_int_equal(nb_write_file_atomic(fresh, data, 7, NULL, 0, &st), NB_OK);
+    assert_int_equal(stat(fresh, &fst), 0);
+    assert_int_equal(fst.st_mode & 07777, 0604);
+    assert_int_equal(fst.st_size, 7);
+    assert_int_equal(umask(saved_umask), 027);
+
     /* Protected path: the input itself and a symlink to it are refused. */
     FILE *f = fopen(input, "w");
     fputs("{\"x\":1}", f);
