@@ -29,12 +29,15 @@
  *                                 in the dictionary when its own compression is off, and
  *                                 would compress again (with zlib, slower) when it is on.
  *
- * No longer used (each had been used before): HPDF_Doc_Rec.pdf_version (the header is set
- * to 1.4 in the saved bytes, nb_hpdf_save), HPDF_Doc_Rec.stream (saved through hpdf.h's
- * HPDF_SaveToStream / HPDF_ReadFromStream), HPDF_Dict_Rec.filter (libharu leaves it at
- * "none" while its compression mode is HPDF_COMP_NONE), HPDF_Stream_Rec.attr and the
- * callback streams it served, HPDF_Page_Rec.attr (the page's /Contents is read from the
- * page dictionary).
+ * Used before this adapter and no longer: HPDF_Doc_Rec.pdf_version (the header is raised to
+ * 1.4 in the saved bytes, nb_hpdf_save), HPDF_Doc_Rec.stream (the document is saved with
+ * hpdf.h's HPDF_SaveToStream and read back with HPDF_ReadFromStream), HPDF_Dict_Rec.mmgr
+ * (the document's is used), HPDF_Dict_Rec.filter (it stays "none" while libharu's
+ * compression mode is HPDF_COMP_NONE), HPDF_Dict_Rec.attr of a page with its
+ * HPDF_PageAttr_Rec.contents and .stream (the page's /Contents is read from the page
+ * dictionary with HPDF_Dict_GetItem, and written in place, so the page's own stream
+ * pointer stays valid), and HPDF_Stream_Rec.attr of the callback streams that used to hold
+ * the bytes (they are copied into libharu's streams instead).
  */
 #include "pdf_hpdf.h"
 
@@ -91,7 +94,8 @@ const char *nb_hpdf_error_text(unsigned long code)
 {
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
         if (errors[i].code == code) return errors[i].text;
-    return code ? "an error" : "a call failed without an error code";
+    return code ? "an error nianbao does not name (see libharu's hpdf_error.h)"
+                : "a call failed without an error code";
 }
 
 nb_code nb_hpdf_fail(const nb_hpdf *h, nb_status *st, const char *what, ...)

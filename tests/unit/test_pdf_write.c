@@ -743,6 +743,41 @@ static void stream_round_trip(bool compress, int as, const unsigned char *data, 
     nb_hpdf_close(&h);
 }
 
+/* The adapter's error messages: an object-layer failure (recorded only in the document's
+ * error state) and a public-API failure (reported through the handler) both become one
+ * NB_ERR_PDF message with libharu's error in words, its code and detail, and the first
+ * error wins. */
+static void test_hpdf_errors(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    nb_hpdf h = {0};
+    assert_int_equal(nb_hpdf_open(&h, &st), NB_OK);
+    assert_int_not_equal(HPDF_Dict_Add(nb_hpdf_catalog(&h), "X", NULL), HPDF_OK);
+    assert_int_equal(h.error, 0); /* the object layer does not call the handler */
+    assert_int_equal(nb_hpdf_fail(&h, &st, "add /%s", "X"), NB_ERR_PDF);
+    assert_string_equal(st.msg, "PDF writer: cannot add /X: libharu: an object is missing or "
+                                "invalid (error 0x1033, detail 0)");
+    nb_hpdf_close(&h);
+    assert_null(h.doc);
+
+    nb_status_clear(&st);
+    assert_int_equal(nb_hpdf_open(&h, &st), NB_OK);
+    assert_int_not_equal(HPDF_SetPageMode(h.doc, (HPDF_PageMode)99), HPDF_OK);
+    assert_int_equal(h.error, HPDF_PAGE_MODE_OUT_OF_RANGE);
+    assert_int_not_equal(HPDF_Dict_Add(nb_hpdf_catalog(&h), "Y", NULL), HPDF_OK);
+    assert_int_equal(nb_hpdf_fail(&h, &st, "set the page mode"), NB_ERR_PDF);
+    char want[160];
+    snprintf(want, sizeof want,
+             "PDF writer: cannot set the page mode: libharu: an error nianbao does not name (see "
+             "libharu's hpdf_error.h) (error 0x%04lX, detail 99)",
+             (unsigned long)HPDF_PAGE_MODE_OUT_OF_RANGE);
+    assert_string_equal(st.msg, want);
+    nb_hpdf_close(&h);
+    nb_hpdf_close(&h); /* twice is harmless */
+    assert_string_equal(nb_hpdf_error_text(HPDF_FAILD_TO_ALLOC_MEM), "out of memory");
+}
+
 static void test_stream_packing(void **state)
 {
     (void)state;
@@ -927,7 +962,7 @@ int main(void)
         cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_errors),
         cmocka_unit_test(test_dates),          cmocka_unit_test(test_metadata_consistency),
         cmocka_unit_test(test_pdfa_switch),    cmocka_unit_test(test_output_path_check),
-        cmocka_unit_test(test_stream_packing),
+        cmocka_unit_test(test_stream_packing), cmocka_unit_test(test_hpdf_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
