@@ -79,13 +79,14 @@ void nb_packed_free(nb_packed *pd)
 nb_code nb_pdf_stream_put_packed(nb_hpdf *h, HPDF_Dict d, nb_packed *pd, const char *what,
                                  nb_status *st)
 {
-    nb_code rc = nb_hpdf_stream_write(h, d, pd->data, pd->len, pd->flate, what, st);
-    nb_packed_free(pd);
-    return rc;
+    unsigned char *p = pd->data;
+    pd->data = NULL;
+    return nb_hpdf_stream_take(h, d, p, pd->len, pd->flate, what, st);
 }
 
-nb_code nb_pdf_stream_put(nb_packer *pk, nb_hpdf *h, HPDF_Dict d, const void *data, size_t len,
-                          const char *what, nb_status *st)
+/* Packs text with the packer's compressor (made on first use). */
+static nb_code pack_text(nb_packer *pk, const void *data, size_t len, nb_packed *pd,
+                         const char *what, nb_status *st)
 {
     struct libdeflate_compressor *z = NULL;
     if (pk->compress && len > 0) {
@@ -93,7 +94,24 @@ nb_code nb_pdf_stream_put(nb_packer *pk, nb_hpdf *h, HPDF_Dict d, const void *da
             return nb_fail(st, NB_ERR_NOMEM, "out of memory compressing %s", what);
         z = pk->z;
     }
-    nb_packed pd;
-    nb_code rc = pack(z, pk->compress, data, len, &pd, what, st);
+    return pack(z, pk->compress, data, len, pd, what, st);
+}
+
+nb_code nb_pdf_stream_put(nb_packer *pk, nb_hpdf *h, HPDF_Dict d, const void *data, size_t len,
+                          const char *what, nb_status *st)
+{
+    nb_packed pd = {0};
+    nb_code rc = pack_text(pk, data, len, &pd, what, st);
     return rc != NB_OK ? rc : nb_pdf_stream_put_packed(h, d, &pd, what, st);
+}
+
+nb_code nb_pdf_page_put(nb_packer *pk, nb_hpdf *h, HPDF_Page page, const void *data, size_t len,
+                        nb_status *st)
+{
+    nb_packed pd = {0};
+    nb_code rc = pack_text(pk, data, len, &pd, "a page's content", st);
+    if (rc != NB_OK) return rc;
+    rc = nb_hpdf_page_write(h, page, pd.data, pd.len, pd.flate, st);
+    nb_packed_free(&pd);
+    return rc;
 }

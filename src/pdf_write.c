@@ -344,8 +344,7 @@ static nb_code write_pages(nb_hpdf *h, nb_packer *pk, const nb_layout *l, const 
             rc = nb_fail(st, NB_ERR_NOMEM, "out of memory writing page %zu", pi + 1);
             break;
         }
-        rc = nb_pdf_stream_put(pk, h, nb_hpdf_page_contents(page), c.p, c.len, "a page's content",
-                               st);
+        rc = nb_pdf_page_put(pk, h, page, c.p, c.len, st);
         if (rc != NB_OK) break;
         char dims[64];
         int dn = snprintf(dims, sizeof dims, "%.3f %.3f\n", (double)pg->width, (double)pg->height);

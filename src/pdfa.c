@@ -324,8 +324,10 @@ nb_code nb_pdfa_attach(nb_hpdf *h, const nb_pdf_meta *meta, const char *producer
         rc = nb_hpdf_fail(h, st, "add the XMP metadata stream (PDF/A)");
         goto done;
     }
-    if ((rc = nb_hpdf_stream_write(h, meta_stream, xmp, xlen, false, "the XMP metadata", st)))
-        goto done;
+    rc = nb_hpdf_stream_take(h, meta_stream, (unsigned char *)xmp, xlen, false, "the XMP metadata",
+                             st);
+    xmp = NULL; /* h has it now */
+    if (rc != NB_OK) goto done;
 
     HPDF_Dict icc_stream = nb_hpdf_stream_dict(h);
     if (!icc_stream || HPDF_Dict_AddNumber(icc_stream, "N", 3) != HPDF_OK ||

@@ -118,7 +118,8 @@ SOURCE_DATE_EPOCH=1700000000 render_ok "$data" out/out.pdf -q
 
 # ---- a new file: 0666 less the umask, and the umask is never set ------------------------------
 (umask 027 && render_ok "$data" out/new.pdf -q)
-[ "$(stat -c %a out/new.pdf)" = 640 ] || fail "new file under umask 027 has mode $(stat -c %a out/new.pdf)"
+mode=$(stat -c %a out/new.pdf)
+[ "$mode" = 640 ] || fail "a new file under umask 027 has mode $mode, not 640"
 cmp -s out/new.pdf keep.pdf || fail "out/new.pdf differs from the first render"
 rm -f out/new.pdf
 if command -v strace >/dev/null 2>&1; then
