@@ -3,10 +3,10 @@
  * Two passes over the layout: the first records every glyph each face draws (pdf_font.c
  * subsets and embeds them, ordered by nb_font.id), the second writes the pages' content
  * streams with the codes the subsets gave.  Page content, outline, Info, PDF/A pieces
- * (pdfa.c), /Lang and the trailer ID (MD5 over what was written) follow; libharu serialises
- * into memory.  Every libharu call goes through its documented API or its object layer;
- * what needs more is in pdf_hpdf.c.  Numbers are formatted by hand so the bytes do not depend on
- * the locale.
+ * (pdfa.c), /Lang and the trailer ID (MD5 over what was written) follow; libharu
+ * serialises into memory.  Every libharu call goes through its documented API or its
+ * object layer; what needs more is in pdf_hpdf.c.  Numbers are formatted by hand so the
+ * bytes do not depend on the locale.
  */
 #include "pdf_write.h"
 #include "buf.h"

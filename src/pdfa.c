@@ -314,8 +314,7 @@ nb_code nb_pdfa_attach(nb_hpdf *h, const nb_pdf_meta *meta, const char *producer
         HPDF_MD5Update(md5, icc, (HPDF_UINT32)ilen);
     }
 
-    /* The metadata stream is never compressed (ISO 19005-1 6.7.2 wants it readable as it
-     * is). */
+    /* The metadata stream is never compressed (ISO 19005-1 6.7.2: no /Filter). */
     HPDF_Dict catalog = nb_hpdf_catalog(h);
     HPDF_Dict meta_stream = nb_hpdf_stream_dict(h);
     if (!catalog || !meta_stream || HPDF_Dict_AddName(meta_stream, "Type", "Metadata") != HPDF_OK ||
