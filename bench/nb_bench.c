@@ -35,7 +35,7 @@ enum { NSTAGE = 9 };
 static const char *const stage_names[NSTAGE] = {"load",     "fonts",  "check", "shape", "linebreak",
                                                 "paginate", "subset", "write", "other"};
 
-/* font_ms: time spent opening faces during the render (nb_font_load_stats). */
+/* font_ms: time spent opening faces during the render (nb_engine_load_stats). */
 static void stage_values(const nb_render_stats *s, double font_ms, double *v)
 {
     v[0] = s->load_ms;
@@ -120,11 +120,11 @@ int main(int argc, char **argv)
         nb_engine *e = nb_engine_new();
         nb_render_stats s;
         double f0, f1;
-        nb_font_load_stats(&f0, NULL);
+        nb_engine_load_stats(e, &f0, NULL);
         double t = nb_now_ms();
         rc = render_once(e, data, &o, &s, &bytes);
         cold[r] = nb_now_ms() - t;
-        nb_font_load_stats(&f1, NULL);
+        nb_engine_load_stats(e, &f1, NULL);
         add_face_times(e, ft, runs, r);
         nb_engine_free(e);
         pages = s.pages;

@@ -407,6 +407,8 @@ static int run(job *j, int jobs)
         nb_engine_free(e);
         return 3;
     }
+    /* Many documents share each face: subsetting from prepared faces pays off. */
+    nb_engine_set_subset_reuse(e, true);
     char msg[NB_STATUS_MSG_MAX + 4200];
     /* Files here until one renders (at most a few): fonts and layouts are then loaded
      * once, before any fork, and the workers share them. */
@@ -601,8 +603,6 @@ int nb_batch_run(const char *src, const char *outdir, int jobs, nb_preprocess pr
     if (jobs > 1) j.opts.threads = 1;
     j.opts.quiet = true; /* per-file warnings would drown the progress line; */
     j.opts.diag = NULL;  /* a file the checker rejects fails with a one-line summary */
-    /* Many documents share each face: subsetting from prepared faces pays off. */
-    nb_fonts_set_default_subset_reuse(true);
     /* Each document allocates and frees the same large buffers: keep them (heap.h). */
     nb_heap_setup(NB_HEAP_BATCH);
     int rc = run(&j, jobs);

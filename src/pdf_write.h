@@ -1,9 +1,10 @@
-/* pdf_write.h — an nb_layout → PDF bytes, through libharu's object layer.
+/* pdf_write.h — an nb_layout → PDF bytes, through libharu (pdf_hpdf.h).
  *
  * Knows nothing of reports: it draws text boxes with Type0/Identity-H fonts (one per face
  * used, subset with hb-subset, CFF as FontFile3/CIDFontType0C, TrueType as FontFile2),
- * rules in DeviceGray black, the outline, the Info dictionary and, unless turned off,
- * what PDF/A-1b asks for (XMP, OutputIntent with an ICC profile, CIDSet, trailer ID).
+ * rules in DeviceGray black, the outline, the Info dictionary, the document's language
+ * (/Lang, zh-CN unless the meta says otherwise) and, unless turned off, what PDF/A-1b
+ * asks for (XMP, OutputIntent with an ICC profile, CIDSet, trailer ID).
  * Output is deterministic: the same layout, fonts and options give the same bytes.
  * Info and XMP are written from the same cleaned copies of the nb_pdf_meta strings (valid
  * UTF-8, no control characters), so they always agree.  The caller keeps ownership of the
@@ -31,7 +32,11 @@ typedef struct nb_pdf_meta {
     const char *creator;  /* UTF-8: "nianbao <version>" */
     time_t date;          /* CreationDate = ModDate (UTC); from the data or SOURCE_DATE_EPOCH;
                            * NB_PDF_NO_DATE: no dates at all (neither Info nor XMP) */
+    const char *lang;     /* the catalog's /Lang, a language tag (BCP 47: letters, digits,
+                           * hyphens); NULL: NB_PDF_LANG_DEFAULT */
 } nb_pdf_meta;
+
+#define NB_PDF_LANG_DEFAULT "zh-CN"
 
 #define NB_PDF_NO_DATE ((time_t)-1)
 

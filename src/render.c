@@ -28,6 +28,7 @@ struct nb_engine {
     size_t nlayouts;
     cached_fonts *fonts;
     size_t nfonts;
+    bool subset_reuse; /* nb_engine_set_subset_reuse */
 };
 
 const char *nb_datadir(void)
@@ -77,6 +78,28 @@ size_t nb_engine_faces(const nb_engine *e, nb_font **out, size_t max)
         }
     }
     return n;
+}
+
+void nb_engine_set_subset_reuse(nb_engine *e, bool reuse)
+{
+    e->subset_reuse = reuse;
+    for (size_t i = 0; i < e->nfonts; i++)
+        nb_fontset_set_subset_reuse(e->fonts[i].fs, reuse);
+}
+
+void nb_engine_load_stats(const nb_engine *e, double *ms, unsigned *faces)
+{
+    double total_ms = 0;
+    unsigned total_faces = 0;
+    for (size_t i = 0; i < e->nfonts; i++) {
+        double m;
+        unsigned f;
+        nb_fontset_load_stats(e->fonts[i].fs, &m, &f);
+        total_ms += m;
+        total_faces += f;
+    }
+    if (ms) *ms = total_ms;
+    if (faces) *faces = total_faces;
 }
 
 static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec **out, nb_status *st)
@@ -131,6 +154,7 @@ static nb_code get_fonts(nb_engine *e, const char *map, const nb_render_opts *o,
         return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
     e->fonts = grown;
+    nb_fontset_set_subset_reuse(fs, e->subset_reuse);
     if (nb_fontset_load_map(fs, map, st)) goto fail;
     for (size_t i = 0; i < o->nfont_overrides; i++) {
         const char *ov = o->font_overrides[i];

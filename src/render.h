@@ -60,6 +60,14 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
 nb_code nb_render_file(nb_engine *e, const char *data_path, const char *out_path,
                        const nb_render_opts *opts, nb_render_stats *stats, nb_status *st);
 
+/* Batch use: the engine's fonts keep their recent subsets for later renders (font.h,
+ * nb_fontset_set_subset_reuse); off by default. */
+void nb_engine_set_subset_reuse(nb_engine *e, bool reuse);
+
+/* For benchmarks: milliseconds the engine's font sets spent opening faces and initialising
+ * fontconfig, and faces opened, since the engine was made. */
+void nb_engine_load_stats(const nb_engine *e, double *ms, unsigned *faces);
+
 /* The faces the engine has opened so far, in all its font sets (for a batch's decisions):
  * stores at most max of them in out and returns how many there are. */
 size_t nb_engine_faces(const nb_engine *e, nb_font **out, size_t max);

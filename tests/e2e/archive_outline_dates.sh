@@ -3,8 +3,9 @@
 # (1) The outline: exactly seven entries, the report's title and the six section headings in
 #     Chinese (titles stored as UTF-16BE with a BOM so every viewer reads them), each pointing
 #     at the page that shows that text, just above it; the document opens on page 1 with the
-#     outline panel (/PageMode /UseOutlines, /OpenAction to the first page). Read with
-#     `qpdf --json` (and `mutool show FILE outline` when mupdf-tools is installed).
+#     outline panel (/PageMode /UseOutlines, /OpenAction to the first page); the catalog
+#     declares the language, /Lang (zh-CN). Read with `qpdf --json` (and `mutool show FILE
+#     outline` when mupdf-tools is installed).
 # (2) Rendering twice gives identical bytes (cmp), also with malloc left at its defaults
 #     (NIANBAO_HUGEPAGES=0, see src/heap.h).
 # (3) Dates: without SOURCE_DATE_EPOCH they are the data's signing date (and follow it when
@@ -88,6 +89,9 @@ oa = cat.get("/OpenAction")
 oa = objs["obj:" + oa]["value"] if isinstance(oa, str) and oa.endswith(" R") else oa
 if not oa or oa[0] != pages[0]:
     errs.append(f"/OpenAction {oa} is not the first page")
+# qpdf writes a string that is valid UTF-8 as "u:..."; a binary one as "b:<hex>".
+if cat.get("/Lang") != "u:zh-CN":
+    errs.append(f"catalog /Lang is {cat.get('/Lang')!r}, want the string (zh-CN)")
 for e in errs:
     print("FAIL:", e, file=sys.stderr)
 sys.exit(1 if errs else 0)

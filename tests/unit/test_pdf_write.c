@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <harfbuzz/hb.h>
-#include <hpdf_objects.h>
+#include <hpdf.h>
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,7 @@
 
 #include "box.h"
 #include "font.h"
+#include "pdf_hpdf.h"
 #include "pdf_stream.h"
 #include "pdf_write.h"
 #include "pdfa.h"
@@ -576,6 +577,22 @@ static void test_atomic_write(void **state)
     assert_memory_equal(got, data, n);
     free(got);
 
+    /* A new file gets 0666 less the umask, as any new file would, and the umask is left
+     * alone (set here to an unusual value, then read back); a rewrite keeps the mode. */
+    char fresh[160];
+    snprintf(fresh, sizeof fresh, "%s/fresh.pdf", FX->dir);
+    mode_t saved_umask = umask(027);
+    assert_int_equal(nb_write_file_atomic(fresh, data, 5, NULL, 0, &st), NB_OK);
+    struct stat fst;
+    assert_int_equal(stat(fresh, &fst), 0);
+    assert_int_equal(fst.st_mode & 07777, 0640);
+    assert_int_equal(chmod(fresh, 0604), 0);
+    assert_int_equal(nb_write_file_atomic(fresh, data, 7, NULL, 0, &st), NB_OK);
+    assert_int_equal(stat(fresh, &fst), 0);
+    assert_int_equal(fst.st_mode & 07777, 0604);
+    assert_int_equal(fst.st_size, 7);
+    assert_int_equal(umask(saved_umask), 027);
+
     /* Protected path: the input itself and a symlink to it are refused. */
     FILE *f = fopen(input, "w");
     fputs("{\"x\":1}", f);
@@ -667,27 +684,28 @@ static void stream_round_trip(bool compress, int as, const unsigned char *data, 
                               bool want_filter, size_t *stored)
 {
     nb_status st = NB_STATUS_INIT;
-    HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    assert_non_null(pdf);
-    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    nb_hpdf h = {0};
+    assert_int_equal(nb_hpdf_open(&h, &st), NB_OK);
+    HPDF_Dict d = nb_hpdf_stream_dict(&h);
     assert_non_null(d);
-    assert_int_equal(HPDF_Dict_Add(pdf->catalog, "NBTest", d), HPDF_OK);
+    assert_int_equal(HPDF_Dict_Add(nb_hpdf_catalog(&h), "NBTest", d), HPDF_OK);
     nb_packer *pk = nb_packer_new(compress);
     assert_non_null(pk);
     if (as == AS_FONT) {
         nb_packed pd;
         assert_int_equal(nb_pack_font(compress, data, n, &pd, &st), NB_OK);
-        assert_int_equal(nb_pdf_stream_put_packed(pk, d, &pd, "test data", &st), NB_OK);
+        assert_int_equal(nb_pdf_stream_put_packed(&h, d, &pd, "test data", &st), NB_OK);
+        assert_null(pd.data);
     } else {
-        assert_int_equal(nb_pdf_stream_put(pk, d, data, n, "test data", &st), NB_OK);
+        assert_int_equal(nb_pdf_stream_put(pk, &h, d, data, n, "test data", &st), NB_OK);
     }
-    assert_int_equal(HPDF_SaveToStream(pdf), HPDF_OK);
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+    unsigned char *saved = NULL;
+    size_t size = 0;
+    assert_int_equal(nb_hpdf_save(&h, &saved, &size, &st), NB_OK);
+    assert_memory_equal(saved, "%PDF-1.4", 8);
     char *out = malloc(size + 1);
-    assert_int_equal(HPDF_ResetStream(pdf), HPDF_OK);
-    HPDF_UINT32 got = size;
-    HPDF_ReadFromStream(pdf, (HPDF_BYTE *)out, &got);
-    assert_int_equal(got, size);
+    memcpy(out, saved, size);
+    free(saved);
     out[size] = 0;
     /* our stream is the one whose dictionary has no /Type */
     const char *sp = NULL;
@@ -722,7 +740,42 @@ static void stream_round_trip(bool compress, int as, const unsigned char *data, 
     }
     free(out);
     nb_packer_free(pk);
-    HPDF_Free(pdf);
+    nb_hpdf_close(&h);
+}
+
+/* The adapter's error messages: an object-layer failure (recorded only in the document's
+ * error state) and a public-API failure (reported through the handler) both become one
+ * NB_ERR_PDF message with libharu's error in words, its code and detail, and the first
+ * error wins. */
+static void test_hpdf_errors(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    nb_hpdf h = {0};
+    assert_int_equal(nb_hpdf_open(&h, &st), NB_OK);
+    assert_int_not_equal(HPDF_Dict_Add(nb_hpdf_catalog(&h), "X", NULL), HPDF_OK);
+    assert_int_equal(h.error, 0); /* the object layer does not call the handler */
+    assert_int_equal(nb_hpdf_fail(&h, &st, "add /%s", "X"), NB_ERR_PDF);
+    assert_string_equal(st.msg, "PDF writer: cannot add /X: libharu: an object is missing or "
+                                "invalid (error 0x1033, detail 0)");
+    nb_hpdf_close(&h);
+    assert_null(h.doc);
+
+    nb_status_clear(&st);
+    assert_int_equal(nb_hpdf_open(&h, &st), NB_OK);
+    assert_int_not_equal(HPDF_SetPageMode(h.doc, (HPDF_PageMode)99), HPDF_OK);
+    assert_int_equal(h.error, HPDF_PAGE_MODE_OUT_OF_RANGE);
+    assert_int_not_equal(HPDF_Dict_Add(nb_hpdf_catalog(&h), "Y", NULL), HPDF_OK);
+    assert_int_equal(nb_hpdf_fail(&h, &st, "set the page mode"), NB_ERR_PDF);
+    char want[160];
+    snprintf(want, sizeof want,
+             "PDF writer: cannot set the page mode: libharu: an error nianbao does not name (see "
+             "libharu's hpdf_error.h) (error 0x%04lX, detail 99)",
+             (unsigned long)HPDF_PAGE_MODE_OUT_OF_RANGE);
+    assert_string_equal(st.msg, want);
+    nb_hpdf_close(&h);
+    nb_hpdf_close(&h); /* twice is harmless */
+    assert_string_equal(nb_hpdf_error_text(HPDF_FAILD_TO_ALLOC_MEM), "out of memory");
 }
 
 static void test_stream_packing(void **state)
@@ -909,7 +962,7 @@ int main(void)
         cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_errors),
         cmocka_unit_test(test_dates),          cmocka_unit_test(test_metadata_consistency),
         cmocka_unit_test(test_pdfa_switch),    cmocka_unit_test(test_output_path_check),
-        cmocka_unit_test(test_stream_packing),
+        cmocka_unit_test(test_stream_packing), cmocka_unit_test(test_hpdf_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
