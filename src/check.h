@@ -118,12 +118,13 @@ nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_
  * prefixed "previous report: "; its structural problems are findings with "previous:"
  * paths.  NB_ERR_NOMEM when memory ran out. */
 
-/* nb_check with options (`opts` may be NULL).  NB_ERR_JSON when opts->text is not JSON. */
+/* nb_check with options (`opts` may be NULL).  NB_ERR_JSON (NB_ERR_LIMIT when it nests deeper
+ * than jsonlex.h allows) when opts->text is not a JSON text. */
 nb_code nb_check_ex(const cJSON *data, const cJSON *previous, const nb_check_opts *opts,
                     nb_findings *out, nb_status *st);
 
 /* (Extension.)  Whether a document can be checked at all, for one document: NB_OK, or
- * NB_ERR_DATA naming the JSON path ("$.edition: unknown edition \"2020\" …") when it is not
+ * NB_ERR_DATA naming the JSON path ("$.edition: unknown edition 字符串 \"2020\" …") when it is not
  * an object or has no known edition.  Lets a caller prefix the message with the right file
  * name.  Missing keys and wrong types are not failures here: nb_check reports them. */
 nb_code nb_check_structure(const cJSON *doc, nb_status *st);

@@ -48,7 +48,7 @@ static void test_paths_and_lexemes(void **state)
     nb_status st = NB_STATUS_INIT;
     assert_int_equal(nb_jsonlex_numbers(text, strlen(text), record, &s, &st), NB_OK);
     static const char *const want[][2] = {
-        {"a.b[0]", "1"},    {"a.b[1]", "2.50"},  {"a.b[2].c", "-0"}, {"a.Aé", "1e2"},
+        {"a.b[0]", "1"}, {"a.b[1]", "2.50"}, {"a.b[2].c", "-0"}, {"a.Aé", "1e2"},
         {"a.😀", "3E-1"}, {"t[1][0]", "7.0"}, {"k.j", "0"},
     };
     size_t n = sizeof want / sizeof *want;
@@ -71,9 +71,9 @@ static void test_malformed(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "{\"a\": }", "{\"a\" 1}",  "[1, 2",   "[1 2]",  "{\"a\": 01x}", "\"open",
-        "{1: 2}",    "[-]",        "[1.]",    "[1e]",   "[tru]",        "[1] [2]",
-        "",          "{\"a\\q\": 1}", "[\"\\u12\"]",
+        "{\"a\": }", "{\"a\" 1}", "[1, 2", "[1 2]",         "{\"a\": 01x}",
+        "\"open",    "{1: 2}",    "[-]",   "[1.]",          "[1e]",
+        "[tru]",     "[1] [2]",   "",      "{\"a\\q\": 1}", "[\"\\u12\"]",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         seen s = {0};
@@ -153,12 +153,29 @@ static void test_is_integral(void **state)
         const char *lexeme;
         bool integral;
     } cases[] = {
-        {"3", true},         {"-0", true},       {"3.0", true},  {"3.000", true},
-        {"1e2", true},       {"1E+2", true},     {"30e-1", true}, {"2.50e1", true},
-        {"0.0", true},       {"0e-5", true},     {"2.5", false}, {"2.9999999999999999", false},
-        {"1e-400", false},   {"31e-1", false},   {"0.5e0", false}, {"12.5e-1", false},
-        {"", false},         {"-", false},       {"1.", false},  {"01", false},
-        {"1e", false},       {"abc", false},     {"1.5e999999999999", true},
+        {"3", true},
+        {"-0", true},
+        {"3.0", true},
+        {"3.000", true},
+        {"1e2", true},
+        {"1E+2", true},
+        {"30e-1", true},
+        {"2.50e1", true},
+        {"0.0", true},
+        {"0e-5", true},
+        {"2.5", false},
+        {"2.9999999999999999", false},
+        {"1e-400", false},
+        {"31e-1", false},
+        {"0.5e0", false},
+        {"12.5e-1", false},
+        {"", false},
+        {"-", false},
+        {"1.", false},
+        {"01", false},
+        {"1e", false},
+        {"abc", false},
+        {"1.5e999999999999", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         if (nb_jsonlex_is_integral(cases[i].lexeme, strlen(cases[i].lexeme)) != cases[i].integral)

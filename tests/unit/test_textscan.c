@@ -17,8 +17,8 @@
 
 typedef struct fig_case {
     const char *text;
-    size_t n;              /* figures stated */
-    nb_fig_kind kind[2];   /* of the first two */
+    size_t n;            /* figures stated */
+    nb_fig_kind kind[2]; /* of the first two */
     long long value[2];
 } fig_case;
 
@@ -36,7 +36,10 @@ static void test_figures(void **state)
         {"行政诉讼1件。", 1, {NB_FIG_LITIGATION}, {1}},
         {"全年主动公开规章3件、规范性文件5件。", 2, {NB_FIG_RULES, NB_FIG_NORMATIVE}, {3, 5}},
         {"主动公开行政规范性文件共5件。", 1, {NB_FIG_NORMATIVE}, {5}},
-        {"收到政府信息公开申请１２件，上年结转3件。", 2, {NB_FIG_NEW, NB_FIG_CARRIED_OVER}, {12, 3}},
+        {"收到政府信息公开申请１２件，上年结转3件。",
+         2,
+         {NB_FIG_NEW, NB_FIG_CARRIED_OVER},
+         {12, 3}},
         {"受理政府信息公开申请15件。", 1, {NB_FIG_ACCEPTED}, {15}},
         {"收到申请12件办结11件。", 1, {NB_FIG_RESULTS}, {11}}, /* 收到申请: not 公开申请 */
         {"收到政府信息公开申请12件办结11件。", 2, {NB_FIG_NEW, NB_FIG_RESULTS}, {12, 11}},
@@ -66,11 +69,14 @@ static void test_figures(void **state)
         {"收到依申请公开申请12件次。", 0, {0}, {0}},
         {"收到市民提交的政府信息公开申请12件。", 0, {0}, {0}},
         {"收到政府信息公开申请和上年结转申请共17件。", 0, {0}, {0}},
+        {"区政府本级收到政府信息公开申请50件。", 0, {0}, {0}},
+        {"全市自然资源系统共收到政府信息公开申请50件。", 0, {0}, {0}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         nb_figure f[4];
         size_t n = nb_text_figures(cases[i].text, 2021, f, 4);
-        if (n != cases[i].n) fail_msg("\"%s\": %zu figures, expected %zu", cases[i].text, n, cases[i].n);
+        if (n != cases[i].n)
+            fail_msg("\"%s\": %zu figures, expected %zu", cases[i].text, n, cases[i].n);
         for (size_t k = 0; k < n && k < 2; k++) {
             if (f[k].kind != cases[i].kind[k] || f[k].value != cases[i].value[k])
                 fail_msg("\"%s\": figure %zu is kind %d value %lld", cases[i].text, k,
@@ -86,7 +92,8 @@ static void test_figures(void **state)
     assert_true(f[0].carry_after);
     assert_true(f[1].kind == NB_FIG_CARRIED_OVER && f[1].value == 5);
     /* more figures than room: all counted, `max` written */
-    const char *many = "收到政府信息公开申请1件。收到政府信息公开申请2件。收到政府信息公开申请3件。";
+    const char *many =
+        "收到政府信息公开申请1件。收到政府信息公开申请2件。收到政府信息公开申请3件。";
     assert_int_equal(nb_text_figures(many, 2021, f, 2), 3);
     assert_true(f[1].value == 2);
 }
@@ -94,7 +101,8 @@ static void test_figures(void **state)
 static void test_years_and_period(void **state)
 {
     (void)state;
-    const char *s = "依据2019年的通知，本报告统计期限自２０２１年1月1日起至2021年12月31日止。另见12345年。";
+    const char *s =
+        "依据2019年的通知，本报告统计期限自２０２１年1月1日起至2021年12月31日止。另见12345年。";
     nb_text_year y[4];
     size_t n = nb_text_years(s, 0, strlen(s), y, 4);
     assert_int_equal(n, 3);
