@@ -249,8 +249,9 @@ typedef struct scan {
     size_t n;
     int year;
     size_t sent, clause;
-    size_t sent_end;  /* SIZE_MAX until needed */
-    bool active_seen; /* 主动公开 earlier in this sentence */
+    size_t sent_end;   /* SIZE_MAX until needed */
+    size_t last_carry; /* where the sentence's last 结转 ends (0: none), with sent_end */
+    bool active_seen;  /* 主动公开 earlier in this sentence */
 } scan;
 
 /* The figure s[ns, ne) (digits) whose 件 ends at fe, in its clause: true and *f filled when
@@ -282,10 +283,13 @@ static bool figure(scan *c, size_t ns, size_t fe, long long value, nb_figure *f)
     if (!only_fillers(s, last_end, ns, k, &public_apps)) return false;
     if (has_any(s, cs, ns, EXCL_COMMON) || has_any(s, cs, ns, exclusions(k))) return false;
     if (other_year(s, cs, ns, c->year)) return false;
-    if (c->sent_end == SIZE_MAX) {
+    if (c->sent_end == SIZE_MAX) { /* once per sentence: its end and its last 结转 */
         size_t i = ns;
-        while (i < c->n && !match_any(s, i, SENTENCE_ENDS))
+        c->last_carry = 0;
+        while (i < c->n && !match_any(s, i, SENTENCE_ENDS)) {
+            if (at(s, i, "结转")) c->last_carry = i + strlen("结转");
             i += char_len(s, i);
+        }
         c->sent_end = i;
     }
     switch (k) {
@@ -308,7 +312,7 @@ static bool figure(scan *c, size_t ns, size_t fe, long long value, nb_figure *f)
     }
     f->kind = k;
     f->value = value;
-    f->carry_after = has(s, fe, c->sent_end, "结转");
+    f->carry_after = c->last_carry >= fe + strlen("结转");
     f->sent_start = c->sent;
     f->sent_end = c->sent_end;
     f->fig_start = ns;
@@ -318,7 +322,7 @@ static bool figure(scan *c, size_t ns, size_t fe, long long value, nb_figure *f)
 
 size_t nb_text_figures(const char *s, int year, nb_figure *out, size_t max)
 {
-    scan c = {s, strlen(s), year, 0, 0, SIZE_MAX, false};
+    scan c = {s, strlen(s), year, 0, 0, SIZE_MAX, 0, false};
     size_t count = 0;
     for (size_t i = 0; i < c.n;) {
         size_t k = match_any(s, i, SENTENCE_ENDS);
