@@ -50,7 +50,8 @@ static const nb_key row7_keys[] = {
 static const nb_key review_keys[] = {{"upheld", K_LEAF, NULL}, {"corrected", K_LEAF, NULL},
                                      {"other", K_LEAF, NULL},  {"pending", K_LEAF, NULL},
                                      {"total", K_LEAF, NULL},  {NULL, K_LEAF, NULL}};
-static const nb_key item_keys[] = {{"heading", K_LEAF, NULL}, {NULL, K_LEAF, NULL}};
+static const nb_key item_keys[] = {
+    {"heading", K_LEAF, NULL}, {"text", K_LEAF, NULL}, {NULL, K_LEAF, NULL}};
 static const nb_key section_keys[] = {{"overview", K_ITEMS, item_keys},
                                       {"problems", K_ITEMS, item_keys},
                                       {"other", K_ITEMS, item_keys},
@@ -770,8 +771,8 @@ static void item_where(char *buf, size_t size, const char *list, int i)
     snprintf(buf, size, "%s%s第%d段", list, strcmp(list, "引言") == 0 ? "" : " ", i + 1);
 }
 
-/* A list of paragraphs (and, with `headings`, {"heading": …} sub-headings): every bad item
- * is a finding. */
+/* A list of paragraphs (and, with `headings`, sub-headings {"heading": …} and run-in
+ * sub-headings {"heading": …, "text": …}): every bad item is a finding. */
 static void s_items(ctx *c, const cJSON *parent, const char *key, const char *path,
                     const char *label, bool headings)
 {
@@ -787,20 +788,40 @@ static void s_items(ctx *c, const cJSON *parent, const char *key, const char *pa
     int i = 0;
     for (const cJSON *it = arr->child; it != NULL; it = it->next, i++) {
         if (cJSON_IsString(it) && it->valuestring[0] != '\0') continue;
-        char ip[200], where[200];
+        char ip[200], where[200], sub[220], subw[260];
         snprintf(ip, sizeof ip, "%s[%d]", path, i);
         item_where(where, sizeof where, label, i);
-        const cJSON *h = child(it, "heading");
-        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') continue;
+        const cJSON *h = child(it, "heading"), *t = child(it, "text");
+        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') {
+            if (t == NULL || (cJSON_IsString(t) && t->valuestring[0] != '\0')) continue;
+            snprintf(sub, sizeof sub, "%s.text", ip);
+            snprintf(subw, sizeof subw, "%s（小标题后的正文）", where);
+            s_type(c, sub, subw, "非空段落文字（带引号的字符串）", t);
+            continue;
+        }
         if (headings && cJSON_IsObject(it) && h != NULL) {
-            char hp[220], hw[240];
-            snprintf(hp, sizeof hp, "%s.heading", ip);
-            snprintf(hw, sizeof hw, "%s（小标题）", where);
-            s_type(c, hp, hw, "非空文字（带引号的字符串）", h);
+            snprintf(sub, sizeof sub, "%s.heading", ip);
+            snprintf(subw, sizeof subw, "%s（小标题）", where);
+            s_type(c, sub, subw, "非空文字（带引号的字符串）", h);
+            continue;
+        }
+        if (headings && cJSON_IsObject(it) && t != NULL) {
+            snprintf(sub, sizeof sub, "%s.heading", ip);
+            char p[320];
+            snprintf(p, sizeof p, "%s%s", c->pprefix, sub);
+            const char *paths[1] = {p};
+            double nan_v = NAN;
+            add_finding(c, NB_SEV_ERROR, "key.missing", 1, paths, &nan_v,
+                        "%s: 缺少键“heading”（有“text”的一项是以小标题开头的段落；没有小标题的段落"
+                        "请直接写成字符串）",
+                        where);
             continue;
         }
         s_type(c, ip, where,
-               headings ? "非空段落文字，或小标题 {\"heading\": \"（一）…\"}" : "非空段落文字", it);
+               headings ? "非空段落文字、小标题 {\"heading\": \"（一）…\"} 或 "
+                          "{\"heading\": \"（一）…\", \"text\": \"…\"}"
+                        : "非空段落文字",
+               it);
     }
 }
 
@@ -1225,8 +1246,10 @@ static void rule_fees_statement(ctx *c, const cJSON *doc)
     if (c->edition != 2021) return;
     const cJSON *other = at(doc, "sections.other");
     if (!cJSON_IsArray(other)) return; /* named by the structure check */
-    for (const cJSON *it = other->child; it != NULL; it = it->next)
-        if (cJSON_IsString(it) && strstr(it->valuestring, "信息处理费") != NULL) return;
+    for (const cJSON *it = other ? other->child : NULL; it != NULL; it = it->next) {
+        const cJSON *t = cJSON_IsObject(it) ? child(it, "text") : it; /* run-in: its text */
+        if (cJSON_IsString(t) && strstr(t->valuestring, "信息处理费") != NULL) return;
+    }
     const char *paths[1] = {"sections.other"};
     double nan_v = NAN;
     add_finding(c, NB_SEV_WARNING, "text.fees_statement", 1, paths, &nan_v,

@@ -926,6 +926,31 @@ static void test_bad_structure(void **state)
     expect_structural(doc, "type.field", path, words);
     cJSON_Delete(doc);
 
+    /* run-in sub-headings {"heading", "text"}: each part named */
+    doc = load(COUNTY);
+    cJSON *runin = cJSON_CreateObject();
+    cJSON_AddStringToObject(runin, "heading", "（一）主动公开");
+    cJSON_AddStringToObject(runin, "text", "");
+    cJSON_ReplaceItemInArray(node_at(doc, "sections.overview"), 1, runin);
+    expect_structural(doc, "type.field", "sections.overview[1].text",
+                      "一、总体情况 第2段（小标题后的正文）: 应为非空段落文字");
+    cJSON_DeleteItemFromObjectCaseSensitive(runin, "heading");
+    cJSON_ReplaceItemInObjectCaseSensitive(runin, "text", cJSON_CreateString("全年主动公开信息。"));
+    expect_structural(doc, "key.missing", "sections.overview[1].heading",
+                      "一、总体情况 第2段: 缺少键“heading”");
+    /* a whole run-in item: its text is read like any paragraph */
+    cJSON_AddStringToObject(runin, "heading", "（一）主动公开");
+    cJSON_ReplaceItemInObjectCaseSensitive(runin, "text",
+                                           cJSON_CreateString("全年共收到政府信息公开申请1件。"));
+    nb_findings f;
+    check_docs(doc, NULL, &f);
+    assert_int_equal(f.count, 1);
+    const char *rp[] = {"sections.overview[1].text", "applications.new.total"};
+    expect(&f, 0, NB_SEV_WARNING, "text.table_mismatch", 2, rp);
+    assert_non_null(strstr(f.items[0].message, "一、总体情况 第2段（小标题后的正文）“"));
+    nb_findings_free(&f);
+    cJSON_Delete(doc);
+
     doc = load(COUNTY);
     cJSON_ReplaceItemInObjectCaseSensitive(doc, "title", cJSON_CreateString(""));
     expect_structural(doc, "type.field", "title",
