@@ -138,8 +138,10 @@ grep -q 9007199254740993 "$W/huge-count.json" || fail "could not plant a huge co
 expect_render huge-count 1 "（超出 2^53−1，无法精确表示）" "$W/huge-count.json"
 mutate object-count 'd["applications"]["new"]["natural"] = {"n": 1}'
 expect_render object-count 1 "[applications.new.natural]" "$W/object-count.json"
+# A wrong type in the structure is a checker error like the others (all of them listed).
 mutate string-title 'd["title"] = 42'
-expect_render string-title 2 '$.title' "$W/string-title.json"
+expect_render string-title 1 '标题: 应为非空文字（带引号的字符串），实为 42  [title]' "$W/string-title.json"
+expect_check string-title 1 '[title]' "$W/string-title.json"
 
 # --- limits ------------------------------------------------------------------------------
 # The object is level 1, so 64 brackets inside it make 65 levels.
