@@ -140,14 +140,14 @@ bool nb_font_preprocess_adopt(nb_font *f, hb_face_t *pre);
 bool nb_font_subsets_same(nb_font *f, hb_face_t *pre, const hb_set_t *glyphs);
 
 /* Batch use: faces keep their recent subsets (pdf_font.c), reused when a document draws
- * the same glyphs of a face as an earlier one.  nb_fonts_set_default_subset_reuse turns
- * this on for fontsets made afterwards (batch mode). */
+ * the same glyphs of a face as an earlier one.  nb_fontset_set_subset_reuse turns this on
+ * for the fontset's faces (off when it is made). */
 /* Whether the face's fontset is set for reuse (caches worth their memory). */
 bool nb_font_reused(const nb_font *f);
-void nb_fonts_set_default_subset_reuse(bool reuse);
+void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse);
 
-/* For benchmarks: milliseconds spent opening faces and initialising fontconfig, and faces
- * opened, summed over every fontset of the process since it started. */
-void nb_font_load_stats(double *ms, unsigned *faces);
+/* For timings: milliseconds the fontset spent opening faces and initialising fontconfig,
+ * and the faces it opened, since it was made. */
+void nb_fontset_load_stats(const nb_fontset *fs, double *ms, unsigned *faces);
 
 #endif

@@ -12,18 +12,14 @@
 #include "pdf_stream.h"
 #include "utf8.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hpdf.h>
 #include <pthread.h>
-#include <unistd.h>
 #include <hpdf_encrypt.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pdf_font.h"
@@ -727,104 +723,4 @@ void nb_pdf_bytes_free(nb_pdf_bytes *b)
     free(b->data);
     b->data = NULL;
     b->len = 0;
-}
-
-/* ---- atomic file output ------------------------------------------------------------------ */
-
-static nb_code write_all(int fd, const unsigned char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return NB_ERR_IO;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    return NB_OK;
-}
-
-nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
-                             size_t nprotected, nb_status *st)
-{
-    struct stat tst;
-    if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return NB_OK;
-    if (!S_ISREG(tst.st_mode) && !S_ISDIR(tst.st_mode)) /* the rename would replace a device */
-        return nb_fail(st, NB_ERR_IO,
-                       "refusing to write %s: not a regular file (-o - writes to "
-                       "standard output)",
-                       path);
-    for (size_t i = 0; i < nprotected; i++) {
-        struct stat pst;
-        if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 && pst.st_dev == tst.st_dev &&
-            pst.st_ino == tst.st_ino)
-            return nb_fail(st, NB_ERR_IO, "refusing to write %s: it is the input file %s", path,
-                           protected_paths[i]);
-    }
-    return NB_OK;
-}
-
-nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
-                             const char *const *protected_paths, size_t nprotected, nb_status *st)
-{
-    if (!path || !*path) return nb_fail(st, NB_ERR_IO, "no output file given");
-    if (strcmp(path, "-") == 0) {
-        if (write_all(STDOUT_FILENO, data, len) != NB_OK)
-            return nb_fail(st, NB_ERR_IO, "cannot write standard output: %s", strerror(errno));
-        return NB_OK;
-    }
-    if (nb_output_path_check(path, protected_paths, nprotected, st) != NB_OK) return st->code;
-    struct stat tst;
-    bool exists = stat(path, &tst) == 0;
-    /* Temporary file beside the target: ".<name>.XXXXXX" in the same folder. */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t tlen = dirlen + strlen(base) + 16;
-    char *tmp = malloc(tlen);
-    if (!tmp) return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", path);
-    if (slash)
-        snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dirlen, path, base);
-    else
-        snprintf(tmp, tlen, ".%s.XXXXXX", base);
-    if (slash && dirlen == 0) snprintf(tmp, tlen, "/.%s.XXXXXX", base);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, strerror(e));
-    }
-    mode_t mode;
-    if (exists) {
-        mode = tst.st_mode & 07777;
-    } else {
-        mode_t um = umask(022);
-        umask(um);
-        mode = 0666 & ~um;
-    }
-    int err = 0;
-    if (fchmod(fd, mode) != 0 && !err) err = errno;
-    if (!err && write_all(fd, data, len) != NB_OK) err = errno;
-    if (!err && fsync(fd) != 0) err = errno;
-    if (close(fd) != 0 && !err) err = errno;
-    if (!err && rename(tmp, path) != 0) err = errno;
-    if (err) {
-        unlink(tmp);
-        free(tmp);
-        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, strerror(err));
-    }
-    /* Make the rename durable; failure here does not undo a complete write. */
-    char *dir = strndup(slash ? path : ".", slash ? (dirlen ? dirlen : 1) : 1);
-    if (dir) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    free(tmp);
-    return NB_OK;
 }
