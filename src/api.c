@@ -130,9 +130,11 @@ static char *default_datadir(void)
             snprintf(dir, need, "%s/%s/layouts", dirname(lib), NIANBAO_LIB_TO_DATA);
             bool found = is_dir(dir);
             dir[strlen(dir) - strlen("/layouts")] = '\0';
-            if (found) {
+            char *real = found ? realpath(dir, NULL) : NULL; /* without the "lib/../" */
+            if (real) {
+                free(dir);
                 free(lib);
-                return dir;
+                return real;
             }
         }
         free(dir);

@@ -216,7 +216,8 @@ char *cli_datadir(void)
         exe[n] = '\0';
         char installed[PATH_MAX + sizeof NIANBAO_BIN_TO_DATA + 1];
         snprintf(installed, sizeof installed, "%s/%s", dirname(exe), NIANBAO_BIN_TO_DATA);
-        if (has_layouts(installed)) return strdup(installed);
+        char real[PATH_MAX];
+        if (has_layouts(installed) && realpath(installed, real)) return strdup(real);
     }
     return strdup(NIANBAO_SOURCE_DIR);
 }
