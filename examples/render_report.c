@@ -4,8 +4,8 @@
  *     ./render_report DATA.json OUT.pdf > findings.json
  *
  * It reads the data file itself (the library takes bytes), renders it with the layouts and
- * fonts installed with the library, prints the checker's findings as JSON on standard
- * output and writes the PDF.  Like the nianbao command it dates the PDF by
+ * fonts installed with the library (or those of NIANBAO_DATADIR), prints the checker's findings as
+ * JSON on standard output and writes the PDF.  Like the nianbao command it dates the PDF by
  * SOURCE_DATE_EPOCH when that is set, so both give the same bytes for the same data.
  * Exit status: 0 written, 1 the checker found errors, 2 any other failure.
  * (tests/e2e/install_api.sh builds it against an installed tree.)
@@ -46,7 +46,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "render_report: cannot read %s\n", argv[1]);
         return 2;
     }
-    nianbao_engine *e = nianbao_engine_new(NULL); /* the installed layouts and fonts */
+    /* The layouts and fonts installed with the library, unless NIANBAO_DATADIR names
+     * another folder (as for the nianbao command). */
+    nianbao_options opts;
+    nianbao_options_init(&opts);
+    const char *dir = getenv("NIANBAO_DATADIR");
+    if (dir && *dir) opts.datadir = dir;
+    nianbao_engine *e = nianbao_engine_new(&opts);
     if (!e) return 2;
     nianbao_engine_set_names(e, argv[1], NULL);
     const char *sde = getenv("SOURCE_DATE_EPOCH");

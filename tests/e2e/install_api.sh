@@ -35,6 +35,9 @@ soname=$(readelf -d "$libdir/libnianbao.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\
 [ -f "$libdir/$soname" ] || fail "$soname not installed beside libnianbao.so"
 others=$(nm -D --defined-only "$libdir/libnianbao.so" | awk '$3 != "" && $3 !~ /^nianbao_/ {print $3}')
 [ -z "$others" ] || fail "the installed library exports more than nianbao_*: $others"
+# the static archive too: its internals are local symbols
+others=$(nm "$libdir/libnianbao.a" | awk 'NF == 3 && $2 ~ /[A-TV-Z]/ && $3 !~ /^nianbao_/ {print $3}')
+[ -z "$others" ] || fail "libnianbao.a has global symbols besides nianbao_*: $(head -c 300 <<<"$others")"
 
 # ---- a program built against it (with the build's compiler and sanitizer flags)
 cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
@@ -47,6 +50,15 @@ read -ra pkg <<<"$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs n
     "$SRCDIR/examples/render_report.c" "${pkg[@]}" -Wl,-rpath,"$libdir" ||
     fail "examples/render_report.c does not build with pkg-config --cflags --libs nianbao"
 
+# the same program linked with the static archive (pkg-config --static for what it needs)
+read -ra spkg <<<"$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --static --cflags --libs nianbao)"
+slibs=()
+for a in "${spkg[@]}"; do [ "$a" = -lnianbao ] && slibs+=("$libdir/libnianbao.a") || slibs+=("$a"); done
+"${cc:-cc}" -std=c17 -Wall -Wextra -Werror "${flags[@]}" -o "$W/render_report_static" \
+    "$SRCDIR/examples/render_report.c" "${slibs[@]}" ||
+    fail "examples/render_report.c does not link with libnianbao.a"
+if ldd "$W/render_report_static" | grep -q libnianbao; then fail "render_report_static loads libnianbao.so"; fi
+
 seed=$SRCDIR/samples/baofeng-2020.json
 cp "$seed" "$W/seed.json"
 export SOURCE_DATE_EPOCH=1611532800 # 2021-01-25
@@ -57,6 +69,10 @@ export SOURCE_DATE_EPOCH=1611532800 # 2021-01-25
     fail "the installed nianbao failed: $(cat "$W/cmd.err")"
 assert_pdf "$W/api.pdf"
 cmp "$W/api.pdf" "$W/cmd.pdf" || fail "the library's PDF differs from the command's"
+# statically linked, the library finds no file of its own: it is given the data folder
+(cd / && NIANBAO_DATADIR=$P/share/nianbao "$W/render_report_static" "$W/seed.json" "$W/static.pdf" >/dev/null 2>"$W/static.err") ||
+    fail "render_report_static failed: $(cat "$W/static.err")"
+cmp "$W/static.pdf" "$W/cmd.pdf" || fail "the static library's PDF differs from the command's"
 (cd / && env -u NIANBAO_DATADIR "$P/bin/nianbao" check "$W/seed.json" --format json >"$W/check.json") ||
     fail "the installed nianbao check failed"
 cmp "$W/api.json" "$W/check.json" || fail "the findings JSON differs from nianbao check --format json"
