@@ -170,9 +170,10 @@ NIANBAO_API const char *nianbao_engine_error(const nianbao_engine *engine);
 
 /* Checks and renders one report.  `data` is the report's JSON (data_len bytes, no NUL
  * needed); `layout` a layout's JSON, or NULL to use the official layout of the data's
- * "edition".  *out receives a result in every case but NIANBAO_ERR_USAGE with out NULL;
- * free it with nianbao_result_free.  Returns NIANBAO_OK when the PDF was made (the result
- * then holds it, and any warnings among the findings), or the failure's code. */
+ * "edition".  *out receives a result in every case but two: out NULL (NIANBAO_ERR_USAGE)
+ * and no memory even for the result (NIANBAO_ERR_NOMEM, *out NULL); free it with
+ * nianbao_result_free.  Returns NIANBAO_OK when the PDF was made (the result then holds
+ * it, and any warnings among the findings), or the failure's code. */
 NIANBAO_API int nianbao_render(nianbao_engine *engine, const char *data, size_t data_len,
                                const char *layout, size_t layout_len, nianbao_result **out);
 
