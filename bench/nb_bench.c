@@ -1,14 +1,16 @@
 /* nb_bench — in-process timings of nianbao renders through the public interface
  * (nianbao.h), driven by bench/run.
  *
- *   nb_bench [-n RUNS] DATA.json
+ *   nb_bench [-n RUNS] DATA.json [OTHER.json...]
  *
  * renders DATA.json RUNS times with a new engine each time ("cold": fonts opened and
  * everything set up again, as in a new process) and RUNS times with one engine after a
- * first render ("warm": a program that keeps its engine, or a batch), and prints the
- * medians: wall time of each, the cold split by stage (nianbao_result_time: read, fonts =
- * the font map and opening faces, check, shape, linebreak, paginate, subset, write; other =
- * the rest) and the PDF size.  Output is "key value" lines for bench/bench.py.  Nothing is
+ * first render ("warm": a program that keeps its engine; the same report again finds its
+ * font subsets made already), then, with that engine, each OTHER.json once (warm, but
+ * every report with other glyphs: subset anew, as a portal rendering many bodies' reports
+ * would), and prints the medians: wall time of each, the cold split by stage (nianbao_result_time:
+ * read, fonts = the font map and opening faces, check, shape, linebreak, paginate, subset, write;
+ * other = the rest) and the PDF size.  Output is "key value" lines for bench/bench.py.  Nothing is
  * written to disk.  Like the command, it sets malloc up first (src/cli/heap.h) and finds
  * the layouts and fonts as a build-tree nianbao does (NIANBAO_DATADIR, else the checkout).
  */
@@ -74,7 +76,7 @@ int main(int argc, char **argv)
         i += 2;
     }
     if (i >= argc || runs < 1) {
-        fprintf(stderr, "usage: nb_bench [-n RUNS] DATA.json\n");
+        fprintf(stderr, "usage: nb_bench [-n RUNS] DATA.json [OTHER.json...]\n");
         return 2;
     }
     char msg[5000], *data;
@@ -122,11 +124,30 @@ int main(int argc, char **argv)
         if (!res) rc = 1;
         nianbao_result_free(res);
     }
+    int nothers = argc - i - 1;
+    double *other = calloc((size_t)nothers + 1, sizeof *other);
+    if (!other) rc = 3;
+    for (int k = 0; k < nothers && rc == 0; k++) {
+        char *od;
+        size_t olen;
+        if (cli_read_input(argv[i + 1 + k], &od, &olen, msg, sizeof msg)) {
+            fprintf(stderr, "nb_bench: %s\n", msg);
+            rc = 2;
+            break;
+        }
+        double t = now_ms();
+        res = render_once(e, od, olen);
+        other[k] = now_ms() - t;
+        if (!res) rc = 1;
+        nianbao_result_free(res);
+        free(od);
+    }
     nianbao_engine_free(e);
     if (rc == 0) {
         printf("runs %d\n", runs);
         printf("inproc_cold_ms %.2f\n", median(cold, runs));
         printf("inproc_warm_ms %.2f\n", median(warm, runs));
+        if (nothers) printf("inproc_warm_other_ms %.2f\n", median(other, nothers));
         for (int k = 0; k < NSTAGE; k++)
             printf("stage_%s_ms %.2f\n", stage_names[k], median(stages + k * runs, runs));
         printf("pdf_bytes %zu\n", bytes);
@@ -134,6 +155,7 @@ int main(int argc, char **argv)
     }
     free(cold);
     free(warm);
+    free(other);
     free(stages);
     free(data);
     free(datadir);

@@ -24,8 +24,9 @@
  * is used by one thread at a time, and different engines may be used from different
  * threads at once.  It reads files only to load the official layouts, the font map and
  * the fonts named by its settings (data never makes it open a file); data, a layout given
- * to a run and last year's report come as bytes.  An engine keeps its fonts and parsed
- * layouts between runs, so the second and later renders are fast.
+ * to a run and last year's report come as bytes.  An engine keeps its fonts, parsed
+ * layouts and each face's last few subsets between runs (a glyph set met again is not
+ * subset again), so the second and later renders are fast.
  *
  * Output is reproducible: the same data, layout, fonts and settings give the same bytes.
  * The PDF's dates are the engine's date setting when given, else the data's signing date
@@ -149,9 +150,9 @@ typedef enum nianbao_preprocess {
     NIANBAO_PREPROCESS_NEVER,
 } nianbao_preprocess;
 
-/* Says that about `runs` runs follow (a batch; 0 ends batch mode).  The engine then keeps
- * recent font subsets for reuse, measures its first successful run and the next one, and
- * prepares the faces `preprocess` asks for on a thread of its own while the runs go on;
+/* Says that about `runs` runs follow (a batch; 0 ends batch mode).  The engine then
+ * measures its first successful run and the next one, and prepares the faces
+ * `preprocess` asks for on a thread of its own while the runs go on;
  * a later run installs them (its notes say so when notes are on).  If none of the first
  * eight runs succeeds it prepares nothing.  NIANBAO_ERR_USAGE for an unknown `preprocess`. */
 NIANBAO_API int nianbao_engine_set_batch(nianbao_engine *engine, size_t runs,

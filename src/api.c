@@ -410,7 +410,7 @@ static void render_opts(const nianbao_engine *e, nb_render_opts *o, const char *
     o->force = e->force;
     o->pdfa = e->pdfa;
     o->allow_missing_glyphs = e->allow_missing;
-    o->subset_reuse = nb_prep_reuse(&e->prep);
+    o->subset_reuse = true; /* warm: a glyph set subset before is not subset again */
     o->font_overrides = fonts;
     o->nfont_overrides = nfonts;
     o->date = e->date;

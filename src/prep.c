@@ -64,11 +64,6 @@ void nb_prep_start(nb_prep *p, size_t runs, nb_prep_mode mode)
     p->state = FIRST;
 }
 
-bool nb_prep_reuse(const nb_prep *p)
-{
-    return p->state != OFF;
-}
-
 bool nb_prep_busy(const nb_prep *p)
 {
     return p->state == MEASURE || p->state == RUNNING;

@@ -1,11 +1,10 @@
 /* prep.h — a batch's font preparation, run by an engine on a thread of its own.
  *
- * In a batch, subsetting the same faces again and again is most of a render's work.  Two
- * things help (font.h): faces that keep their recent subsets for reuse, and faces
- * preprocessed by hb_subset_preprocess, whose later subsets copy parsed glyphs instead of
- * interpreting them again (a 560-glyph subset of FandolFang: 0.4 ms instead of 4.5 ms,
- * after about 0.5 s and 140 MB spent once a face).  An nb_prep decides which faces are
- * worth preprocessing and does it beside the renders:
+ * In a batch, subsetting the same faces again and again is most of a render's work.  Faces
+ * preprocessed by hb_subset_preprocess (font.h) make later subsets copy parsed glyphs
+ * instead of interpreting them again (a 560-glyph subset of FandolFang: 0.4 ms instead of
+ * 4.5 ms, after about 0.5 s and 140 MB spent once a face).  An nb_prep decides which faces
+ * are worth preprocessing and does it beside the renders:
  *
  *   - after the engine's first successful run it notes what each face has cost to subset
  *     so far (none of the first eight runs succeeding: it gives up);
@@ -62,8 +61,6 @@ typedef struct nb_prep {
 void nb_prep_init(nb_prep *p);
 /* Announces `runs` runs (0: batch mode off); finishes any earlier preparation first. */
 void nb_prep_start(nb_prep *p, size_t runs, nb_prep_mode mode);
-/* Whether the engine's faces should keep their subsets (batch mode is on). */
-bool nb_prep_reuse(const nb_prep *p);
 /* Before a run: installs finished work. */
 void nb_prep_before_run(nb_prep *p, FILE *notes);
 /* After a run (`ok`: it succeeded): measures, decides, starts the thread. */

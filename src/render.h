@@ -38,13 +38,13 @@ typedef struct nb_render_opts {
     const char *previous;    /* last year's report (previous_len bytes), for the cross-year
                               * checks, or NULL */
     size_t previous_len;
-    const char *previous_name;         /* names it in messages; NULL: "last year's report" */
-    const char *datadir;               /* holds layouts/ and fonts/ */
-    bool force;                        /* render despite checker errors */
-    bool pdfa;                         /* PDF/A-1b (default true) */
-    bool allow_missing_glyphs;         /* .notdef boxes instead of an error (noted on `notes`) */
-    bool subset_reuse;                 /* faces keep recent subsets for later documents (batches) */
-    FILE *notes;                       /* font fallback and missing-character notes, or NULL */
+    const char *previous_name; /* names it in messages; NULL: "last year's report" */
+    const char *datadir;       /* holds layouts/ and fonts/ */
+    bool force;                /* render despite checker errors */
+    bool pdfa;                 /* PDF/A-1b (default true) */
+    bool allow_missing_glyphs; /* .notdef boxes instead of an error (noted on `notes`) */
+    bool subset_reuse; /* faces keep their recent subsets for later documents (warm engines) */
+    FILE *notes;       /* font fallback and missing-character notes, or NULL */
     const char *const *font_overrides; /* "role=file-or-family" */
     size_t nfont_overrides;
     FILE *dump;     /* the laid-out boxes are also written here as text (tests), or NULL */
