@@ -5,7 +5,9 @@
 # the shared library: its SONAME is libnianbao.so.0; `nm -D --defined-only` lists only
 # nianbao_* symbols, and exactly the functions include/nianbao.h declares NIANBAO_API; the
 # command's own binary holds none of the library's internals (nb_render_mem, nb_pdf_write,
-# nb_check ...) and takes nothing from the library but nianbao_* functions.
+# nb_check ...) and takes nothing from the library but nianbao_* functions.  And the
+# library calls none of the C library's functions that read the environment, write to a
+# standard stream or a file, change process-wide settings or end the process.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
 require_tool nm readelf ldd python3
@@ -28,6 +30,18 @@ for name in sorted(set(re.findall(r"NIANBAO_API\b[^;{]*?\b(nianbao_\w+)\s*\(", t
 PY
 diff "$WORKDIR/declared" "$WORKDIR/exported" >"$WORKDIR/diff" ||
     fail "exported functions differ from those nianbao.h declares (< declared, > exported): $(tr '\n' ' ' <"$WORKDIR/diff")"
+
+# What the library may not call, whatever path a run takes: it reads no environment, writes
+# to no standard stream and to no file (it opens files only to read them), changes no
+# process-wide setting and never ends the process.
+nm -D --undefined-only "$lib" | awk '{print $2}' | sed 's/@.*//' >"$WORKDIR/imported"
+forbidden='getenv secure_getenv setenv putenv unsetenv clearenv stdin stdout stderr write
+    pwrite writev rename renameat unlink unlinkat mkstemp mkostemp mkdir creat ftruncate umask
+    chdir fchdir chmod fchmod setlocale signal sigaction mallopt exit _exit quick_exit fork
+    system popen'
+for f in $forbidden; do
+    if grep -qx "$f" "$WORKDIR/imported"; then fail "$lib calls $f"; fi
+done
 
 # The command: no copy of the library inside, and only the public interface used.
 for internal in nb_render_mem nb_pdf_write nb_check nb_compose nb_json_parse; do
