@@ -14,9 +14,8 @@
 #include "pdf_stream.h"
 #include "utf8.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hpdf.h>
+#include <pthread.h>
 #include <hpdf_encrypt.h>
 #include <math.h>
 #include <pthread.h>
@@ -24,9 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pdf_font.h"
@@ -755,147 +751,4 @@ void nb_pdf_bytes_free(nb_pdf_bytes *b)
     free(b->data);
     b->data = NULL;
     b->len = 0;
-}
-
-/* ---- atomic file output ------------------------------------------------------------------ */
-
-static nb_code write_all(int fd, const unsigned char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return NB_ERR_IO;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    return NB_OK;
-}
-
-nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
-                             size_t nprotected, nb_status *st)
-{
-    struct stat tst;
-    if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return NB_OK;
-    if (!S_ISREG(tst.st_mode) && !S_ISDIR(tst.st_mode)) /* the rename would replace a device */
-        return nb_fail(st, NB_ERR_IO,
-                       "refusing to write %s: not a regular file (-o - writes to "
-                       "standard output)",
-                       path);
-    for (size_t i = 0; i < nprotected; i++) {
-        struct stat pst;
-        if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 && pst.st_dev == tst.st_dev &&
-            pst.st_ino == tst.st_ino)
-            return nb_fail(st, NB_ERR_IO, "refusing to write %s: it is the input file %s", path,
-                           protected_paths[i]);
-    }
-    return NB_OK;
-}
-
-/* strerror is not thread-safe (glibc marks it MT-Unsafe); the XSI strerror_r is. */
-static const char *errtext(int e, char buf[96])
-{
-    if (strerror_r(e, buf, 96) != 0) snprintf(buf, 96, "error %d", e);
-    return buf;
-}
-
-/* Creates "<dir>/.<name>.XXXXXX" beside `path` with a random suffix, O_EXCL, and the mode
- * 0666 that the kernel narrows by the process's umask (or the folder's default ACL), as it
- * does for any new file: mkstemp would make it 0600, and reading the umask means setting
- * it, a process-wide change another thread could see.  Returns the descriptor and the
- * malloc'd name in *tmp_out, or -1 with errno set. */
-static int create_beside(const char *path, char **tmp_out)
-{
-    static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t tlen = dirlen + strlen(base) + 16;
-    char *tmp = malloc(tlen);
-    if (!tmp) {
-        errno = ENOMEM;
-        return -1;
-    }
-    for (int attempt = 0; attempt < 100; attempt++) {
-        unsigned char rnd[6];
-        if (getrandom(rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd) {
-            /* no entropy yet (early boot): time, process and attempt still make a name
-             * unlikely to be taken, and O_EXCL makes a taken one harmless */
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            uint64_t x = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)getpid() << 20 ^
-                         (uint64_t)attempt;
-            for (size_t k = 0; k < sizeof rnd; k++)
-                rnd[k] = (unsigned char)(x >> (8 * k));
-        }
-        char sfx[7];
-        for (size_t k = 0; k < 6; k++)
-            sfx[k] = chars[rnd[k] % (sizeof chars - 1)];
-        sfx[6] = '\0';
-        if (slash)
-            snprintf(tmp, tlen, "%.*s/.%s.%s", (int)dirlen, path, base, sfx);
-        else
-            snprintf(tmp, tlen, ".%s.%s", base, sfx);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0) {
-            *tmp_out = tmp;
-            return fd;
-        }
-        if (errno != EEXIST) break;
-    }
-    int e = errno;
-    free(tmp);
-    errno = e;
-    return -1;
-}
-
-nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
-                             const char *const *protected_paths, size_t nprotected, nb_status *st)
-{
-    char eb[96];
-    if (!path || !*path) return nb_fail(st, NB_ERR_IO, "no output file given");
-    if (strcmp(path, "-") == 0) {
-        if (write_all(STDOUT_FILENO, data, len) != NB_OK)
-            return nb_fail(st, NB_ERR_IO, "cannot write standard output: %s", errtext(errno, eb));
-        return NB_OK;
-    }
-    if (nb_output_path_check(path, protected_paths, nprotected, st) != NB_OK) return st->code;
-    struct stat tst;
-    bool exists = stat(path, &tst) == 0;
-    /* Temporary file beside the target: ".<name>.XXXXXX" in the same folder. */
-    char *tmp = NULL;
-    int fd = create_beside(path, &tmp);
-    if (fd < 0) {
-        int e = errno;
-        return e == ENOMEM ? nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", path)
-                           : nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, errtext(e, eb));
-    }
-    int err = 0;
-    /* Rewriting keeps the earlier file's permissions; a new file has the mode it was made
-     * with. */
-    if (exists && fchmod(fd, tst.st_mode & 07777) != 0) err = errno;
-    if (!err && write_all(fd, data, len) != NB_OK) err = errno;
-    if (!err && fsync(fd) != 0) err = errno;
-    if (close(fd) != 0 && !err) err = errno;
-    if (!err && rename(tmp, path) != 0) err = errno;
-    if (err) {
-        unlink(tmp);
-        free(tmp);
-        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, errtext(err, eb));
-    }
-    /* Make the rename durable; failure here does not undo a complete write. */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) : 0;
-    char *dir = strndup(slash ? path : ".", slash ? (dirlen ? dirlen : 1) : 1);
-    if (dir) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    free(tmp);
-    return NB_OK;
 }

@@ -9,8 +9,8 @@
  * Info and XMP are written from the same cleaned copies of the nb_pdf_meta strings (valid
  * UTF-8, no control characters), so they always agree.  The caller keeps ownership of the
  * layout and meta; the bytes belong to the caller (nb_pdf_bytes_free).
- * The result is written to memory; nb_write_file_atomic writes it safely (temporary file
- * beside the target, fsync, rename; the target is untouched on any failure).
+ * The result is written to memory; writing it to a file is the program's business (the
+ * nianbao command's is src/cli/outfile.h).
  * What PDF/A-1b rules are checked, and how: docs/pdfa.md.
  */
 #ifndef NB_PDF_WRITE_H
@@ -30,7 +30,7 @@ typedef struct nb_pdf_meta {
     const char *subject;  /* UTF-8 */
     const char *keywords; /* UTF-8, may be NULL */
     const char *creator;  /* UTF-8: "nianbao <version>" */
-    time_t date;          /* CreationDate = ModDate (UTC); from the data or SOURCE_DATE_EPOCH;
+    time_t date;          /* CreationDate = ModDate (UTC); from the data or the caller;
                            * NB_PDF_NO_DATE: no dates at all (neither Info nor XMP) */
     const char *lang;     /* the catalog's /Lang, a language tag (BCP 47: letters, digits,
                            * hyphens); NULL: NB_PDF_LANG_DEFAULT */
@@ -61,15 +61,5 @@ typedef struct nb_pdf_timing {
 nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_pdf_opts *opts,
                      nb_pdf_bytes *out, nb_pdf_timing *timing, nb_status *st);
 void nb_pdf_bytes_free(nb_pdf_bytes *b);
-
-/* Writes bytes to `path` atomically ("-" = standard output).  Refuses (NB_ERR_IO) when
- * `path` is one of the `protected_paths` (the inputs), compared by device and inode. */
-nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
-                             const char *const *protected_paths, size_t nprotected, nb_status *st);
-
-/* The refusal alone, for a caller that wants to fail before doing any work: NB_ERR_IO when
- * `path` (not "-") names an existing file that is one of `protected_paths`. */
-nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
-                             size_t nprotected, nb_status *st);
 
 #endif

@@ -7,7 +7,7 @@
 #     declares the language, /Lang (zh-CN). Read with `qpdf --json` (and `mutool show FILE
 #     outline` when mupdf-tools is installed).
 # (2) Rendering twice gives identical bytes (cmp), also with malloc left at its defaults
-#     (NIANBAO_HUGEPAGES=0, see src/heap.h).
+#     (NIANBAO_HUGEPAGES=0, see src/cli/heap.h).
 # (3) Dates: without SOURCE_DATE_EPOCH they are the data's signing date (and follow it when
 #     the data changes); with SOURCE_DATE_EPOCH they follow it, in pdfinfo and in the XMP;
 #     two different epochs give files that differ only in the dates and the trailer ID;
@@ -24,7 +24,7 @@ render_ok "$data" a.pdf -q
 render_ok "$data" b.pdf -q
 cmp a.pdf b.pdf || fail "two renders of the same data differ"
 NIANBAO_HUGEPAGES=0 render_ok "$data" c.pdf -q
-cmp a.pdf c.pdf || fail "the heap set-up (src/heap.h) changed the output"
+cmp a.pdf c.pdf || fail "the heap set-up (src/cli/heap.h) changed the output"
 
 # ---- (1) outline ----------------------------------------------------------------------------
 python3 - a.pdf "$data" <<'PY' || fail "outline checks failed"

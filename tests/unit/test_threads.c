@@ -9,7 +9,8 @@
  * both (the same font files opened twice), and once more with a role's font given by
  * family name, so that both engines ask fontconfig at the same time.  Every PDF must equal
  * the single-threaded one byte for byte.  Each render also subsets its faces on two threads of its
- * own (nb_render_opts.threads), so four threads run at once.
+ * own (nianbao_options.threads), so four threads run at once.  Through the public interface,
+ * as a portal's server would use it.
  *
  * Under ThreadSanitizer (`scripts/dev tsan`, build-tsan/) this is the test that finds a
  * data race between engines, such as a counter in a file-scope static.
@@ -26,75 +27,116 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "nianbao.h"
 
 #define SEED NB_TEST_SRCDIR "/samples/baofeng-2020.json"
 #define COUNTY NB_TEST_SRCDIR "/samples/county-bureau-2021.json"
 
 enum { ROUNDS = 2 };
 
-/* A family name for heading2 (楷体): found through fontconfig, not the map's files. */
-static const char *const BY_FAMILY[] = {"heading2=FandolKai"};
+typedef struct pdf {
+    unsigned char *data;
+    size_t len;
+} pdf;
 
-static void opts_for_test(nb_render_opts *o, bool by_family)
+static char *slurp(const char *path, size_t *len)
 {
-    nb_render_opts_init(o);
-    o->quiet = true; /* the seed has a checker warning */
-    o->diag = NULL;
-    o->threads = 2;
-    if (by_family) {
-        o->font_overrides = BY_FAMILY;
-        o->nfont_overrides = 1;
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot read %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *p = malloc((size_t)n + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+/* A new engine on the source tree's data folder; heading2 (楷体) by family name when
+ * by_family, found through fontconfig rather than the map's files.  Each render subsets its
+ * faces on two threads of its own. */
+static nianbao_engine *engine_for_test(bool by_family)
+{
+    nianbao_options opts;
+    nianbao_options_init(&opts);
+    opts.datadir = NB_TEST_SRCDIR;
+    opts.threads = 2;
+    nianbao_engine *e = nianbao_engine_new(&opts);
+    if (e && by_family && nianbao_engine_set_font(e, "heading2", "FandolKai") != NIANBAO_OK) {
+        nianbao_engine_free(e);
+        return NULL;
     }
+    return e;
+}
+
+/* Renders the file at `path` with e into *out (malloc'd copy); the status, and the message
+ * in msg. */
+static int render_with(nianbao_engine *e, const char *path, pdf *out, char *msg, size_t n)
+{
+    size_t len;
+    char *data = slurp(path, &len);
+    nianbao_result *r = NULL;
+    int rc = nianbao_render(e, data, len, NULL, 0, &r);
+    free(data);
+    snprintf(msg, n, "%s", r ? nianbao_result_error(r) : "no result");
+    out->data = NULL;
+    out->len = 0;
+    if (rc == NIANBAO_OK) {
+        const unsigned char *p = nianbao_result_pdf(r, &out->len);
+        out->data = malloc(out->len);
+        if (out->data)
+            memcpy(out->data, p, out->len);
+        else
+            rc = NIANBAO_ERR_NOMEM;
+    }
+    nianbao_result_free(r);
+    return rc;
 }
 
 /* The single-threaded reference: a fresh engine, one render. */
-static void render_alone(const char *data, bool by_family, nb_pdf_bytes *out)
+static void render_alone(const char *path, bool by_family, pdf *out)
 {
-    nb_engine *e = nb_engine_new();
+    nianbao_engine *e = engine_for_test(by_family);
     assert_non_null(e);
-    nb_render_opts o;
-    opts_for_test(&o, by_family);
-    nb_status st = NB_STATUS_INIT;
-    if (nb_render_mem(e, data, &o, out, NULL, &st) != NB_OK) fail_msg("%s", st.msg);
+    char msg[1200];
+    if (render_with(e, path, out, msg, sizeof msg) != NIANBAO_OK) fail_msg("%s", msg);
     assert_true(out->len > 1000);
     assert_memory_equal(out->data, "%PDF-1.4", 8);
-    nb_engine_free(e);
+    nianbao_engine_free(e);
 }
 
 typedef struct worker {
     const char *data;
     bool by_family;
     pthread_barrier_t *start;
-    nb_pdf_bytes out[ROUNDS];
-    nb_status st;
-    nb_code rc;
+    pdf out[ROUNDS];
+    char msg[1200];
+    int rc;
 } worker;
 
 static void *work(void *arg)
 {
     worker *w = arg;
-    nb_engine *e = nb_engine_new();
-    nb_render_opts o;
-    opts_for_test(&o, w->by_family);
+    nianbao_engine *e = engine_for_test(w->by_family);
     pthread_barrier_wait(w->start);
-    w->rc = e ? NB_OK : NB_ERR_NOMEM;
-    for (int r = 0; r < ROUNDS && w->rc == NB_OK; r++)
-        w->rc = nb_render_mem(e, w->data, &o, &w->out[r], NULL, &w->st);
-    nb_engine_free(e);
+    w->rc = e ? NIANBAO_OK : NIANBAO_ERR_NOMEM;
+    for (int r = 0; r < ROUNDS && w->rc == NIANBAO_OK; r++)
+        w->rc = render_with(e, w->data, &w->out[r], w->msg, sizeof w->msg);
+    nianbao_engine_free(e);
     return NULL;
 }
 
 /* Renders a on one thread and b on another at once, ROUNDS times each with one engine per
  * thread, and compares every PDF with the reference. */
-static void race(const char *a, const nb_pdf_bytes *ref_a, const char *b, const nb_pdf_bytes *ref_b,
-                 bool by_family)
+static void race(const char *a, const pdf *ref_a, const char *b, const pdf *ref_b, bool by_family)
 {
     pthread_barrier_t start;
     assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
-    worker w[2] = {{.data = a, .by_family = by_family, .start = &start, .st = NB_STATUS_INIT},
-                   {.data = b, .by_family = by_family, .start = &start, .st = NB_STATUS_INIT}};
-    const nb_pdf_bytes *ref[2] = {ref_a, ref_b};
+    worker w[2] = {{.data = a, .by_family = by_family, .start = &start},
+                   {.data = b, .by_family = by_family, .start = &start}};
+    const pdf *ref[2] = {ref_a, ref_b};
     pthread_t tid[2];
     for (int i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&tid[i], NULL, work, &w[i]), 0);
@@ -102,14 +144,14 @@ static void race(const char *a, const nb_pdf_bytes *ref_a, const char *b, const 
         assert_int_equal(pthread_join(tid[i], NULL), 0);
     pthread_barrier_destroy(&start);
     for (int i = 0; i < 2; i++) {
-        if (w[i].rc != NB_OK) fail_msg("thread %d (%s): %s", i, w[i].data, w[i].st.msg);
+        if (w[i].rc != NIANBAO_OK) fail_msg("thread %d (%s): %s", i, w[i].data, w[i].msg);
         for (int r = 0; r < ROUNDS; r++) {
             if (w[i].out[r].len != ref[i]->len ||
                 memcmp(w[i].out[r].data, ref[i]->data, ref[i]->len) != 0)
                 fail_msg("thread %d, render %d of %s: %zu bytes differ from the %zu bytes of the "
                          "single-threaded render",
                          i, r + 1, w[i].data, w[i].out[r].len, ref[i]->len);
-            nb_pdf_bytes_free(&w[i].out[r]);
+            free(w[i].out[r].data);
         }
     }
 }
@@ -117,7 +159,7 @@ static void race(const char *a, const nb_pdf_bytes *ref_a, const char *b, const 
 static void test_two_engines_two_threads(void **state)
 {
     (void)state;
-    nb_pdf_bytes seed, county, seed_fc, county_fc;
+    pdf seed, county, seed_fc, county_fc;
     render_alone(SEED, false, &seed);
     render_alone(COUNTY, false, &county);
     render_alone(SEED, true, &seed_fc);
@@ -127,10 +169,10 @@ static void test_two_engines_two_threads(void **state)
     race(SEED, &seed, COUNTY, &county, false);
     race(SEED, &seed, SEED, &seed, false);
     race(SEED, &seed_fc, COUNTY, &county_fc, true);
-    nb_pdf_bytes_free(&seed);
-    nb_pdf_bytes_free(&county);
-    nb_pdf_bytes_free(&seed_fc);
-    nb_pdf_bytes_free(&county_fc);
+    free(seed.data);
+    free(county.data);
+    free(seed_fc.data);
+    free(county_fc.data);
 }
 
 int main(void)
