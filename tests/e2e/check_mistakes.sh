@@ -51,6 +51,12 @@ no_pdf structure-all.json
 check_case missing-field.json 1 1 "三、本年度办理结果（七）总计: 缺少键“total”（2021年版模板必填）  [applications.results.total]"
 no_pdf missing-field.json
 
+note "a count written as a decimal: a warning; one that is not a whole number but reads as one: an error, no PDF"
+check_case decimal-count.json 0 1 "写成了 59.0，应写整数 59" "[applications.new.natural]"
+check_case decimal-count-inexact.json 1 1 "不是整数：文件中写作 1.99999999999999999" \
+    "[reviews.reconsideration.upheld]"
+no_pdf decimal-count-inexact.json
+
 note "the year"
 check_case text-year-title.json 0 1 "warning: 标题写的是2020年，而报告年度（year）是2021年  [title, year]"
 check_case text-year-period.json 0 1 \
