@@ -4,7 +4,10 @@
  * the renderer could not use), then walked against the edition's key schema (unknown and
  * duplicate keys are warnings), then every value is read and typed once, and the
  * consistency rules run only on the values that passed their type check, so one bad cell
- * gives one finding, not a cascade.  Counts are carried as int64_t (each is below 2^53, so
+ * gives one finding, not a cascade.  A blank cell (JSON null) is read like a bad one (one
+ * value.blank warning, and every rule that needs it skipped), so no sum is ever computed
+ * with a blank taken as 0.  A decimal-string amount is checked for its form only and kept
+ * as text: it never becomes a double.  Counts are carried as int64_t (each is below 2^53, so
  * sums of a table's cells cannot overflow).  Findings own all their strings; nb_findings_free
  * releases them.
  */
@@ -163,42 +166,49 @@ typedef struct b_row {
     const char *label;
 } b_row;
 
+#define RES "三、本年度办理结果"
 #define B_RESULTS_COMMON                                                                           \
-    {"results.disclosed", "（一）予以公开"}, {"results.partially_disclosed", "（二）部分公开"},    \
-        {"results.refused.state_secret", "（三）不予公开 1.属于国家秘密"},                         \
-        {"results.refused.prohibited_by_law", "（三）不予公开 2.其他法律行政法规禁止公开"},        \
-        {"results.refused.three_safeties", "（三）不予公开 3.危及“三安全一稳定”"},                 \
-        {"results.refused.third_party_rights", "（三）不予公开 4.保护第三方合法权益"},             \
-        {"results.refused.internal_affairs", "（三）不予公开 5.属于三类内部事务信息"},             \
-        {"results.refused.process_information", "（三）不予公开 6.属于四类过程性信息"},            \
-        {"results.refused.enforcement_files", "（三）不予公开 7.属于行政执法案卷"},                \
-        {"results.refused.inquiry_matters", "（三）不予公开 8.属于行政查询事项"},                  \
-        {"results.unable.not_held", "（四）无法提供 1.本机关不掌握相关政府信息"},                  \
-        {"results.unable.needs_creation", "（四）无法提供 2.没有现成信息需要另行制作"},            \
-        {"results.unable.still_unclear", "（四）无法提供 3.补正后申请内容仍不明确"},               \
-        {"results.not_processed.petition", "（五）不予处理 1.信访举报投诉类申请"},                 \
-        {"results.not_processed.repeated", "（五）不予处理 2.重复申请"},                           \
-        {"results.not_processed.publication", "（五）不予处理 3.要求提供公开出版物"},              \
-        {"results.not_processed.excessive", "（五）不予处理 4.无正当理由大量反复申请"},            \
+    {"results.disclosed", RES "（一）予以公开"},                                                   \
+        {"results.partially_disclosed",                                                            \
+         RES "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"},                          \
+        {"results.refused.state_secret", RES "（三）不予公开 1.属于国家秘密"},                     \
+        {"results.refused.prohibited_by_law", RES "（三）不予公开 2.其他法律行政法规禁止公开"},    \
+        {"results.refused.three_safeties", RES "（三）不予公开 3.危及“三安全一稳定”"},             \
+        {"results.refused.third_party_rights", RES "（三）不予公开 4.保护第三方合法权益"},         \
+        {"results.refused.internal_affairs", RES "（三）不予公开 5.属于三类内部事务信息"},         \
+        {"results.refused.process_information", RES "（三）不予公开 6.属于四类过程性信息"},        \
+        {"results.refused.enforcement_files", RES "（三）不予公开 7.属于行政执法案卷"},            \
+        {"results.refused.inquiry_matters", RES "（三）不予公开 8.属于行政查询事项"},              \
+        {"results.unable.not_held", RES "（四）无法提供 1.本机关不掌握相关政府信息"},              \
+        {"results.unable.needs_creation", RES "（四）无法提供 2.没有现成信息需要另行制作"},        \
+        {"results.unable.still_unclear", RES "（四）无法提供 3.补正后申请内容仍不明确"},           \
+        {"results.not_processed.petition", RES "（五）不予处理 1.信访举报投诉类申请"},             \
+        {"results.not_processed.repeated", RES "（五）不予处理 2.重复申请"},                       \
+        {"results.not_processed.publication", RES "（五）不予处理 3.要求提供公开出版物"},          \
+        {"results.not_processed.excessive", RES "（五）不予处理 4.无正当理由大量反复申请"},        \
     {                                                                                              \
         "results.not_processed.confirmation",                                                      \
-            "（五）不予处理 5.要求行政机关确认或重新出具已获取信息"       \
+            RES "（五）不予处理 5.要求行政机关确认或重新出具已获取信息"   \
     }
 
-static const b_row B_ROWS_2019[] = {{"new", "一、本年新收"},
-                                    {"carried_over", "二、上年结转"},
+/* Row labels are the template's words; a result row is named with its group
+ * (三、本年度办理结果（三）不予公开 1.属于国家秘密). */
+static const b_row B_ROWS_2019[] = {{"new", "一、本年新收政府信息公开申请数量"},
+                                    {"carried_over", "二、上年结转政府信息公开申请数量"},
                                     B_RESULTS_COMMON,
-                                    {"results.other", "（六）其他处理"},
-                                    {"results.total", "（七）总计"},
+                                    {"results.other", RES "（六）其他处理"},
+                                    {"results.total", RES "（七）总计"},
                                     {"carried_forward", "四、结转下年度继续办理"}};
 static const b_row B_ROWS_2021[] = {
-    {"new", "一、本年新收"},
-    {"carried_over", "二、上年结转"},
+    {"new", "一、本年新收政府信息公开申请数量"},
+    {"carried_over", "二、上年结转政府信息公开申请数量"},
     B_RESULTS_COMMON,
-    {"results.other.no_correction", "（六）其他处理 1.申请人无正当理由逾期不补正"},
-    {"results.other.no_fee", "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用"},
-    {"results.other.other", "（六）其他处理 3.其他"},
-    {"results.total", "（七）总计"},
+    {"results.other.no_correction",
+     RES "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"},
+    {"results.other.no_fee",
+     RES "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"},
+    {"results.other.other", RES "（六）其他处理 3.其他"},
+    {"results.total", RES "（七）总计"},
     {"carried_forward", "四、结转下年度继续办理"}};
 #define B_MAX_ROWS 25
 
@@ -469,8 +479,42 @@ static const cJSON *at(const cJSON *root, const char *dotted)
 
 /* ------------------------------------------------------------------ values */
 
-/* Reads one value of `kind` at row.key.  On a type problem or absence adds a finding and
- * returns false.  `path` is the row's JSON path (without prefix); `where` names the cell. */
+/* An amount written as a decimal string must be exactly that: one or more ASCII digits,
+ * optionally a '.' and one or more digits.  Returns NULL when `s` is such a string, else
+ * what is wrong with it (for the message). */
+static const char *decimal_problem(const char *s)
+{
+    if (*s == '\0') return "（空字符串）";
+    if (*s == '-' || *s == '+') return "（不可带正负号）";
+    size_t digits = 0, frac = 0;
+    bool dot = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (dot)
+                frac++;
+            else
+                digits++;
+        } else if (*p == '.' && !dot) {
+            dot = true;
+        } else if (*p == 'e' || *p == 'E') {
+            return "（不可用指数形式）";
+        } else if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
+            return "（含全角数字，应为半角数字 0-9）";
+        } else if (*p == ',' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8C)) {
+            return "（不可带千位分隔符）";
+        } else {
+            return "（应只含数字和一个小数点）";
+        }
+    }
+    if (digits == 0 || (dot && frac == 0)) return "（小数点前后都应有数字）";
+    return NULL;
+}
+
+/* Reads one value of `kind` at row.key.  On a type problem, a blank (JSON null) or absence
+ * adds a finding and returns false, so that every rule needing the value is skipped.
+ * `path` is the row's JSON path (without prefix); `where` names the cell by the template's
+ * words ("TABLE ROW / COLUMN").  An amount written as a decimal string is valid with *out
+ * NaN: it is never turned into a double. */
 static bool read_value(ctx *c, const cJSON *row, const char *path, const char *key, val_kind kind,
                        const char *where, double *out)
 {
@@ -480,7 +524,13 @@ static bool read_value(ctx *c, const cJSON *row, const char *path, const char *k
     double nan_v = NAN;
     const cJSON *v = child(row, key);
     if (v == NULL) {
-        add_finding(c, NB_SEV_ERROR, "value.missing", 1, paths, &nan_v, "%s: 缺少数值", where);
+        add_finding(c, NB_SEV_ERROR, "value.missing", 1, paths, &nan_v,
+                    "%s: 缺少数值（空白格请写 null）", where);
+        return false;
+    }
+    if (cJSON_IsNull(v)) {
+        add_finding(c, NB_SEV_WARNING, "value.blank", 1, paths, &nan_v,
+                    "%s: 未填写（空白格，不按0计；含此格的勾稽关系未校验）", where);
         return false;
     }
     if (kind == V_UNIT_AMOUNT) {
@@ -519,10 +569,16 @@ static bool read_value(ctx *c, const cJSON *row, const char *path, const char *k
     const char *want = kind == V_COUNT    ? "非负整数"
                        : kind == V_CHANGE ? "整数（可为负）"
                        : kind == V_WAN_AMOUNT && strcmp(key, "amount") == 0
-                           ? "非负金额（单位：万元）"
-                           : "非负金额";
+                           ? "非负金额（单位：万元；数字，或写成十进制数字符串如 \"1.50\"）"
+                           : "非负金额（数字，或写成十进制数字符串如 \"73802895.90\"）";
     const char *problem = NULL;
-    if (!cJSON_IsNumber(v) || !isfinite(x))
+    if (kind == V_WAN_AMOUNT && cJSON_IsString(v)) {
+        problem = decimal_problem(v->valuestring);
+        if (problem == NULL) {
+            *out = NAN; /* kept as written; never a double */
+            return true;
+        }
+    } else if (!cJSON_IsNumber(v) || !isfinite(x))
         problem = "";
     else if (kind != V_WAN_AMOUNT && x != floor(x))
         problem = "（不是整数）";
@@ -640,17 +696,20 @@ nb_code nb_check_structure(const cJSON *doc, nb_status *st)
         describe(d, sizeof d, y);
         return nb_fail(st, NB_ERR_DATA, "$.year: expected a four-digit integer year, got %s", d);
     }
+    /* The signature is optional (most published reports print none); when given, it has
+     * both the office and the date. */
     const cJSON *sig = child(doc, "signature");
-    if (sig == NULL) return nb_fail(st, NB_ERR_DATA, "$.signature: missing (a required field)");
-    if (!cJSON_IsObject(sig))
-        return nb_fail(st, NB_ERR_DATA, "$.signature: expected an object {office, date}, got %s",
+    if (sig != NULL && !cJSON_IsObject(sig))
+        return nb_fail(st, NB_ERR_DATA,
+                       "$.signature: expected an object {office, date}, got %s (leave the key "
+                       "out when the report prints no signature)",
                        json_type(sig));
-    if (need_string(sig, "office", "signature.office", true, st) ||
-        need_string(sig, "date", "signature.date", true, st))
+    if (sig != NULL && (need_string(sig, "office", "signature.office", true, st) ||
+                        need_string(sig, "date", "signature.date", true, st)))
         return st->code;
     int yy, mm, dd;
-    const char *date = child(sig, "date")->valuestring;
-    if (!parse_date(date, &yy, &mm, &dd)) {
+    const char *date = sig != NULL ? child(sig, "date")->valuestring : "";
+    if (sig != NULL && !parse_date(date, &yy, &mm, &dd)) {
         char q[96];
         quote_text(q, sizeof q, date, 40);
         return nb_fail(st, NB_ERR_DATA,
@@ -814,11 +873,11 @@ static void read_table_b(ctx *c, const cJSON *doc, btable *t)
                                   : sizeof B_ROWS_2021 / sizeof *B_ROWS_2021;
     const cJSON *apps = child(doc, "applications");
     for (size_t r = 0; r < t->nrows; r++) {
-        char path[160], where[320];
+        char path[160], where[400];
         snprintf(path, sizeof path, "applications.%s", t->rows[r].path);
         const cJSON *row = at(apps, t->rows[r].path);
         for (int k = 0; k < 7; k++) {
-            snprintf(where, sizeof where, "%s %s %s列", TABLE_B, t->rows[r].label, COL_LABELS[k]);
+            snprintf(where, sizeof where, "%s %s / %s", TABLE_B, t->rows[r].label, COL_LABELS[k]);
             t->ok[r][k] = read_value(c, row, path, COL_KEYS[k], V_COUNT, where, &t->v[r][k]);
         }
     }
@@ -916,7 +975,7 @@ static void rule_table_c(ctx *c, const cJSON *doc)
         bool ok = true;
         snprintf(path, sizeof path, "reviews.%s", C_KEYS[g]);
         for (int k = 0; k < 5; k++) {
-            snprintf(where, sizeof where, "%s %s %s", TABLE_C, C_LABELS[g], C_COL_LABELS[k]);
+            snprintf(where, sizeof where, "%s %s / %s", TABLE_C, C_LABELS[g], C_COL_LABELS[k]);
             ok = read_value(c, grp, path, C_COL_KEYS[k], V_COUNT, where, &v[k]) && ok;
         }
         if (!ok || v[0] + v[1] + v[2] + v[3] == v[4]) continue;
@@ -945,7 +1004,7 @@ static void read_table_a(ctx *c, const cJSON *doc)
         snprintf(path, sizeof path, "active.%s", rows[i].key);
         for (int f = 0; f < rows[i].nfields; f++) {
             double v;
-            snprintf(where, sizeof where, "%s %s %s", TABLE_A, rows[i].label,
+            snprintf(where, sizeof where, "%s %s / %s", TABLE_A, rows[i].label,
                      rows[i].fields[f].label);
             read_value(c, child(active, rows[i].key), path, rows[i].fields[f].key,
                        rows[i].fields[f].kind, where, &v);
@@ -957,7 +1016,17 @@ static void rule_date(ctx *c, const cJSON *doc)
 {
     int y, m, d;
     int year = (int)child(doc, "year")->valuedouble;
-    if (!parse_date(child(child(doc, "signature"), "date")->valuestring, &y, &m, &d)) return;
+    const cJSON *sig = child(doc, "signature");
+    if (sig == NULL) {
+        const char *paths[1] = {"signature"};
+        double nan_v = NAN;
+        add_finding(c, NB_SEV_NOTE, "date.no_signature", 1, paths, &nan_v,
+                    "无落款: 不打印落款单位和成文日期，也不校验成文日期是否在统计期（%d年12月31日）"
+                    "之后",
+                    year);
+        return;
+    }
+    if (!parse_date(child(sig, "date")->valuestring, &y, &m, &d)) return;
     if (y > year) return;
     const char *paths[2] = {"signature.date", "year"};
     double vals[2] = {NAN, year};
@@ -992,6 +1061,42 @@ static void rule_fees_statement(ctx *c, const cJSON *doc)
                 "但本节未提及“信息处理费”");
 }
 
+/* Whether `s` ends with `suffix`. */
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A name that ends in an administrative division: 省 市 区 县 州 盟 旗 (自治区, 自治州,
+ * 自治县, 地区 and 特别行政区 end in one of these). */
+static const char *const PLACE_ENDS[] = {"省", "市", "区", "县", "州", "盟", "旗"};
+
+static bool ends_with_place(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof PLACE_ENDS / sizeof *PLACE_ENDS; i++)
+        if (ends_with(s, n, PLACE_ENDS[i])) return true;
+    return false;
+}
+
+/* The same body, written with or without the names of the divisions above it: equal, or the
+ * longer name is the shorter one with a place prefix (淮安市洪泽区人民政府 and
+ * 洪泽区人民政府: the prefix 淮安市 ends in a division), and the shorter name still names
+ * its own place (has a division character before its end: 人民政府 alone is not the same as
+ * 洪泽区人民政府).  Anything else is a changed body. */
+static bool same_body(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb) return strcmp(a, b) == 0;
+    const char *lng = la > lb ? a : b, *shr = la > lb ? b : a;
+    size_t ll = la > lb ? la : lb, ls = la > lb ? lb : la;
+    size_t pre = ll - ls;
+    if (memcmp(lng + pre, shr, ls) != 0 || !ends_with_place(lng, pre)) return false;
+    for (size_t i = 1; i < ls; i++)
+        if (((unsigned char)shr[i] & 0xC0) != 0x80 && ends_with_place(shr, i)) return true;
+    return false;
+}
+
 static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJSON *prev)
 {
     int prev_edition = edition_of(prev);
@@ -1006,7 +1111,7 @@ static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJ
     }
     const char *body = child(doc, "body")->valuestring;
     const char *pbody = child(prev, "body")->valuestring;
-    if (strcmp(body, pbody) != 0) {
+    if (!same_body(body, pbody)) {
         char q1[200], q2[200];
         quote_text(q1, sizeof q1, body, 120);
         quote_text(q2, sizeof q2, pbody, 120);
@@ -1025,7 +1130,7 @@ static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJ
     for (int k = 0; k < 7; k++) {
         double pv;
         char where[200];
-        snprintf(where, sizeof where, "%s 四、结转下年度继续办理 %s列", TABLE_B, COL_LABELS[k]);
+        snprintf(where, sizeof where, "%s 四、结转下年度继续办理 / %s", TABLE_B, COL_LABELS[k]);
         bool pok =
             read_value(&pc, pcf, "applications.carried_forward", COL_KEYS[k], V_COUNT, where, &pv);
         c->nomem = c->nomem || pc.nomem;
@@ -1059,9 +1164,9 @@ static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJ
         bool ok = read_value(&quiet, row, path, "previous_count", V_COUNT, "", &cur);
         nb_findings_free(&sink);
         c->nomem = c->nomem || quiet.nomem;
-        snprintf(where, sizeof where, "%s %s 上一年项目数量", TABLE_A, label);
+        snprintf(where, sizeof where, "%s %s / 上一年项目数量", TABLE_A, label);
         bool pok1 = read_value(&pc, prow, path, "previous_count", V_COUNT, where, &pcount);
-        snprintf(where, sizeof where, "%s %s 本年增/减", TABLE_A, label);
+        snprintf(where, sizeof where, "%s %s / 本年增/减", TABLE_A, label);
         bool pok2 = read_value(&pc, prow, path, "change", V_CHANGE, where, &pchange);
         c->nomem = c->nomem || pc.nomem;
         if (!ok || !pok1 || !pok2 || cur == pcount + pchange) continue;
@@ -1114,22 +1219,32 @@ nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_
     return NB_OK;
 }
 
-size_t nb_findings_errors(const nb_findings *f)
+static size_t count_severity(const nb_findings *f, nb_severity sev)
 {
     size_t n = 0;
     for (size_t i = 0; i < f->count; i++)
-        n += f->items[i].severity == NB_SEV_ERROR;
+        n += f->items[i].severity == sev;
     return n;
+}
+
+size_t nb_findings_errors(const nb_findings *f)
+{
+    return count_severity(f, NB_SEV_ERROR);
 }
 
 size_t nb_findings_warnings(const nb_findings *f)
 {
-    return f->count - nb_findings_errors(f);
+    return count_severity(f, NB_SEV_WARNING);
+}
+
+size_t nb_findings_notes(const nb_findings *f)
+{
+    return count_severity(f, NB_SEV_NOTE);
 }
 
 static const char *sev_name(nb_severity s)
 {
-    return s == NB_SEV_ERROR ? "error" : "warning";
+    return s == NB_SEV_ERROR ? "error" : s == NB_SEV_NOTE ? "note" : "warning";
 }
 
 void nb_findings_print(const nb_findings *f, const char *file, FILE *out)
@@ -1196,8 +1311,8 @@ void nb_findings_print_json(const nb_findings *f, const char *file, FILE *out)
         }
         fputs("]}", out);
     }
-    fprintf(out, "%s], \"errors\": %zu, \"warnings\": %zu}\n", f->count ? "\n" : "",
-            nb_findings_errors(f), nb_findings_warnings(f));
+    fprintf(out, "%s], \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu}\n", f->count ? "\n" : "",
+            nb_findings_errors(f), nb_findings_warnings(f), nb_findings_notes(f));
 }
 
 void nb_findings_free(nb_findings *f)

@@ -5,6 +5,14 @@
  * when last year's report is given, the cross-year rules.  Each finding names its rule, the
  * values involved and their JSON paths.  Findings are owned by nb_findings and freed with
  * nb_findings_free.  Knows nothing of layout or PDF.
+ *
+ * Blank cells: a table value given as JSON null is a cell the report leaves blank.  It is
+ * not 0: each blank is one warning (value.blank) naming the cell by the template's row and
+ * column words, and every sum rule with a blank operand is skipped (never computed as if
+ * the blank were 0).  Amounts may be written as decimal strings ("73802895.90"): they are
+ * checked for their form (digits, optionally '.' and digits; no sign, exponent or
+ * full-width digit) and never converted to binary floating point.  Without a signature the
+ * date rule is skipped, which a note says once.
  */
 #ifndef NB_CHECK_H
 #define NB_CHECK_H
@@ -17,7 +25,9 @@
 
 typedef struct cJSON cJSON;
 
-typedef enum nb_severity { NB_SEV_WARNING, NB_SEV_ERROR } nb_severity;
+/* A note is information only (a rule that could not run, and why): it is printed as
+ * "note:" ("note" in JSON) and counted neither as a warning nor as an error. */
+typedef enum nb_severity { NB_SEV_WARNING, NB_SEV_ERROR, NB_SEV_NOTE } nb_severity;
 
 typedef struct nb_finding {
     nb_severity severity;
@@ -27,11 +37,13 @@ typedef struct nb_finding {
                              type.change type.amount value.missing year.carry_over
                    warnings: date.after_period edition.year text.fees_statement key.unknown
                              key.duplicate year.previous_count year.previous_year
-                             year.previous_body
+                             year.previous_body value.blank
+                   notes:    date.no_signature
                    Paths into last year's report start with "previous:". */
     char *message; /* one line, e.g. "表三 自然人列: 一(12) + 二(3) ≠ （七）总计(13) + 四(1)" */
     char **paths;   /* JSON paths of the values involved */
-    double *values; /* their values (NaN where not a number) */
+    double *values; /* their values (NaN where not a number: blanks, strings, decimal-string
+                       amounts) */
     size_t npaths;
 } nb_finding;
 
@@ -56,10 +68,12 @@ nb_code nb_check_structure(const cJSON *doc, nb_status *st);
 
 size_t nb_findings_errors(const nb_findings *f);
 size_t nb_findings_warnings(const nb_findings *f); /* (extension) */
-/* "error: <message>  [path, path]" per line; `file` prefixes each line when non-NULL. */
+size_t nb_findings_notes(const nb_findings *f);    /* (extension) */
+/* "error: <message>  [path, path]" per line ("warning:", "note:"); `file` prefixes each
+ * line when non-NULL. */
 void nb_findings_print(const nb_findings *f, const char *file, FILE *out);
 /* {"file":…, "findings":[{"severity":"error","rule":…,"message":…,"paths":[…],"values":[…]}],
- *  "errors":N, "warnings":M} */
+ *  "errors":N, "warnings":M, "notes":K}; severity is "error", "warning" or "note". */
 void nb_findings_print_json(const nb_findings *f, const char *file, FILE *out);
 void nb_findings_free(nb_findings *f);
 

@@ -44,8 +44,15 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
         snprintf(buf, n, "%d年%d月%d日", y, m, d);
         return true;
     }
-    if (cJSON_IsString(v)) {
-        snprintf(buf, n, "%s", v->valuestring);
+    if (cJSON_IsNull(v)) { /* a blank cell: printed as nothing, never as 0 */
+        if (n > 0) buf[0] = '\0';
+        return true;
+    }
+    if (cJSON_IsString(v)) { /* text, or an amount written as a decimal string: as written */
+        if ((size_t)snprintf(buf, n, "%s", v->valuestring) >= n) {
+            snprintf(err, nerr, "too long for this place (at most %zu bytes)", n ? n - 1 : 0);
+            return false;
+        }
         return true;
     }
     if (cJSON_IsNumber(v)) {
@@ -63,14 +70,23 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
     if (cJSON_IsObject(v)) {
         const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
         const cJSON *unit = cJSON_GetObjectItemCaseSensitive(v, "unit");
-        if (cJSON_IsNumber(val) && cJSON_IsString(unit)) {
-            char num[64];
-            if (!nb_format_value(val, NULL, num, sizeof num, err, nerr)) return false;
-            snprintf(buf, n, "%s%s", num, unit->valuestring);
+        if (cJSON_IsNull(val) && cJSON_IsString(unit)) { /* a blank amount: no lone unit */
+            if (n > 0) buf[0] = '\0';
+            return true;
+        }
+        if ((cJSON_IsNumber(val) || cJSON_IsString(val)) && cJSON_IsString(unit)) {
+            if (!nb_format_value(val, NULL, buf, n, err, nerr)) return false;
+            size_t len = strlen(buf);
+            if ((size_t)snprintf(buf + len, n - len, "%s", unit->valuestring) >= n - len) {
+                snprintf(err, nerr, "too long for this place (at most %zu bytes)", n - 1);
+                return false;
+            }
             return true;
         }
     }
-    snprintf(err, nerr, "expected a string, a number or {\"value\": number, \"unit\": string}");
+    snprintf(err, nerr,
+             "expected a string, a number, null or {\"value\": number or decimal string, "
+             "\"unit\": string}");
     return false;
 }
 
@@ -500,6 +516,9 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
     }
     case NB_BLOCK_LINES: {
         bool first = true;
+        /* An optional block (the signature) is left out whole when a value it needs is absent. */
+        for (size_t i = 0; b->optional && i < b->nlines; i++)
+            if (b->lines[i].value && !nb_json_at(c->data, b->lines[i].value)) return NB_OK;
         for (size_t i = 0; i < b->nlines; i++) {
             const nb_line_spec *ls = &b->lines[i];
             const char *text = ls->text;
@@ -525,9 +544,8 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
     case NB_BLOCK_TABLE: {
         nb_table_layout *t;
         if (nb_table_build(&c->set, c->spec, b, c->data, c->data_name, &t, st)) return st->code;
-        size_t n = nb_table_nrows(t), hr = nb_table_header_rows(t);
+        size_t n = nb_table_nrows(t);
         float block_h = c->spec->page_h - c->spec->margin_top - c->spec->margin_bottom;
-        float head_h = nb_table_repeat_height(t, block_h);
         for (size_t r = 0; r < n; r++) {
             nb_flow_item *it = nb_flow_add(c->set.out, &c->flow);
             if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
@@ -535,15 +553,16 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             it->table = t;
             it->row = r;
             it->height = nb_table_row_height(t, r);
-            /* Header rows stay with the first body row; a heading with two rows. */
-            if (r == 0)
-                it->break_before = c->keep_lines == 0 && !b->keep_with_previous;
-            else
-                it->break_before = r > hr && c->keep_lines == 0;
+            /* No page ends on a header row (the table's or a group's), a break inside a
+             * group leaves two of its rows on each side, and one inside a span leaves its
+             * label room for its text on both pages (nb_table_break_ok).  A heading keeps
+             * two rows. */
+            it->break_before =
+                c->keep_lines == 0 && nb_table_break_ok(t, r) && (r > 0 || !b->keep_with_previous);
             if (c->keep_lines > 0) c->keep_lines--;
             /* A row taller than a page (with the repeated header rows) is cut into pieces
              * at line boundaries; only then is a row split. */
-            float cap = block_h - (r >= hr ? head_h : 0.0f);
+            float cap = block_h - nb_table_repeat_for(t, r, block_h).height;
             if (cap < block_h / 4) cap = block_h / 4;
             float h = it->height, off = 0.0f;
             if (h <= cap + 0.01f) continue;

@@ -172,6 +172,18 @@ static bool parse_date(const char *s, time_t *out)
     return true;
 }
 
+/* The end of the report year: "YYYY-12-31" of the data's integer `year`, as parse_date. */
+static bool year_end(const cJSON *data, time_t *out)
+{
+    const cJSON *y = nb_json_at(data, "year");
+    if (!cJSON_IsNumber(y) || y->valuedouble < 1970 || y->valuedouble > 9999 ||
+        y->valuedouble != (double)(int)y->valuedouble)
+        return false;
+    char s[16];
+    snprintf(s, sizeof s, "%04d-12-31", (int)y->valuedouble);
+    return parse_date(s, out);
+}
+
 static const char *meta_string(const cJSON *data, const char *path)
 {
     if (!path) return NULL;
@@ -241,7 +253,7 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         goto done;
     }
     S->check_ms = nb_now_ms() - tc;
-    S->warnings = findings.count - nb_findings_errors(&findings);
+    S->warnings = nb_findings_warnings(&findings);
     if (o->diag && (!o->quiet || nb_findings_errors(&findings)))
         nb_findings_print(&findings, data_path, o->diag);
     if (nb_findings_errors(&findings) && !o->force) {
@@ -277,7 +289,9 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         nb_layout_dump(&layout, f);
         fclose(f);
     }
-    /* Metadata from the data; dates from SOURCE_DATE_EPOCH or the signing date. */
+    /* Metadata from the data; dates from SOURCE_DATE_EPOCH, else the signing date, else (a
+     * report without a signature) the end of the report year, 31 December 00:00 UTC of the
+     * data's `year`: reproducible either way.  A layout naming no date field gets none. */
     nb_pdf_meta meta = {0};
     meta.title = meta_string(data.root, spec->meta_title);
     meta.author = meta_string(data.root, spec->meta_author);
@@ -297,8 +311,11 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
         meta.date = (time_t)epoch;
     else if (o->date_from_clock)
         meta.date = time(NULL);
-    else if (!ds || !parse_date(ds, &meta.date))
-        meta.date = NB_PDF_NO_DATE;
+    else {
+        bool dated = ds ? parse_date(ds, &meta.date)
+                        : spec->meta_date != NULL && year_end(data.root, &meta.date);
+        if (!dated) meta.date = NB_PDF_NO_DATE;
+    }
     nb_pdf_opts po = {o->pdfa, true, true, o->threads};
     nb_pdf_timing pt = {0};
     if ((rc = nb_pdf_write(&layout, &meta, &po, out, &pt, st))) goto done;

@@ -1,5 +1,6 @@
 # check_cli.sh — `nianbao check` from the command line: the findings it prints (text and
-# JSON carry the same findings), its exit status (0 clean or warnings only, 1 errors, 2 an
+# JSON carry the same findings; severities error, warning and note, notes counted apart),
+# its exit status (0 clean or warnings/notes only, 1 errors, 2 an
 # input that cannot be read: missing file, bad JSON, structurally broken, or bad usage), and
 # the cross-year check with --previous.  Every broken input under tests/data/check/ must
 # trip the rule it is named after, and only that rule.
@@ -35,6 +36,7 @@ expect_status() {
 # same_findings TEXT_OUT JSON_OUT FILE — the text and the JSON report list the same findings
 # (severity, message, paths) in the same order, for FILE; prints the JSON's counts and rule
 # ids, "ERRORS WARNINGS RULE...", rules sorted and unique (one python run per comparison).
+# Notes count as neither: the JSON's "notes" must equal the number of note findings.
 same_findings() {
     python3 - "$1" "$2" "$3" <<'EOF'
 import json, re, sys
@@ -50,7 +52,7 @@ lines = [l for l in text.split("\n") if l]
 items = doc["findings"]
 if len(lines) != len(items):
     sys.exit(f"FAIL: text has {len(lines)} findings, JSON {len(items)}")
-pat = re.compile(r"^(.*): (error|warning): (.*)  \[(.*)\]$")
+pat = re.compile(r"^(.*): (error|warning|note): (.*)  \[(.*)\]$")
 for line, it in zip(lines, items):
     m = pat.match(line)
     if not m:
@@ -65,10 +67,13 @@ for line, it in zip(lines, items):
     if len(it["values"]) != len(it["paths"]) or not it["rule"]:
         sys.exit(f"FAIL: JSON finding lacks a rule or has {len(it['values'])} values for "
                  f"{len(it['paths'])} paths: {it}")
-errors = sum(it["severity"] == "error" for it in items)
-if (errors, len(items) - errors) != (doc["errors"], doc["warnings"]):
-    sys.exit(f"FAIL: JSON counts errors={doc['errors']} warnings={doc['warnings']} disagree "
-             f"with its findings")
+count = {s: sum(it["severity"] == s for it in items) for s in ("error", "warning", "note")}
+if sum(count.values()) != len(items):
+    sys.exit(f"FAIL: a finding has an unknown severity: {[it['severity'] for it in items]}")
+if (count["error"], count["warning"], count["note"]) != (doc["errors"], doc["warnings"],
+                                                          doc.get("notes")):
+    sys.exit(f"FAIL: JSON counts errors={doc['errors']} warnings={doc['warnings']} "
+             f"notes={doc.get('notes')} disagree with its findings {count}")
 print(doc["errors"], doc["warnings"], *sorted({it["rule"] for it in items}))
 EOF
 }
@@ -140,12 +145,36 @@ string-count.json:1:type.count
 bad-change.json:1:type.change
 bad-amount.json:1:type.amount
 bad-unit.json:1:type.amount
+bad-decimal.json:1:type.amount
 missing-count.json:1:value.missing
 date-before-period.json:0:date.after_period
 edition-year.json:0:edition.year
 fees-statement.json:0:text.fees_statement
 unknown-key.json:0:key.unknown
+blank-cell.json:0:value.blank
+no-signature.json:0:date.no_signature
 EOF
+
+# ---------------------------------------------------------------- blanks, notes, decimal amounts
+note "a blank cell: one warning in the template's words, no sum through it"
+expect_status 0 "$W/blank" "$DATA/blank-cell.json"
+assert_file_contains "$W/blank.out" \
+    "warning: 三、收到和处理政府信息公开申请情况 三、本年度办理结果（一）予以公开 / 自然人: 未填写"
+assert_file_contains "$W/blank.out" "[applications.results.disclosed.natural]"
+[ "$(grep -c . "$W/blank.out")" -eq 1 ] || fail "blank-cell: expected one finding: $(cat "$W/blank.out")"
+
+note "no signature: one note, counted as neither warning nor error"
+expect_status 0 "$W/nosig" "$DATA/no-signature.json"
+expect_status 0 "$W/nosig-json" "$DATA/no-signature.json" --format json
+res=$(same_findings "$W/nosig.out" "$W/nosig-json.out" "$DATA/no-signature.json")
+[ "$res" = "0 0 date.no_signature" ] || fail "no-signature: got '$res', expected one note only"
+assert_file_contains "$W/nosig.out" "no-signature.json: note: 无落款"
+assert_file_contains "$W/nosig-json.out" '"severity": "note"'
+assert_file_contains "$W/nosig-json.out" '"notes": 1}'
+
+note "a decimal-string amount with a thousands separator is an error naming its path"
+expect_status 1 "$W/dec" "$DATA/bad-decimal.json"
+assert_file_contains "$W/dec.out" '实为 字符串 "1,500.00"（不可带千位分隔符）  [active.fees.amount]'
 
 # ---------------------------------------------------------------- across years
 note "--previous: the 2021/2022 pair is clean"

@@ -133,6 +133,8 @@ static void expect_values_from(const nb_finding *it, cJSON *doc, cJSON *prev)
     }
 }
 
+static void expect_data_error(cJSON *doc, const char *message);
+
 /* ------------------------------------------------------------------ consistent inputs */
 
 static void test_samples_are_consistent(void **state)
@@ -367,7 +369,7 @@ static void test_other_non_numbers_are_type_errors(void **state)
     (void)state;
     cJSON *doc = load(COUNTY);
     cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.licensing"), "decisions",
-                                           cJSON_CreateNull());
+                                           cJSON_CreateObject());
     cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.penalty"), "decisions",
                                            cJSON_CreateTrue());
     cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.coercion"), "decisions",
@@ -418,6 +420,191 @@ static void test_bad_amount(void **state)
     cJSON_Delete(doc);
 }
 
+/* ------------------------------------------------------------------ blank cells */
+
+static bool message_says_zero_total(const nb_finding *it)
+{
+    return strstr(it->message, "总计(0)") != NULL;
+}
+
+static void test_blank_cell(void **state)
+{
+    (void)state;
+    expect_clean(COUNTY, NULL);
+    nb_findings f;
+    check_files(BROKEN("blank-cell.json"), NULL, &f);
+    /* one warning; the row total, the 自然人 column's （七）总计 rule and the corner rule
+     * all go through the blank and are skipped, not computed with 0 */
+    assert_int_equal(f.count, 1);
+    const char *paths[] = {"applications.results.disclosed.natural"};
+    const nb_finding *it = expect(&f, 0, NB_SEV_WARNING, "value.blank", 1, paths);
+    assert_true(isnan(it->values[0]));
+    assert_non_null(strstr(it->message, "三、本年度办理结果（一）予以公开 / 自然人"));
+    assert_non_null(strstr(it->message, "未填写"));
+    assert_int_equal(nb_findings_errors(&f), 0);
+    assert_int_equal(nb_findings_warnings(&f), 1);
+    nb_findings_free(&f);
+}
+
+static void test_blank_cells_skip_only_their_rules(void **state)
+{
+    (void)state;
+    cJSON *doc = load(COUNTY);
+    /* a blank 总计 (the row's own total and the 总计 column) and a blank in table C and A */
+    cJSON_ReplaceItemInObjectCaseSensitive(
+        node_at(doc, "applications.results.refused.state_secret"), "total", cJSON_CreateNull());
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "reviews.reconsideration"), "total",
+                                           cJSON_CreateNull());
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.fees"), "amount",
+                                           cJSON_CreateNull());
+    /* and a real mistake in a column without blanks: still reported */
+    cJSON_SetNumberValue(node_at(doc, "applications.results.disclosed.commercial"),
+                         num_at(doc, "applications.results.disclosed.commercial") + 1);
+    cJSON_SetNumberValue(node_at(doc, "applications.results.disclosed.total"),
+                         num_at(doc, "applications.results.disclosed.total") + 1);
+    nb_findings f;
+    check_docs(doc, NULL, &f);
+    assert_int_equal(count_rule(&f, "value.blank"), 3);
+    assert_int_equal(count_rule(&f, "C.group_total"), 0);
+    assert_int_equal(count_rule(&f, "B.row_total"), 0);
+    /* 商业企业 column: （七）总计 is off by the one added (the corner rule still holds); the
+     * 总计 column's would be too, but it goes through the blank and is skipped */
+    assert_int_equal(count_rule(&f, "B.results_total"), 1);
+    assert_int_equal(count_rule(&f, "B.corner"), 0);
+    assert_int_equal(f.count, 4);
+    for (size_t i = 0; i < f.count; i++) {
+        const nb_finding *it = &f.items[i];
+        if (strcmp(it->rule, "value.blank") == 0) continue;
+        assert_non_null(strstr(it->message, "商业企业列"));
+        for (size_t j = 0; j < it->npaths; j++)
+            assert_non_null(strstr(it->paths[j], ".commercial"));
+        assert_false(message_says_zero_total(it));
+    }
+    const char *p0[] = {"active.fees.amount"};
+    const nb_finding *it = expect(&f, 0, NB_SEV_WARNING, "value.blank", 1, p0);
+    assert_non_null(strstr(it->message, "行政事业性收费 / 本年收费金额（单位：万元）"));
+    const char *p1[] = {"applications.results.refused.state_secret.total"};
+    it = expect(&f, 1, NB_SEV_WARNING, "value.blank", 1, p1);
+    assert_non_null(
+        strstr(it->message, "三、本年度办理结果（三）不予公开 1.属于国家秘密 / 总计: 未填写"));
+    nb_findings_free(&f);
+    cJSON_Delete(doc);
+
+    /* 2019 edition: a blank 本年增/减 and a blank procurement amount, either way */
+    doc = load(BASE20);
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.licensing"), "change",
+                                           cJSON_CreateNull());
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.procurement.amount"), "value",
+                                           cJSON_CreateNull());
+    check_docs(doc, NULL, &f);
+    assert_int_equal(f.count, 2);
+    assert_int_equal(count_rule(&f, "value.blank"), 2);
+    assert_string_equal(f.items[1].paths[0], "active.procurement.amount.value");
+    nb_findings_free(&f);
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.procurement"), "amount",
+                                           cJSON_CreateNull());
+    check_docs(doc, NULL, &f);
+    assert_int_equal(count_rule(&f, "value.blank"), 2);
+    assert_string_equal(f.items[1].paths[0], "active.procurement.amount");
+    nb_findings_free(&f);
+    cJSON_Delete(doc);
+}
+
+/* Counts the nulls under `node` (the tables of a report). */
+static size_t count_nulls(const cJSON *node)
+{
+    if (cJSON_IsNull(node)) return 1;
+    size_t n = 0;
+    for (const cJSON *c = node->child; c != NULL; c = c->next)
+        n += count_nulls(c);
+    return n;
+}
+
+static void test_real_sample_blanks(void **state)
+{
+    (void)state;
+    cJSON *doc = load("samples/real-2021.json");
+    size_t nulls = count_nulls(node_at(doc, "active")) + count_nulls(node_at(doc, "applications")) +
+                   count_nulls(node_at(doc, "reviews"));
+    assert_true(nulls >= 10);
+    nb_findings f;
+    check_docs(doc, NULL, &f);
+    /* one warning per blank cell, one note (no signature), nothing else */
+    assert_int_equal(count_rule(&f, "value.blank"), nulls);
+    assert_int_equal(nb_findings_warnings(&f), nulls);
+    assert_int_equal(nb_findings_notes(&f), 1);
+    assert_int_equal(nb_findings_errors(&f), 0);
+    assert_int_equal(f.count, nulls + 1);
+    for (size_t i = 0; i < f.count; i++) {
+        const nb_finding *it = &f.items[i];
+        assert_false(message_says_zero_total(it));
+        if (it->severity == NB_SEV_NOTE) continue;
+        assert_true(cJSON_IsNull(node_at(doc, it->paths[0])));
+        assert_non_null(strstr(it->message, " / ")); /* row / column */
+    }
+    nb_findings_free(&f);
+    cJSON_Delete(doc);
+}
+
+/* ------------------------------------------------------------------ decimal-string amounts */
+
+static void test_decimal_string_amounts(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"73802895.90", "0", "0.00", "1.5", "12", "007.10"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        cJSON *doc = load(COUNTY);
+        cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.fees"), "amount",
+                                               cJSON_CreateString(good[i]));
+        nb_findings f;
+        check_docs(doc, NULL, &f);
+        if (f.count != 0) fail_msg("\"%s\": %s", good[i], f.items[0].message);
+        nb_findings_free(&f);
+        cJSON_Delete(doc);
+    }
+    /* 2019 edition: the procurement amount's value, with its unit */
+    cJSON *doc = load(BASE20);
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.procurement.amount"), "value",
+                                           cJSON_CreateString("73802895.90"));
+    nb_findings f;
+    check_docs(doc, NULL, &f);
+    assert_int_equal(f.count, 0);
+    nb_findings_free(&f);
+    cJSON_Delete(doc);
+
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"-1", "正负号"},         {"+1.5", "正负号"},     {"1e5", "指数"},
+        {"7.38E7", "指数"},       {"1.", "小数点前后"},   {".5", "小数点前后"},
+        {"", "空字符串"},         {"１２", "全角数字"},   {"1,500", "千位分隔符"},
+        {"1，500", "千位分隔符"}, {"12万元", "只含数字"}, {" 12", "只含数字"},
+        {"1.2.3", "只含数字"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        doc = load(COUNTY);
+        cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.fees"), "amount",
+                                               cJSON_CreateString(bad[i].text));
+        check_docs(doc, NULL, &f);
+        assert_int_equal(f.count, 1);
+        const char *paths[] = {"active.fees.amount"};
+        const nb_finding *it = expect(&f, 0, NB_SEV_ERROR, "type.amount", 1, paths);
+        assert_true(isnan(it->values[0]));
+        if (strstr(it->message, bad[i].why) == NULL)
+            fail_msg("\"%s\": message lacks \"%s\": %s", bad[i].text, bad[i].why, it->message);
+        nb_findings_free(&f);
+        cJSON_Delete(doc);
+    }
+    /* counts stay integers: a decimal string is no count */
+    doc = load(COUNTY);
+    cJSON_ReplaceItemInObjectCaseSensitive(node_at(doc, "active.penalty"), "decisions",
+                                           cJSON_CreateString("12"));
+    check_docs(doc, NULL, &f);
+    assert_int_equal(count_rule(&f, "type.count"), 1);
+    nb_findings_free(&f);
+    cJSON_Delete(doc);
+}
+
 static void test_missing_count(void **state)
 {
     (void)state;
@@ -441,6 +628,29 @@ static void test_date_before_period(void **state)
     assert_non_null(strstr(it->message, "2021年12月20日"));
     assert_int_equal(nb_findings_errors(&f), 0);
     nb_findings_free(&f);
+}
+
+static void test_no_signature(void **state)
+{
+    (void)state;
+    nb_findings f;
+    check_files(BROKEN("no-signature.json"), NULL, &f);
+    assert_int_equal(f.count, 1);
+    const char *paths[] = {"signature"};
+    const nb_finding *it = expect(&f, 0, NB_SEV_NOTE, "date.no_signature", 1, paths);
+    assert_non_null(strstr(it->message, "无落款"));
+    assert_int_equal(nb_findings_errors(&f), 0);
+    assert_int_equal(nb_findings_warnings(&f), 0);
+    assert_int_equal(nb_findings_notes(&f), 1);
+    nb_findings_free(&f);
+
+    /* a signature that is given must be whole */
+    cJSON *doc = load(COUNTY);
+    cJSON_DeleteItemFromObjectCaseSensitive(node_at(doc, "signature"), "date");
+    expect_data_error(doc, "$.signature.date: missing");
+    cJSON_ReplaceItemInObjectCaseSensitive(doc, "signature", cJSON_CreateNull());
+    expect_data_error(doc, "$.signature: expected an object {office, date}, got null");
+    cJSON_Delete(doc);
 }
 
 static void test_edition_year(void **state)
@@ -563,8 +773,9 @@ static void test_missing_field(void **state)
     expect_data_error(doc, "$.applications.results.total: missing (required by the 2021 edition)");
     cJSON_Delete(doc);
 
-    static const char *const fields[] = {"title",  "body",    "year",     "signature", "edition",
-                                         "active", "reviews", "sections", "opening"};
+    /* every top-level key is required but "signature" and "subject" */
+    static const char *const fields[] = {"title",   "body",     "year",    "edition",     "active",
+                                         "reviews", "sections", "opening", "applications"};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         doc = load(COUNTY);
         cJSON_DeleteItemFromObjectCaseSensitive(doc, fields[i]);
@@ -708,6 +919,44 @@ static void test_previous_year_and_body(void **state)
     cJSON_Delete(prev);
 }
 
+/* The same body with and without the divisions above it is not a changed body. */
+static void test_previous_body_with_place_prefix(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *now, *before;
+        bool same;
+    } cases[] = {
+        {"洪泽区人民政府", "淮安市洪泽区人民政府", true},
+        {"淮安市洪泽区人民政府", "洪泽区人民政府", true},
+        {"江苏省淮安市洪泽区人民政府", "洪泽区人民政府", true},
+        {"淮安市洪泽区人民政府", "江苏省淮安市洪泽区人民政府", true},
+        {"阿拉善左旗人民政府", "内蒙古自治区阿拉善盟阿拉善左旗人民政府", true},
+        {"青溪县财政局", "青溪县财政局", true},
+        {"淮阴区人民政府", "淮安市洪泽区人民政府", false},       /* another district */
+        {"宿迁市洪泽区人民政府", "淮安市洪泽区人民政府", false}, /* another city */
+        {"人民政府", "洪泽区人民政府", false},                   /* no place of its own */
+        {"洪泽区人民政府", "人民政府", false},
+        {"新洪泽区人民政府", "洪泽区人民政府", false},     /* 新 is no division */
+        {"洪泽区人民政府办公室", "洪泽区人民政府", false}, /* a suffix, not a prefix */
+        {"财政局", "青溪县财政局", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cJSON *doc = load(PAIR22), *prev = load(PAIR21);
+        cJSON_ReplaceItemInObjectCaseSensitive(doc, "body", cJSON_CreateString(cases[i].now));
+        cJSON_ReplaceItemInObjectCaseSensitive(prev, "body", cJSON_CreateString(cases[i].before));
+        nb_findings f;
+        check_docs(doc, prev, &f);
+        if (count_rule(&f, "year.previous_body") != (cases[i].same ? 0u : 1u))
+            fail_msg("%s after %s: expected %s", cases[i].now, cases[i].before,
+                     cases[i].same ? "the same body" : "a changed body");
+        assert_int_equal(f.count, cases[i].same ? 0 : 1);
+        nb_findings_free(&f);
+        cJSON_Delete(doc);
+        cJSON_Delete(prev);
+    }
+}
+
 static void test_previous_structure_error_is_prefixed(void **state)
 {
     (void)state;
@@ -746,7 +995,7 @@ static void test_check_structure_alone(void **state)
 }
 
 /* Every rule id check.h lists is asserted by name somewhere in this file (as "id"), and
- * check.h lists each id once, under errors or warnings. */
+ * check.h lists each id once, under errors, warnings or notes. */
 static void test_every_rule_id_is_tested(void **state)
 {
     (void)state;
@@ -755,13 +1004,14 @@ static void test_every_rule_id_is_tested(void **state)
     assert_non_null(header);
     assert_non_null(self);
     size_t seen = 0;
-    const char *const kinds[] = {"errors:", "warnings:"};
-    for (size_t k = 0; k < 2; k++) {
+    const char *const kinds[] = {"errors:", "warnings:", "notes:"};
+    const char *const ends[] = {"warnings:", "notes:", "Paths into"};
+    for (size_t k = 0; k < 3; k++) {
         const char *p = strstr(header, kinds[k]);
         assert_non_null(p);
         p += strlen(kinds[k]);
-        /* ids run until the next "warnings:" or the closing "Paths into" sentence */
-        const char *end = strstr(p, k == 0 ? "warnings:" : "Paths into");
+        /* ids run until the next group or the closing "Paths into" sentence */
+        const char *end = strstr(p, ends[k]);
         assert_non_null(end);
         while (p < end) {
             while (p < end && strchr(" \n\t*", *p))
@@ -779,7 +1029,7 @@ static void test_every_rule_id_is_tested(void **state)
             p = q;
         }
     }
-    assert_int_equal(seen, 17); /* 9 errors and 8 warnings today */
+    assert_int_equal(seen, 19); /* 9 errors, 9 warnings and 1 note today */
     free(header);
     free(self);
 }
@@ -818,6 +1068,25 @@ static void test_print_text(void **state)
     free(text);
     text = capture(&f, NULL, false);
     assert_memory_equal(text, "error: ", 7);
+    free(text);
+    nb_findings_free(&f);
+
+    check_files(BROKEN("no-signature.json"), NULL, &f);
+    text = capture(&f, "n.json", false);
+    assert_memory_equal(text, "n.json: note: 无落款", strlen("n.json: note: 无落款"));
+    assert_non_null(strstr(text, "  [signature]\n"));
+    free(text);
+    text = capture(&f, "n.json", true);
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "findings"), 0), "severity")
+            ->valuestring,
+        "note");
+    assert_int_equal(cJSON_GetObjectItem(j, "errors")->valueint, 0);
+    assert_int_equal(cJSON_GetObjectItem(j, "warnings")->valueint, 0);
+    assert_int_equal(cJSON_GetObjectItem(j, "notes")->valueint, 1);
+    cJSON_Delete(j);
     free(text);
     nb_findings_free(&f);
 }
@@ -896,8 +1165,13 @@ int main(void)
         cmocka_unit_test(test_other_non_numbers_are_type_errors),
         cmocka_unit_test(test_bad_change),
         cmocka_unit_test(test_bad_amount),
+        cmocka_unit_test(test_blank_cell),
+        cmocka_unit_test(test_blank_cells_skip_only_their_rules),
+        cmocka_unit_test(test_real_sample_blanks),
+        cmocka_unit_test(test_decimal_string_amounts),
         cmocka_unit_test(test_missing_count),
         cmocka_unit_test(test_date_before_period),
+        cmocka_unit_test(test_no_signature),
         cmocka_unit_test(test_edition_year),
         cmocka_unit_test(test_fees_statement),
         cmocka_unit_test(test_unknown_key),
@@ -908,6 +1182,7 @@ int main(void)
         cmocka_unit_test(test_carry_over_across_editions),
         cmocka_unit_test(test_previous_count),
         cmocka_unit_test(test_previous_year_and_body),
+        cmocka_unit_test(test_previous_body_with_place_prefix),
         cmocka_unit_test(test_previous_structure_error_is_prefixed),
         cmocka_unit_test(test_check_structure_alone),
         cmocka_unit_test(test_every_rule_id_is_tested),

@@ -362,6 +362,17 @@ def main():
             a(d)[r]["commercial"] -= 1
     broken(p2022, "carry-over-mismatch.json", carry_over)
 
+    def blank_cell(d):  # a cell left blank (null): a warning, and the rules through it skipped
+        a(d)["results"]["disclosed"]["natural"] = None
+    broken(county, "blank-cell.json", blank_cell)
+
+    def no_signature(d):  # most published reports print no signature: a note, no date rule
+        del d["signature"]
+    broken(county, "no-signature.json", no_signature)
+
+    # an amount as a decimal string must be plain digits: no thousands separator
+    broken(county, "bad-decimal.json", lambda d: d["active"]["fees"].__setitem__("amount", "1,500.00"))
+
     broken(b2020, "bad-change.json", lambda d: d["active"]["licensing"].__setitem__("change", 1.5))
     broken(b2020, "bad-unit.json", lambda d: d["active"]["procurement"]["amount"].__setitem__("unit", "千元"))
     broken(b2020, "previous-count.json",
