@@ -552,10 +552,14 @@ function parseValue(kind, raw) {
     return { clean, value: t === '' ? null : Number(clean) };
   }
   case 'amount': {
+    /* kept as the clerk wrote it: a number when the number reads back the same ("86.42"),
+     * else a decimal string ("1.50"), which is printed exactly as written */
     t = t.replace(/[^0-9.]/g, '');
     const dot = t.indexOf('.');
     if (dot >= 0) t = t.slice(0, dot + 1) + t.slice(dot + 1).replace(/\./g, '');
-    return { clean: t, value: t === '' || t === '.' ? null : Number(t) };
+    if (t === '') return { clean: t, value: null };
+    const n = Number(t);
+    return { clean: t, value: Number.isFinite(n) && String(n) === t ? n : t };
   }
   case 'date':
     return { clean: t, value: t === '' ? null : t };
@@ -577,9 +581,14 @@ function onValue(inp) {
     inp.value = clean;
     inp.setSelectionRange(pos, pos);
   }
-  if (kind === 'text' && value === null && path === 'subject') {
+  if (value === null && path === 'subject') {
     /* an optional field left empty is left out, as the data format allows */
     if (S.doc.subject !== undefined) delete S.doc.subject;
+  } else if (value === null && path.startsWith('signature.')) {
+    /* the signature is optional too: both parts empty, no signature */
+    setPath(S.doc, path, null);
+    const sig = S.doc.signature;
+    if (sig && Object.values(sig).every(v => v === null || v === '')) delete S.doc.signature;
   } else {
     setPath(S.doc, path, value);
   }
@@ -589,18 +598,18 @@ function onValue(inp) {
 
 /* ---- computed totals ----------------------------------------------------------------- */
 
-/* Recomputes every total of the tables not entered by hand: the sum of the parts filled
- * in (blank when none is).  Returns the paths whose value changed. */
+/* Recomputes every total of the tables not entered by hand: the sum of its parts, or blank
+ * while any part is blank (a blank is not 0).  Returns the paths whose value changed. */
 function computeSums() {
   const changedPaths = [];
   for (let pass = 0; pass < 8; pass++) {
     let any = false;
     for (const s of S.sums) {
       if (S.manual[s.table]) continue;
-      let sum = 0, filled = false;
+      let sum = 0, filled = true;
       for (const p of s.parts) {
         const v = getPath(S.doc, p);
-        if (typeof v === 'number' && Number.isFinite(v)) { sum += v; filled = true; }
+        if (typeof v === 'number' && Number.isFinite(v)) sum += v; else filled = false;
       }
       const value = filled ? sum : null;
       if (getPath(S.doc, s.total) !== value) {
@@ -620,11 +629,12 @@ function computeSums() {
 function tableAgrees(tno) {
   for (const s of S.sums) {
     if (s.table !== tno) continue;
-    let sum = 0, filled = false;
+    let sum = 0, filled = true;
     for (const p of s.parts) {
       const v = getPath(S.doc, p);
-      if (typeof v === 'number') { sum += v; filled = true; }
-      else if (v !== null && v !== undefined) return false;
+      if (typeof v === 'number') sum += v;
+      else if (v === null || v === undefined) filled = false;
+      else return false;
     }
     const t = getPath(S.doc, s.total);
     if ((filled ? sum : null) !== (t === undefined ? null : t)) return false;
@@ -711,6 +721,7 @@ function checkDoc() {
     const kind = S.kinds[path];
     const v = getPath(d, path);
     if (path === 'subject') continue;
+    if (path.startsWith('signature.') && !d.signature) continue; /* no signature: fine */
     if (v !== null && v !== undefined && v !== '') continue;
     blank.add(path);
     if (kind === 'text' || kind === 'item') setPath(d, path, '【未填】');

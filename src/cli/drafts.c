@@ -180,6 +180,14 @@ static int read_at(int dfd, const char *fname, char **text, size_t *len)
     return 0;
 }
 
+/* Whether errno says a name in the folder is not what drafts.c makes there (a symbolic
+ * link, a file where a folder should be, a folder where a version should be): the
+ * request is then refused (409) and nothing is followed. */
+static bool not_ours(int e)
+{
+    return e == ELOOP || e == ENOTDIR || e == EINVAL || e == EISDIR;
+}
+
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -218,6 +226,7 @@ int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsign
     char tmp[64] = "", fname[32];
     dfd = open_draft(d, name, true);
     if (dfd < 0) {
+        status = not_ours(errno) ? 409 : 500;
         snprintf(msg, msglen, "draft %s: cannot open its folder in %s: %s", name, d->dir,
                  strerror(errno));
         goto done;
@@ -295,7 +304,7 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     size_t nvers = 0;
     int dfd = open_draft(d, name, false);
     if (dfd < 0) {
-        status = errno == ENOENT ? 404 : 500;
+        status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
         snprintf(msg, msglen, "draft %s: %s", name, status == 404 ? "no such draft" : strerror(errno));
         goto done;
     }
@@ -314,7 +323,7 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     char fname[32];
     version_name(fname, sizeof fname, version);
     if (read_at(dfd, fname, text, len) != 0) {
-        status = errno == ENOENT ? 404 : 500;
+        status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
         snprintf(msg, msglen, "draft %s version %lu: %s", name, version,
                  status == 404 ? "no such version" : strerror(errno));
         goto done;
@@ -395,7 +404,7 @@ int drafts_list_json(drafts *d, char **json, char *msg, size_t msglen)
                 cJSON_AddItemToArray(arr, latest);
             }
         }
-        if (nv) free(vers);
+        free(vers);
         close(dfd);
     }
     *json = cJSON_PrintUnformatted(root);
@@ -423,7 +432,7 @@ int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, si
     size_t nv = 0;
     int dfd = open_draft(d, name, false);
     if (dfd < 0) {
-        status = errno == ENOENT ? 404 : 500;
+        status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
         snprintf(msg, msglen, "draft %s: %s", name, status == 404 ? "no such draft" : strerror(errno));
         goto done;
     }

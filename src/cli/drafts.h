@@ -31,12 +31,13 @@ void drafts_close(drafts *d);
 
 /* Saves `len` bytes as the draft's next version.  Returns 0 (*version: the version now
  * latest, *unchanged: 1 when the bytes equalled it and nothing was written), or an HTTP
- * status: 400 a bad name, 500 a write failed (msg says why). */
+ * status: 400 a bad name, 409 the draft's name in DIR is not a folder drafts.c made (a
+ * symbolic link, a file), 500 a write failed (msg says why). */
 int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsigned long *version,
                int *unchanged, char *msg, size_t msglen);
 
 /* Reads a version (0: the latest) into *text (malloc'd, NUL-terminated).  0, or 404 no such
- * draft or version, 400 a bad name, 500 (msg). */
+ * draft or version, 400 a bad name, 409 not a folder or file drafts.c made, 500 (msg). */
 int drafts_get(drafts *d, const char *name, unsigned long version, char **text, size_t *len,
                char *msg, size_t msglen);
 

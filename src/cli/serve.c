@@ -101,12 +101,16 @@ typedef struct server {
 } server;
 
 /* One request's state, from its headers to its completion. */
+enum { PHASE_NEW, PHASE_BODY, PHASE_DONE };
+
 typedef struct req {
+    int phase;           /* PHASE_NEW: headers not judged yet; PHASE_BODY: admitted, reading
+                            its body; PHASE_DONE: answered or refused */
+    const char *uri_end; /* just after the request line's URI as the URI log callback saw it */
     hr_route route;
     char *body;
     size_t len, cap;
     bool too_big;
-    bool started;
 } req;
 
 /* ---- start-up: reading the page, the edition table and the layouts --------------------- */
@@ -600,21 +604,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
-    (void)version;
     server *s = cls;
     req *r = *con_cls;
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r) return MHD_NO;
-        *con_cls = r;
+    if (!r) return MHD_NO; /* uri_logged makes it; NULL: out of memory */
+    if (r->phase == PHASE_NEW) {
+        r->phase = PHASE_DONE;
+        /* A NUL inside the request line's URI ends the string libmicrohttpd hands over
+         * early ("GET /\0../x" would read as "GET /"): the version then does not start
+         * right after the URI's end, and the request is refused. */
+        if (r->uri_end != version)
+            return refuse(c, MHD_HTTP_BAD_REQUEST, method, url, "a NUL byte in the request line",
+                          NULL);
         bool refused;
         enum MHD_Result ret = admit(s, c, url, method, r, &refused);
-        r->started = !refused;
-        if (refused) r->route.kind = HR_NONE;
+        if (!refused) r->phase = PHASE_BODY;
         return ret;
     }
-    if (!r->started) {
-        *upload_size = 0; /* a refused request's body is dropped */
+    if (r->phase == PHASE_DONE) {
+        *upload_size = 0; /* a refused or answered request's body is dropped */
         return MHD_YES;
     }
     if (*upload_size) {
@@ -638,7 +645,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         r->body[r->len] = '\0';
         return MHD_YES;
     }
-    r->started = false; /* answered once */
+    r->phase = PHASE_DONE;
     if (r->too_big)
         return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, method, url,
                       "request body larger than 16 MiB", NULL);
@@ -654,6 +661,16 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     free(r->body);
     free(r);
     *con_cls = NULL;
+}
+
+/* The request's state, made as soon as the request line is read: it notes where the URI
+ * ends, for the NUL test in handle(). */
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls, (void)c;
+    req *r = calloc(1, sizeof *r);
+    if (r) r->uri_end = uri + strlen(uri) + 1;
+    return r;
 }
 
 /* libmicrohttpd decodes the path and query itself unless told otherwise; the server
@@ -901,8 +918,9 @@ int cli_serve(int argc, char **argv)
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, &s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, 1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        completed, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_NOTIFY_COMPLETED,
+        completed, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logged, NULL,
+        MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "nianbao serve: could not start the HTTP server on %s\n", listen_spec);
         free(ddir);
