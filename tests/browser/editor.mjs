@@ -317,6 +317,10 @@ async function main() {
       const mine = expectFindings.filter(f => f.paths.includes(p)).map(f => f.message);
       if (!mine.every(m => msg.includes(m))) fail(`${p}: aria-describedby says "${msg}", expected the findings ${JSON.stringify(mine)}`);
     }
+    await page.focus(`[data-path="applications.results.disclosed.natural"]`);
+    await page.$eval('[data-table-box="2"]', e => e.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, 160));
+    await page.screenshot({ path: path.join(ART, 'form-2021-error.png') });
     const links = await page.$$eval('#findings a.goto', as => as.length);
     if (links < expected.length) fail(`the findings list links ${links} fields, expected at least ${expected.length}`);
     await page.click('#findings a.goto');
@@ -368,6 +372,31 @@ async function main() {
     const versions = JSON.parse((await getJson(`${url}api/drafts/${encodeURIComponent(name)}/versions`)).body).versions;
     note(`nothing lost across the restart; the draft has ${versions.length} versions on disk`);
     if (versions.length < 2 || versions.length > 20) fail(`${versions.length} versions kept`);
+
+    /* 6a. open a published report's data file (blank cells, an amount written as a
+     * decimal string, no signature, a total over a blank): one click to open, one to
+     * download, and nothing changed on the way */
+    const realPath = path.join(SRC, 'samples/real-2021.json');
+    const real = JSON.parse(fs.readFileSync(realPath, 'utf8'));
+    const [chooser] = await Promise.all([page.waitForFileChooser(), page.click('#btn-open')]);
+    await chooser.accept([realPath]);
+    await page.waitForFunction(() => decodeURIComponent(location.hash) === '#d=real-2021', { timeout: 15000 });
+    await page.waitForSelector('[data-path="active.fees.amount"]');
+    if ((await valueOf(page, '[data-path="active.fees.amount"]')) !== real.active.fees.amount)
+      fail('the decimal-string amount does not show as written');
+    if ((await valueOf(page, '[data-path="active.rules.issued"]')) !== '') fail('a blank cell does not show blank');
+    if (!(await page.$eval('#manual-3', e => e.checked)))
+      fail('table 三, whose 总计 is given over a blank cell, was not kept as entered by hand');
+    await page.waitForFunction(() => document.body.dataset.sync === 'saved', { timeout: 15000 });
+    await page.click('#btn-download');
+    const realBack = JSON.parse((await waitForFile(path.join(DL, 'real-2021.json'))).toString('utf8'));
+    const rdiffs = deepEqual(realBack, real);
+    if (rdiffs.length) fail('opening and downloading real-2021.json changed it:\n  ' + rdiffs.slice(0, 10).join('\n  '));
+    await page.click('#btn-pdf');
+    const realPdf = await waitForFile(path.join(DL, 'real-2021.pdf'));
+    execFileSync(BIN, ['render', realPath, '-o', path.join(WORK, 'real-cli.pdf')], { env });
+    if (!realPdf.equals(fs.readFileSync(path.join(WORK, 'real-cli.pdf')))) fail('real-2021: the PDF from the button differs from nianbao render\'s');
+    note('real-2021.json opened and downloaded unchanged (blanks, "73802895.90", no signature); its PDF = nianbao render\'s');
 
     /* 6. the 2019 edition */
     await page.click('#btn-new');
