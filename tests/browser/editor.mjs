@@ -317,9 +317,7 @@ async function main() {
       const mine = expectFindings.filter(f => f.paths.includes(p)).map(f => f.message);
       if (!mine.every(m => msg.includes(m))) fail(`${p}: aria-describedby says "${msg}", expected the findings ${JSON.stringify(mine)}`);
     }
-    await page.focus(`[data-path="applications.results.disclosed.natural"]`);
-    await page.$eval('[data-table-box="2"]', e => e.scrollIntoView({ block: 'start' }));
-    await page.evaluate(() => window.scrollBy(0, 160));
+    await page.$eval(`[data-path="${target}"]`, e => { e.scrollIntoView({ block: 'center' }); e.focus({ preventScroll: true }); });
     await page.screenshot({ path: path.join(ART, 'form-2021-error.png') });
     const links = await page.$$eval('#findings a.goto', as => as.length);
     if (links < expected.length) fail(`the findings list links ${links} fields, expected at least ${expected.length}`);
