@@ -771,7 +771,7 @@ function focusPath(path) {
 
 /* The inputs a finding's path names: the input itself, or all inputs under a group. */
 function targets(path) {
-  const inp = S.inputs.get(path);
+  const inp = S.inputs.get(path) || S.inputs.get(path + '.heading');
   if (inp) return [inp];
   const box = $(`[data-group-path="${path}"]`);
   if (box) return $$('textarea', box).slice(0, 1);

@@ -305,7 +305,8 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     int dfd = open_draft(d, name, false);
     if (dfd < 0) {
         status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s: %s", name, status == 404 ? "no such draft" : strerror(errno));
+        snprintf(msg, msglen, "draft %s: %s", name,
+                 status == 404 ? "no such draft" : strerror(errno));
         goto done;
     }
     if (version == 0) {
@@ -433,7 +434,8 @@ int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, si
     int dfd = open_draft(d, name, false);
     if (dfd < 0) {
         status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s: %s", name, status == 404 ? "no such draft" : strerror(errno));
+        snprintf(msg, msglen, "draft %s: %s", name,
+                 status == 404 ? "no such draft" : strerror(errno));
         goto done;
     }
     if (scan_versions(dfd, &vers, &nv, false) != 0) {

@@ -140,10 +140,9 @@ static bool is_get(const char *m)
 /* Sets the route when the method fits, else the 405's Allow header. */
 static int want(hr_route *out, hr_route_kind kind, const char *method, const char *allow)
 {
-    bool ok = strcmp(allow, "GET, HEAD") == 0 ? is_get(method)
-              : strcmp(allow, "GET, HEAD, PUT") == 0
-                  ? is_get(method) || strcmp(method, "PUT") == 0
-                  : strcmp(method, allow) == 0;
+    bool ok = strcmp(allow, "GET, HEAD") == 0        ? is_get(method)
+              : strcmp(allow, "GET, HEAD, PUT") == 0 ? is_get(method) || strcmp(method, "PUT") == 0
+                                                     : strcmp(method, allow) == 0;
     out->allow = allow;
     if (!ok) return 405;
     out->kind = kind;

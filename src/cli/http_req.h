@@ -50,10 +50,10 @@ typedef enum hr_route_kind {
 
 typedef struct hr_route {
     hr_route_kind kind;
-    char file[64];                /* HR_STATIC: the page's file name */
-    char name[HR_NAME_MAX + 1];   /* HR_DRAFT*: the draft's name, decoded and checked */
-    unsigned long version;        /* HR_DRAFT_VERSION: the version asked for (≥ 1) */
-    const char *allow;            /* a 405's Allow header: the methods the path takes */
+    char file[64];              /* HR_STATIC: the page's file name */
+    char name[HR_NAME_MAX + 1]; /* HR_DRAFT*: the draft's name, decoded and checked */
+    unsigned long version;      /* HR_DRAFT_VERSION: the version asked for (≥ 1) */
+    const char *allow;          /* a 405's Allow header: the methods the path takes */
 } hr_route;
 
 /* Finds the route of `method` and `path` (still percent-encoded, without the query).
@@ -76,10 +76,10 @@ bool hr_draft_name_ok(const char *name, size_t len);
 
 /* The hosts a server answers to (see the rules above). */
 typedef struct hr_hosts {
-    const char *listen_host; /* the literal address it listens on: "127.0.0.1", "::1",
-                                "0.0.0.0", "192.168.1.5" */
-    unsigned port;           /* the port it listens on */
-    bool loopback;           /* listen_host is a loopback address */
+    const char *listen_host;  /* the literal address it listens on: "127.0.0.1", "::1",
+                                 "0.0.0.0", "192.168.1.5" */
+    unsigned port;            /* the port it listens on */
+    bool loopback;            /* listen_host is a loopback address */
     const char *const *names; /* --allow-host values ("nianbao.county.gov.cn",
                                  "nianbao.county.gov.cn:8443"), compared without case */
     size_t nnames;

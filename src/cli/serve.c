@@ -303,8 +303,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const c
 }
 
 /* A query value, decoded (NULL when absent); false when present but malformed. */
-static bool query(struct MHD_Connection *c, const char *key, char *out, size_t cap,
-                  bool *present)
+static bool query(struct MHD_Connection *c, const char *key, char *out, size_t cap, bool *present)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
     *present = v != NULL;
@@ -410,8 +409,7 @@ static enum MHD_Result api_init(server *s, struct MHD_Connection *c)
     return ret;
 }
 
-static enum MHD_Result api_drafts(server *s, struct MHD_Connection *c, const char *method,
-                                  req *r)
+static enum MHD_Result api_drafts(server *s, struct MHD_Connection *c, const char *method, req *r)
 {
     char msg[MSG], *text = NULL;
     size_t len = 0;
@@ -436,8 +434,7 @@ static enum MHD_Result api_drafts(server *s, struct MHD_Connection *c, const cha
         bool object = cJSON_IsObject(doc);
         cJSON_Delete(doc);
         if (!object)
-            return send_error(c, 400, "PUT /api/drafts/NAME: the body must be a JSON object",
-                              NULL);
+            return send_error(c, 400, "PUT /api/drafts/NAME: the body must be a JSON object", NULL);
         unsigned long version;
         int unchanged;
         st = drafts_put(s->drafts, r->route.name, r->body, r->len, &version, &unchanged, msg,
@@ -457,8 +454,7 @@ static enum MHD_Result api_drafts(server *s, struct MHD_Connection *c, const cha
     } else if (!text) {
         ret = send_error(c, 500, "out of memory", NULL);
     } else {
-        ret = send_bytes(c, 200, "application/json; charset=utf-8", text,
-                         len ? len : strlen(text));
+        ret = send_bytes(c, 200, "application/json; charset=utf-8", text, len ? len : strlen(text));
     }
     free(text);
     return ret;
@@ -475,11 +471,12 @@ static enum MHD_Result serve_static(server *s, struct MHD_Connection *c, const c
         MHD_add_response_header(r, "Content-Type", f->type);
         common_headers(r);
         if (strstr(f->type, "text/html"))
-            MHD_add_response_header(r, "Content-Security-Policy",
-                                    "default-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-                                    "frame-src 'self' blob:; object-src 'self' blob:; "
-                                    "base-uri 'none'; form-action 'self'; "
-                                    "frame-ancestors 'self'");
+            MHD_add_response_header(
+                r, "Content-Security-Policy",
+                "default-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+                "frame-src 'self' blob:; object-src 'self' blob:; "
+                "base-uri 'none'; form-action 'self'; "
+                "frame-ancestors 'self'");
         enum MHD_Result ret = MHD_queue_response(c, 200, r);
         MHD_destroy_response(r);
         return ret;
@@ -568,7 +565,8 @@ static enum MHD_Result admit(server *s, struct MHD_Connection *c, const char *ur
         }
         const char *auth =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-        const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+        const char *cookie =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
         if (!hr_token_ok(s->token, auth, cookie))
             return refuse(c, MHD_HTTP_UNAUTHORIZED, method, url,
                           "this server needs its token (Authorization: Bearer TOKEN, or open "
@@ -647,8 +645,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     r->phase = PHASE_DONE;
     if (r->too_big)
-        return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, method, url,
-                      "request body larger than 16 MiB", NULL);
+        return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, method, url, "request body larger than 16 MiB",
+                      NULL);
     return dispatch(s, c, method, r);
 }
 
@@ -693,8 +691,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 /* Parses ADDRESS:PORT ("127.0.0.1:8080", "[::1]:8080", "localhost:8080") and opens a
  * listening socket on it.  Fills host (the literal address), *port (the bound one, also
  * when 0 was asked) and *loopback. */
-static int open_listener(const char *spec, char *host, size_t cap, unsigned *port,
-                         bool *loopback, char *msg, size_t msglen)
+static int open_listener(const char *spec, char *host, size_t cap, unsigned *port, bool *loopback,
+                         char *msg, size_t msglen)
 {
     const char *colon = strrchr(spec, ':');
     if (!colon || colon == spec) {
@@ -916,11 +914,12 @@ int cli_serve(int argc, char **argv)
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, &s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, 1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_NOTIFY_COMPLETED,
-        completed, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logged, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+        MHD_OPTION_CONNECTION_LIMIT, 1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logged,
+        NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "nianbao serve: could not start the HTTP server on %s\n", listen_spec);
         free(ddir);

@@ -35,22 +35,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hr_route r;
     if (f[1]) {
         int st = hr_route_parse(method, f[1], &r);
-        if (st == 200 && (r.kind == HR_DRAFT || r.kind == HR_DRAFT_VERSIONS ||
-                          r.kind == HR_DRAFT_VERSION)) {
+        if (st == 200 &&
+            (r.kind == HR_DRAFT || r.kind == HR_DRAFT_VERSIONS || r.kind == HR_DRAFT_VERSION)) {
             size_t n = strlen(r.name);
-            if (!hr_draft_name_ok(r.name, n) || strchr(r.name, '/') || strchr(r.name, '.'))
-                abort();
+            if (!hr_draft_name_ok(r.name, n) || strchr(r.name, '/') || strchr(r.name, '.')) abort();
         }
-        if (st == 200 && r.kind == HR_STATIC && (strchr(r.file, '/') || r.file[0] == '.'))
-            abort();
+        if (st == 200 && r.kind == HR_STATIC && (strchr(r.file, '/') || r.file[0] == '.')) abort();
         if (st == 405 && !r.allow) abort();
         char out[256];
         long d = hr_pct_decode(f[1], flen[1], out, sizeof out, true);
         if (d >= 0 && ((size_t)d > flen[1] || !hr_utf8_ok(out, (size_t)d))) abort();
     }
     const char *names[] = {"nianbao.example.gov.cn", f[7]};
-    hr_hosts h = {.listen_host = "127.0.0.1", .port = 8080, .loopback = size % 2,
-                  .names = names, .nnames = f[7] ? 2 : 1};
+    hr_hosts h = {.listen_host = "127.0.0.1",
+                  .port = 8080,
+                  .loopback = size % 2,
+                  .names = names,
+                  .nnames = f[7] ? 2 : 1};
     (void)hr_host_ok(&h, f[2]);
     (void)hr_origin_ok(&h, f[3], f[4]);
     (void)hr_token_ok("0123456789abcdef0123", f[5], f[6]);

@@ -79,13 +79,11 @@ static void test_names(void **state)
     (void)state;
     hr_route r;
     static const char *const bad[] = {
-        "/api/drafts/..",          "/api/drafts/.",          "/api/drafts/%2E%2E",
-        "/api/drafts/.x",          "/api/drafts/a%2Fb",      "/api/drafts/a%2fb",
-        "/api/drafts/a%00",        "/api/drafts/a%",         "/api/drafts/a%4",
-        "/api/drafts/a%zz",        "/api/drafts/%C0%AF",     "/api/drafts/%ED%A0%80",
-        "/api/drafts/a%20b",       "/api/drafts/a+b",        "/api/drafts/a.json",
-        "/api/drafts/%EF%BC%8F",   "/api/drafts/a%5Cb",      "/api/drafts/",
-        "/api/drafts/%E3%80%80x",
+        "/api/drafts/..",    "/api/drafts/.",     "/api/drafts/%2E%2E",     "/api/drafts/.x",
+        "/api/drafts/a%2Fb", "/api/drafts/a%2fb", "/api/drafts/a%00",       "/api/drafts/a%",
+        "/api/drafts/a%4",   "/api/drafts/a%zz",  "/api/drafts/%C0%AF",     "/api/drafts/%ED%A0%80",
+        "/api/drafts/a%20b", "/api/drafts/a+b",   "/api/drafts/a.json",     "/api/drafts/%EF%BC%8F",
+        "/api/drafts/a%5Cb", "/api/drafts/",      "/api/drafts/%E3%80%80x",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st = hr_route_parse("PUT", bad[i], &r);
@@ -196,7 +194,8 @@ static int count_entries(const char *dir)
 static void test_drafts(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/nb-drafts-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(tmpdir, sizeof tmpdir, "%s/nb-drafts-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     assert_non_null(mkdtemp(tmpdir));
     char dir[300], msg[600];
     snprintf(dir, sizeof dir, "%s/a/b/drafts", tmpdir);
@@ -207,11 +206,13 @@ static void test_drafts(void **state)
     for (int i = 1; i <= 25; i++) {
         char body[64];
         int n = snprintf(body, sizeof body, "{\"n\": %d}\n", i);
-        assert_int_equal(drafts_put(d, "年报", body, (size_t)n, &v, &unchanged, msg, sizeof msg), 0);
+        assert_int_equal(drafts_put(d, "年报", body, (size_t)n, &v, &unchanged, msg, sizeof msg),
+                         0);
         assert_int_equal(v, (unsigned long)i);
         assert_int_equal(unchanged, 0);
     }
-    assert_int_equal(drafts_put(d, "年报", "{\"n\": 25}\n", 10, &v, &unchanged, msg, sizeof msg), 0);
+    assert_int_equal(drafts_put(d, "年报", "{\"n\": 25}\n", 10, &v, &unchanged, msg, sizeof msg),
+                     0);
     assert_int_equal(v, 25);
     assert_int_equal(unchanged, 1);
     char sub[400];
@@ -252,9 +253,8 @@ static void test_drafts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_routes), cmocka_unit_test(test_names),
-        cmocka_unit_test(test_decode), cmocka_unit_test(test_hosts),
-        cmocka_unit_test(test_token),  cmocka_unit_test(test_drafts),
+        cmocka_unit_test(test_routes), cmocka_unit_test(test_names), cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_hosts),  cmocka_unit_test(test_token), cmocka_unit_test(test_drafts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
