@@ -46,7 +46,8 @@ static const nb_key row7_keys[] = {
 static const nb_key review_keys[] = {{"upheld", K_LEAF, NULL}, {"corrected", K_LEAF, NULL},
                                      {"other", K_LEAF, NULL},  {"pending", K_LEAF, NULL},
                                      {"total", K_LEAF, NULL},  {NULL, K_LEAF, NULL}};
-static const nb_key item_keys[] = {{"heading", K_LEAF, NULL}, {NULL, K_LEAF, NULL}};
+static const nb_key item_keys[] = {
+    {"heading", K_LEAF, NULL}, {"text", K_LEAF, NULL}, {NULL, K_LEAF, NULL}};
 static const nb_key section_keys[] = {{"overview", K_ITEMS, item_keys},
                                       {"problems", K_ITEMS, item_keys},
                                       {"other", K_ITEMS, item_keys},
@@ -649,10 +650,26 @@ static nb_code check_items(const cJSON *arr, const char *path, bool headings, nb
     int i = 0;
     for (const cJSON *it = arr->child; it != NULL; it = it->next, i++) {
         if (cJSON_IsString(it) && it->valuestring[0] != '\0') continue;
-        const cJSON *h = child(it, "heading");
-        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') continue;
+        const cJSON *h = child(it, "heading"), *t = child(it, "text");
+        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') {
+            if (t == NULL || (cJSON_IsString(t) && t->valuestring[0] != '\0')) continue;
+            return nb_fail(st, NB_ERR_DATA,
+                           "$.%s[%d].text: expected the non-empty paragraph that follows the "
+                           "run-in sub-heading, got %s",
+                           path, i, cJSON_IsString(t) ? "an empty string" : json_type(t));
+        }
+        if (headings && cJSON_IsObject(it) && h != NULL)
+            return nb_fail(st, NB_ERR_DATA, "$.%s[%d].heading: expected a non-empty string, got %s",
+                           path, i, cJSON_IsString(h) ? "an empty string" : json_type(h));
+        if (headings && cJSON_IsObject(it) && t != NULL)
+            return nb_fail(st, NB_ERR_DATA,
+                           "$.%s[%d].heading: missing (an item with \"text\" is a paragraph that "
+                           "begins with its sub-heading; write a plain string for a paragraph "
+                           "without one)",
+                           path, i);
         return nb_fail(st, NB_ERR_DATA, "$.%s[%d]: expected %s, got %s", path, i,
-                       headings ? "a non-empty paragraph string or {\"heading\": \"…\"}"
+                       headings ? "a non-empty paragraph string, {\"heading\": \"…\"} or "
+                                  "{\"heading\": \"…\", \"text\": \"…\"}"
                                 : "a non-empty paragraph string",
                        cJSON_IsString(it) ? "an empty string" : json_type(it));
     }
@@ -1052,8 +1069,10 @@ static void rule_fees_statement(ctx *c, const cJSON *doc)
 {
     if (c->edition != 2021) return;
     const cJSON *other = at(doc, "sections.other");
-    for (const cJSON *it = other ? other->child : NULL; it != NULL; it = it->next)
-        if (cJSON_IsString(it) && strstr(it->valuestring, "信息处理费") != NULL) return;
+    for (const cJSON *it = other ? other->child : NULL; it != NULL; it = it->next) {
+        const cJSON *t = cJSON_IsObject(it) ? child(it, "text") : it; /* run-in: its text */
+        if (cJSON_IsString(t) && strstr(t->valuestring, "信息处理费") != NULL) return;
+    }
     const char *paths[1] = {"sections.other"};
     double nan_v = NAN;
     add_finding(c, NB_SEV_WARNING, "text.fees_statement", 1, paths, &nan_v,

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "box.h"
+#include "buf.h"
 #include "font.h"
 #include "layout.h"
 #include "status.h"
@@ -45,8 +46,8 @@ nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs
  * string, "73802895.90", keeps its written form), integers without a fraction, null (a
  * blank cell) as "", {"value": v, "unit": u} as "vu" ("" when v is null); with format
  * "date-zh", "2021-01-25" → "2021年1月25日".
- * Returns false (with a message in `err`) when the value cannot be printed. */
-bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, char *err,
-                     size_t nerr);
+ * The text is appended to `out` whole, however long (out->oom says whether memory ran
+ * out).  Returns false (with a message in `err`) when the value cannot be printed. */
+bool nb_format_value(const cJSON *v, const char *format, nb_buf *out, char *err, size_t nerr);
 
 #endif

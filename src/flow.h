@@ -70,6 +70,31 @@ typedef struct nb_set_para {
 nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float measure,
                     float char_grid, nb_set_para *out, const char *where, nb_status *st);
 
+/* One run of a paragraph whose parts are set in different fonts (a run-in sub-heading and
+ * its text): `len` bytes of UTF-8 in the fonts of role `font_role` (NULL: the style's own);
+ * `where` names the run in messages (its JSON path).  Borrowed; the text is copied. */
+typedef struct nb_text_run {
+    const char *text;
+    size_t len;
+    const char *font_role;
+    const char *where;
+} nb_text_run;
+
+/* Sets runs[0..nruns) one after the other as one paragraph in `style` (its size, indent,
+ * alignment and grid): each run is shaped with its own role's font chain, and the lines are
+ * broken and justified across the runs' boundaries as inside a run.  Every box's text is
+ * the whole paragraph's; a line's boxes change where the font does.  Errors name the run
+ * (its `where`). */
+nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs, size_t nruns,
+                    float measure, float char_grid, nb_set_para *out, nb_status *st);
+
+/* The printed form of a data value (nb_format_value's), whole however long: a string
+ * without a format as it is, anything else formatted into a growing buffer and kept in l's
+ * arena.  NULL when it cannot be printed: then either st has failed
+ * (out of memory) or `err` says why (the caller names the JSON path). */
+const char *nb_value_text(nb_layout *l, const cJSON *v, const char *format, char *err, size_t nerr,
+                          nb_status *st);
+
 /* Baseline offset from the top of a line box of pitch `pitch` for type of `size`: the
  * ideographic em box is centred in the line, the baseline 0.88 em below the em's top. */
 float nb_baseline_in_line(float pitch, float size);

@@ -69,7 +69,7 @@ typedef enum nb_block_kind {
     NB_BLOCK_TEXT,       /* fixed text in a style */
     NB_BLOCK_VALUE,      /* one data string as a paragraph */
     NB_BLOCK_PARAGRAPHS, /* a data array of strings, one paragraph each */
-    NB_BLOCK_FLOW,       /* a data array of strings and {"heading": …} objects */
+    NB_BLOCK_FLOW,       /* a data array of strings, {"heading"} and {"heading", "text"} */
     NB_BLOCK_TABLE,
     NB_BLOCK_LINES, /* a group of short lines (signature): data values or text */
 } nb_block_kind;

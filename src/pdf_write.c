@@ -213,21 +213,26 @@ static void cb_actual_text(nb_buf *c, const nb_box *b, size_t start, size_t end)
  * the run.  Text extractors read a gap of a tenth of an em or more between two glyphs as
  * a word space; a run with such a gap (a layout's CJK-Latin gap, a sparse justified line)
  * is marked with its real text (/ActualText), so "2020年" is still copied as one word. */
-static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, const char *fname,
-                          float page_h)
+static bool box_has_gap(const nb_box *b, const nb_pdf_font *pf)
 {
-    double size = b->size;
-    double x0 = b->glyphs[0].x;
-    bool gaps = false;
-    for (size_t i = 0; i + 1 < b->nglyphs && !gaps; i++) {
+    for (size_t i = 0; i + 1 < b->nglyphs; i++) {
         unsigned code = 0;
         int width = 1000;
         if (!nb_pdf_font_glyph(pf, b->glyphs[i].gid, &code, &width)) continue;
-        double gap = (double)b->glyphs[i + 1].x - (double)b->glyphs[i].x - width * size / 1000.0;
-        gaps = gap > 0.08 * size;
+        double gap = (double)b->glyphs[i + 1].x - (double)b->glyphs[i].x - width * b->size / 1000.0;
+        if (gap > 0.08 * b->size) return true;
     }
+    return false;
+}
+
+/* in_span: the box is part of a line already marked as a whole (see write_pages). */
+static void emit_text_box(nb_buf *c, const nb_box *b, const nb_pdf_font *pf, const char *fname,
+                          float page_h, bool in_span)
+{
+    double size = b->size;
+    double x0 = b->glyphs[0].x;
     size_t t0, t1;
-    gaps = gaps && box_text_span(b, &t0, &t1);
+    bool gaps = !in_span && box_has_gap(b, pf) && box_text_span(b, &t0, &t1);
     if (gaps) {
         nb_buf_str(c, "/Span <</ActualText ");
         cb_actual_text(c, b, t0, t1);
@@ -319,6 +324,38 @@ static nb_pdf_font *fonts_find(const doc_fonts *df, const nb_font *f)
     return NULL;
 }
 
+/* A line set in several fonts (a run-in sub-heading and its text, a character from a
+ * fallback font) is several boxes, one after the other on the page, sharing their
+ * paragraph's text with contiguous spans of it.  When a gap opens anywhere on such a line,
+ * inside a box or between two, the whole line is one /ActualText span: a gap between boxes
+ * would otherwise be copied as a space.  Returns the index after the line's last box (bi +
+ * 1 when the box stands alone or the line has no gap) and its text in [*t0, *t1). */
+static size_t line_span(const nb_page *pg, size_t bi, const doc_fonts *df, size_t *t0, size_t *t1)
+{
+    const nb_box *a = &pg->boxes[bi];
+    size_t s0, s1, end = bi + 1;
+    if (!box_text_span(a, &s0, &s1)) return bi + 1;
+    bool gap = box_has_gap(a, fonts_find(df, a->font));
+    *t0 = s0;
+    *t1 = s1;
+    for (; end < pg->nboxes; end++) {
+        const nb_box *p = &pg->boxes[end - 1], *b = &pg->boxes[end];
+        size_t u0, u1;
+        if (b->kind != NB_BOX_TEXT || b->nglyphs == 0 || b->text != a->text || b->y != a->y ||
+            !box_text_span(b, &u0, &u1) || u0 != *t1)
+            break;
+        const nb_pdf_font *pp = fonts_find(df, p->font);
+        unsigned code = 0;
+        int width = 1000;
+        nb_pdf_font_glyph(pp, p->glyphs[p->nglyphs - 1].gid, &code, &width);
+        double between =
+            (double)b->glyphs[0].x - (double)p->glyphs[p->nglyphs - 1].x - width * p->size / 1000.0;
+        gap = gap || between > 0.08 * p->size || box_has_gap(b, fonts_find(df, b->font));
+        *t1 = u1;
+    }
+    return end > bi + 1 && gap ? end : bi + 1;
+}
+
 static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, const doc_fonts *df,
                            HPDF_Page *pages, HPDF_MD5_CTX *md5, const hpdf_ctx *ctx, nb_status *st)
 {
@@ -340,6 +377,7 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
         pages[pi] = page;
         c.len = 0;
         nb_buf_str(&c, "0 g 0 G 0 J\n");
+        size_t group_end = 0; /* boxes before it are inside a line's /ActualText span */
         for (size_t bi = 0; bi < pg->nboxes; bi++) {
             const nb_box *b = &pg->boxes[bi];
             if (b->kind == NB_BOX_RULE) {
@@ -352,7 +390,18 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
                     rc = hfail(ctx, st, "add a font to the page resources");
                     goto out;
                 }
-                emit_text_box(&c, b, pf, name, pg->height);
+                if (bi >= group_end) {
+                    size_t t0 = 0, t1 = 0, e = line_span(pg, bi, df, &t0, &t1);
+                    if (e > bi + 1) {
+                        nb_buf_str(&c, "/Span <</ActualText ");
+                        cb_actual_text(&c, b, t0, t1);
+                        nb_buf_str(&c, ">> BDC\n");
+                        group_end = e;
+                    }
+                }
+                bool in_span = bi < group_end;
+                emit_text_box(&c, b, pf, name, pg->height, in_span);
+                if (in_span && bi + 1 == group_end) nb_buf_str(&c, "EMC\n");
             }
         }
         if (c.oom) {

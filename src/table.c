@@ -153,7 +153,7 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
     const nb_style *body = nb_layout_style(spec, ts->style);
     const nb_style *head = nb_layout_style(spec, ts->header_style);
     nb_code rc = NB_OK;
-    char buf[1024], err[200], where[700];
+    char err[200], where[700];
     for (size_t r = 0; r < ts->nrows && rc == NB_OK; r++) {
         size_t col = 0;
         t->row_h[r] = ts->min_row_height;
@@ -185,11 +185,13 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
                                  data_name, cs->text, spec->path, cs->json_path);
                     break;
                 }
-                if (!nb_format_value(v, NULL, buf, sizeof buf, err, sizeof err)) {
-                    rc = nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s", data_name, cs->text, err);
+                text = nb_value_text(s->out, v, NULL, err, sizeof err, st);
+                if (!text) {
+                    rc = st->code
+                             ? st->code
+                             : nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s", data_name, cs->text, err);
                     break;
                 }
-                text = buf;
                 snprintf(where, sizeof where, "%s: $.%s", data_name, cs->text);
             }
             float inner = cell->w - 2 * ts->pad_x;
