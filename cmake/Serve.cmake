@@ -8,7 +8,11 @@ if(TARGET nianbao_cli)
   # TEMPORARY: serve_init.c calls the library's internal init module (src/init.h) until
   # nianbao.h offers the blank report; the objects it needs come from the static library.
   target_include_directories(nianbao_cli PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-  target_link_libraries(nianbao PRIVATE libnianbao_static)
+  if(TARGET nianbao_internal)
+    target_link_libraries(nianbao PRIVATE nianbao_internal)
+  else()
+    target_link_libraries(nianbao PRIVATE libnianbao_static)
+  endif()
 endif()
 
 if(DEFINED NIANBAO_INSTALL_DATADIR)
