@@ -1,4 +1,4 @@
-/* main.c — the nianbao command: render, check, serve.
+/* main.c — the nianbao command: render, check, init, serve.
  *
  * A thin client of libnianbao's public interface (nianbao.h): it parses the command line,
  * reads the input files (files.h), sets up an engine, prints the findings, notes and
@@ -19,6 +19,7 @@
 #include "batch.h"
 #include "files.h"
 #include "heap.h"
+#include "i18n.h"
 #include "nianbao.h"
 #include "serve.h"
 
@@ -30,10 +31,12 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  render DATA.json -o OUT.pdf   check the data, lay it out, write the PDF\n"
+    "  init --edition E --year Y -o FILE   a blank report to fill in (or next year's)\n"
     "  check DATA.json               check the tables' arithmetic and the data's values\n"
     "  serve [--listen ADDR:PORT]    the report editor in the browser (http://127.0.0.1:8080/)\n"
     "\n"
-    "  nianbao render --help, nianbao check --help, nianbao serve --help for their options.\n"
+    "  nianbao render --help, nianbao check --help, nianbao init --help,\n"
+    "  nianbao serve --help for their options.\n"
     "  nianbao --version\n"
     "\n"
     "environment:\n"
@@ -74,6 +77,27 @@ static const char usage_check[] =
     "Checks every rule the official template implies (勾稽关系): table sums and totals,\n"
     "value types, the signing date, and with --previous the cross-year carry-over.\n"
     "Exit status: 0 clean or only warnings; 1 errors found; 2 the input cannot be read.\n";
+
+static const char usage_init[] =
+    "usage: nianbao init --edition EDITION --year YEAR [--body NAME] -o FILE [--force]\n"
+    "       nianbao init --from LAST_YEAR.json [--year YEAR] [--body NAME] -o FILE [--force]\n"
+    "\n"
+    "Writes a report to start from: every key of the edition's template, the counts and\n"
+    "amounts blank (null) to be filled in, the usual sentences with 【请填写…】 where the\n"
+    "office writes its own words.  `nianbao check FILE` then lists every cell still blank.\n"
+    "\n"
+    "  --edition EDITION   the template's edition: 2019 or 2021 (default: the edition of\n"
+    "                      the report year)\n"
+    "  --year YEAR         the report year (default with --from: the year after it)\n"
+    "  --body NAME         the body issuing the report, e.g. 某某县某某局 (default with\n"
+    "                      --from: last year's body)\n"
+    "  --from FILE         last year's report: the body, the headings, 四、结转下年度继续办理\n"
+    "                      as 二、上年结转 and table A's starting figures carry over\n"
+    "  -o, --output FILE   the report data to write (\"-\" = standard output)\n"
+    "  --force             replace FILE when it exists\n"
+    "\n"
+    "Exit status: 0 written; 2 bad usage, an edition not for that year, or a file that\n"
+    "cannot be read or written; 3 other failure.\n";
 
 enum { MSG = 5300 };
 
@@ -190,6 +214,85 @@ static int cmd_check(int argc, char **argv)
     nianbao_result_free(r);
     nianbao_engine_free(e);
     free(text);
+    return rc;
+}
+
+/* "--year Y": a year of four digits; anything else becomes 0, which is refused. */
+static int parse_year(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1000 || v > 9999) return 0;
+    return (int)v;
+}
+
+/* nianbao init: writes the blank report (or next year's, with --from) the library makes. */
+static int cmd_init(int argc, char **argv)
+{
+    const char *edition = NULL, *body = NULL, *from = NULL, *out = NULL, *year_arg = NULL;
+    bool force = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(_(usage_init), stdout);
+            return 0;
+        } else if (!strcmp(a, "--edition") && has)
+            edition = argv[++i];
+        else if (!strcmp(a, "--year") && has)
+            year_arg = argv[++i];
+        else if (!strcmp(a, "--body") && has)
+            body = argv[++i];
+        else if (!strcmp(a, "--from") && has)
+            from = argv[++i];
+        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has)
+            out = argv[++i];
+        else if (!strcmp(a, "--force"))
+            force = true;
+        else if (a[0] == '-' && a[1])
+            return fail_usage(_("init: unknown option or missing value"), a);
+        else
+            return fail_usage(_("init: unexpected argument (last year's report is given with "
+                                "--from)"),
+                              a);
+    }
+    int year = 0;
+    if (year_arg && !(year = parse_year(year_arg)))
+        return fail_usage(_("init: --year takes a year such as 2024"), year_arg);
+    if (!out)
+        return fail_usage(_("init: no output given (-o FILE, or -o - for standard output)"), NULL);
+    if (!year && !from)
+        return fail_usage(_("init: no report year given (--year YEAR, or --from LAST_YEAR.json)"),
+                          NULL);
+    if (body && !*body) return fail_usage(_("init: --body is empty"), NULL);
+    char msg[MSG];
+    const char *inputs[1] = {from};
+    int rc = cli_output_check(out, inputs, from ? 1 : 0, msg, sizeof msg);
+    if (rc) return fail_msg(rc, msg);
+    struct stat sb;
+    if (strcmp(out, "-") && !force && lstat(out, &sb) == 0) {
+        fprintf(stderr, _("nianbao: init: %s exists; not replaced (use --force to replace it)\n"),
+                out);
+        return 2;
+    }
+    nianbao_engine *e = new_engine(0);
+    if (!e) return 3;
+    if (from && (rc = set_previous(e, from))) {
+        nianbao_engine_free(e);
+        return rc;
+    }
+    nianbao_result *r = NULL;
+    int got = nianbao_init(e, edition, year, body, &r);
+    if (got != NIANBAO_OK) {
+        rc = fail_msg(exit_code(got), r ? nianbao_result_error(r) : _("out of memory"));
+    } else {
+        const char *data = nianbao_result_data(r);
+        rc = cli_write_atomic(out, data, strlen(data), true, msg, sizeof msg);
+        if (rc) fail_msg(rc, msg);
+    }
+    nianbao_result_free(r);
+    nianbao_engine_free(e);
     return rc;
 }
 
@@ -438,6 +541,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
     fprintf(stderr, "nianbao: unknown command '%s' (nianbao --help)\n", cmd);
     return 2;
