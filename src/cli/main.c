@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "files.h"
@@ -45,10 +46,11 @@ static const char usage_main[] =
     "  SOURCE_DATE_EPOCH   the PDF's date, in seconds since 1970 (default: the signing date)\n";
 
 static const char usage_render[] =
-    "usage: nianbao render DATA.json [--layout FILE] -o OUT.pdf [options]\n"
+    "usage: nianbao render DATA.json [--layout FILE] [-o OUT.pdf] [options]\n"
     "       nianbao render --batch DIR|LIST -o OUTDIR [-j N] [options]\n"
     "\n"
-    "  -o, --output FILE        the PDF to write (\"-\" = standard output); written only when\n"
+    "  -o, --output FILE        the PDF to write (default: DATA.pdf beside DATA.json; \"-\" =\n"
+    "                           standard output, not a terminal); written only when\n"
     "                           everything succeeded, an earlier file is otherwise untouched\n"
     "  --layout FILE            layout description (default: layouts/gov-annual-EDITION.json\n"
     "                           for the data's \"edition\")\n"
@@ -76,6 +78,9 @@ static const char usage_check[] =
     "\n"
     "Checks every rule the official template implies (勾稽关系): table sums and totals,\n"
     "value types, the signing date, and with --previous the cross-year carry-over.\n"
+    "With --format json an input that cannot be checked also gives a JSON document:\n"
+    "{\"file\", \"error\": {\"code\", \"message\"}, \"findings\": [], \"errors\": 0, \"warnings\": "
+    "0}.\n"
     "Exit status: 0 clean or only warnings; 1 errors found; 2 the input cannot be read.\n";
 
 static const char usage_init[] =
@@ -145,22 +150,77 @@ static nianbao_engine *new_engine(int threads)
     return e;
 }
 
-/* Reads last year's report (--previous) and gives it to the engine under the name
- * messages use for it. */
-static int set_previous(nianbao_engine *e, const char *path)
+/* Writes `s` as a JSON string (quoted, escaped) to `f`. */
+static void json_string(FILE *f, const char *s)
 {
-    char prefix[4200], msg[MSG];
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* check --format json when the input cannot be checked: the same document as the
+ * findings, with the failure as "error" ({"code", "message"}), so that a program reading
+ * it never parses a message.  `code`: "file" (an input cannot be read), "input" (the data
+ * or last year's report is malformed or wrong), "font", "usage", "nomem", "internal". */
+static void check_error_json(const char *file, const char *code, const char *message)
+{
+    fputs("{\"file\": ", stdout);
+    json_string(stdout, file);
+    fputs(", \"error\": {\"code\": ", stdout);
+    json_string(stdout, code);
+    fputs(", \"message\": ", stdout);
+    json_string(stdout, message);
+    fputs("}, \"findings\": [], \"errors\": 0, \"warnings\": 0}\n", stdout);
+}
+
+/* The "code" of check_error_json for a library return code. */
+static const char *error_code(int rc)
+{
+    switch (rc) {
+    case NIANBAO_ERR_INPUT:
+    case NIANBAO_ERR_CHECK:
+        return "input";
+    case NIANBAO_ERR_FONT:
+        return "font";
+    case NIANBAO_ERR_USAGE:
+        return "usage";
+    case NIANBAO_ERR_NOMEM:
+        return "nomem";
+    default:
+        return "internal";
+    }
+}
+
+/* Reads last year's report (--previous, --from) and gives it to the engine under the name
+ * messages use for it.  0, or the exit status after the message is put in `err` and the
+ * kind of failure in *code (as check_error_json names it). */
+static int set_previous(nianbao_engine *e, const char *path, char *err, size_t errlen,
+                        const char **code)
+{
+    char prefix[4200], msg[MSG - 64];
     snprintf(prefix, sizeof prefix, "last year's report (--previous): %s", path);
     char *text;
     size_t len;
     int rc = cli_read_input(path, &text, &len, msg, sizeof msg);
     if (rc) {
-        fprintf(stderr, "nianbao: last year's report (--previous): %s\n", msg);
+        *code = rc == 3 ? "nomem" : "file";
+        snprintf(err, errlen, "last year's report (--previous): %s", msg);
         return rc;
     }
     rc = nianbao_engine_set_previous(e, text, len, prefix);
     free(text);
-    return rc ? fail_msg(exit_code(rc), nianbao_engine_error(e)) : 0;
+    if (rc) *code = error_code(rc);
+    if (rc) snprintf(err, errlen, "%s", nianbao_engine_error(e));
+    return rc ? exit_code(rc) : 0;
 }
 
 /* nianbao check: exit 0 clean or only warnings, 1 errors found, 2 an input cannot be read
@@ -188,28 +248,42 @@ static int cmd_check(int argc, char **argv)
     if (!data) return fail_usage("check: no data file given (nianbao check --help)", NULL);
     if (strcmp(format, "text") && strcmp(format, "json"))
         return fail_usage("check: --format takes text or json", format);
+    bool json = !strcmp(format, "json");
     char msg[MSG];
     char *text = NULL;
     size_t len;
     int rc = cli_read_input(data, &text, &len, msg, sizeof msg);
-    if (rc) return fail_msg(rc, msg);
+    if (rc) {
+        if (json) check_error_json(data, rc == 3 ? "nomem" : "file", msg);
+        return fail_msg(rc, msg);
+    }
     nianbao_engine *e = new_engine(0);
     nianbao_result *r = NULL;
-    if (!e)
+    const char *code = NULL; /* set when the check could not run */
+    if (!e) {
         rc = 3;
-    else if (nianbao_engine_set_names(e, data, NULL))
-        rc = fail_msg(3, nianbao_engine_error(e));
-    else if (!(previous && (rc = set_previous(e, previous)))) {
+        code = "nomem";
+        snprintf(msg, sizeof msg, "%s", _("out of memory"));
+    } else if (nianbao_engine_set_names(e, data, NULL)) {
+        rc = 3;
+        code = "nomem";
+        snprintf(msg, sizeof msg, "%s", nianbao_engine_error(e));
+    } else if (previous && (rc = set_previous(e, previous, msg, sizeof msg, &code))) {
+        if (rc == 3) code = "nomem";
+    } else {
         int got = nianbao_check(e, text, len, &r);
         if (got == NIANBAO_OK) {
-            fputs(!strcmp(format, "json") ? nianbao_result_findings_json(r)
-                                          : nianbao_result_findings_text(r),
-                  stdout);
+            fputs(json ? nianbao_result_findings_json(r) : nianbao_result_findings_text(r), stdout);
             rc = nianbao_result_errors(r) ? 1 : 0;
         } else {
-            rc = fail_msg(got == NIANBAO_ERR_NOMEM || !r ? 3 : 2,
-                          r ? nianbao_result_error(r) : "out of memory");
+            rc = got == NIANBAO_ERR_NOMEM || !r ? 3 : 2;
+            code = r ? error_code(got) : "nomem";
+            snprintf(msg, sizeof msg, "%s", r ? nianbao_result_error(r) : _("out of memory"));
         }
+    }
+    if (code) {
+        if (json) check_error_json(data, code, msg);
+        fail_msg(rc, msg);
     }
     nianbao_result_free(r);
     nianbao_engine_free(e);
@@ -278,7 +352,9 @@ static int cmd_init(int argc, char **argv)
     }
     nianbao_engine *e = new_engine(0);
     if (!e) return 3;
-    if (from && (rc = set_previous(e, from))) {
+    const char *code;
+    if (from && (rc = set_previous(e, from, msg, sizeof msg, &code))) {
+        fail_msg(rc, msg);
         nianbao_engine_free(e);
         return rc;
     }
@@ -384,7 +460,10 @@ static int configure(nianbao_engine *e, const render_args *a)
     nianbao_engine_set_allow_missing_glyphs(e, a->allow_missing);
     nianbao_engine_set_notes(e, a->verbose);
     nianbao_engine_set_dump(e, a->dump != NULL);
-    if (a->previous && (rc = set_previous(e, a->previous))) return rc;
+    char msg[MSG];
+    const char *code;
+    if (a->previous && (rc = set_previous(e, a->previous, msg, sizeof msg, &code)))
+        return fail_msg(rc, msg);
     return 0;
 }
 
@@ -489,15 +568,34 @@ static int cmd_render(int argc, char **argv)
         free(a.fonts);
         return rc;
     }
-    if (!a.out)
-        rc = fail_usage("render: no output given (-o OUT.pdf)", NULL);
+    char *out_beside = NULL;
+    if (!a.out && a.batch)
+        rc = fail_usage(_("render: no output folder given (--batch DIR -o OUTDIR)"), NULL);
+    else if (!a.out && a.data) {
+        /* DATA.pdf beside DATA.json, as typst compile does */
+        size_t n = strlen(a.data);
+        if (n > 5 && !strcmp(a.data + n - 5, ".json")) n -= 5;
+        if (!(out_beside = malloc(n + 5))) {
+            free(a.fonts);
+            return 3;
+        }
+        snprintf(out_beside, n + 5, "%.*s.pdf", (int)n, a.data);
+        a.out = out_beside;
+    }
+    if (rc)
+        ;
     else if (a.batch && a.data)
         rc = fail_usage("render: give a data file or --batch, not both", NULL);
     else if (!a.batch && !a.data)
         rc = fail_usage("render: no data file given (nianbao render --help)", NULL);
     else if (a.jobs < 1 || a.jobs > 64)
         rc = fail_usage("render: -j takes 1 to 64", NULL);
+    else if (!a.batch && !strcmp(a.out, "-") && isatty(STDOUT_FILENO))
+        rc = fail_usage(_("render: will not write a PDF to a terminal; redirect standard output "
+                          "or name a file with -o"),
+                        NULL);
     if (rc) {
+        free(out_beside);
         free(a.fonts);
         return rc;
     }
@@ -520,6 +618,7 @@ static int cmd_render(int argc, char **argv)
     }
     free(layout);
     nianbao_engine_free(e);
+    free(out_beside);
     free(a.fonts);
     return rc;
 }
