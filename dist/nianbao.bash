@@ -41,7 +41,7 @@ _nianbao() {
         COMPREPLY=($(compgen -W '127.0.0.1:8080 0.0.0.0:8080' -- "$cur"))
         return
         ;;
-    --allow-host | --threads | --timeout)
+    --allow-host | --threads | --timeout | --year | --body)
         return
         ;;
     --batch)
@@ -55,6 +55,10 @@ _nianbao() {
     --font)
         compopt -o nospace 2>/dev/null
         COMPREPLY=($(compgen -W 'title= body= heading1= heading2= table= pagenum=' -- "$cur"))
+        return
+        ;;
+    --edition)
+        COMPREPLY=($(compgen -W '2019 2021' -- "$cur"))
         return
         ;;
     --format)
@@ -79,7 +83,7 @@ _nianbao() {
 
     case $cmd in
     "")
-        COMPREPLY=($(compgen -W 'render check serve --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'render check init serve --help --version' -- "$cur"))
         ;;
     render)
         if [[ $cur == -* ]]; then
@@ -96,6 +100,10 @@ _nianbao() {
         else
             _filedir json
         fi
+        ;;
+    init)
+        COMPREPLY=($(compgen -W '--edition --year --body --from -o --output --force
+            --help' -- "$cur"))
         ;;
     serve)
         COMPREPLY=($(compgen -W '--listen --drafts --token-file --allow-host --threads

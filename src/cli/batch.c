@@ -8,9 +8,14 @@
  * a thread of its own), so that fonts, layouts and prepared faces are made once; then, with
  * -j N > 1, N workers are forked and share them copy-on-write.
  * Workers take the next file from a counter in shared memory (so a slow file does not hold
- * up the others) and report each result as one line on a pipe: "ok\tI" or
- * "err\tI\tmessage".  The parent draws the progress line (count, rate, ETA) when standard
- * error is a terminal and prints the failures and a summary at the end.  A file that fails
+ * up the others) and report each result as one line on a pipe: "ok\tI\tE\tW" or
+ * "err\tI\tE\tW\tmessage" (E errors and W warnings found); the findings themselves, which
+ * may be longer than a pipe writes at once, go to a file named I in a temporary folder
+ * that the parent reads and removes when the line arrives.  The parent draws the progress
+ * line (count, rate, ETA) when standard error is a terminal; at the end it prints, in the
+ * order of the inputs, each file's findings (unless -q; errors always), its failure and a
+ * line "FILE: N errors, M warnings", or with --format json one document for the batch on
+ * standard output; then a summary.  A file that fails
  * is reported and skipped; a worker that dies leaves its files unreported, and they count
  * as failed.  Every output is written to a temporary file beside it and renamed into
  * place (files.h), so no half-written PDF is left under its name; instead of one fsync per
@@ -36,6 +41,7 @@
 
 #include "files.h"
 #include "heap.h"
+#include "i18n.h"
 
 typedef struct list {
     char **items;
@@ -148,6 +154,36 @@ static char *out_name(const char *outdir, const char *in)
     return s;
 }
 
+/* What became of one input.  The strings are malloc'd and owned by the tally. */
+typedef struct outcome {
+    char *error;    /* the failure's message, NULL when the PDF was written */
+    char *text;     /* the findings, one a line as `nianbao check` prints them, or NULL */
+    char *findings; /* the findings as a JSON array, or NULL */
+    size_t errors, warnings;
+} outcome;
+
+static void outcome_clear(outcome *o)
+{
+    free(o->error);
+    free(o->text);
+    free(o->findings);
+    memset(o, 0, sizeof *o);
+}
+
+/* The "[...]" of the findings document `doc` (nianbao_result_findings_json), malloc'd;
+ * NULL when there is none.  The array ends at the last `], "errors":`, which no string
+ * inside it can hold unescaped. */
+static char *findings_array(const char *doc)
+{
+    const char *a = strstr(doc, "\"findings\": [");
+    const char *b = NULL;
+    for (const char *p = doc; (p = strstr(p, "], \"errors\":")); p++)
+        b = p;
+    if (!a || !b || b < a) return NULL;
+    a += strlen("\"findings\": ");
+    return strndup(a, (size_t)(b + 1 - a));
+}
+
 typedef struct job {
     list in;
     char **out; /* output path of each input, NULL when it collides with an earlier one */
@@ -180,10 +216,13 @@ static bool write_out(const char *path, const char *input, const unsigned char *
     return false;
 }
 
-/* Renders input i; fills msg ("" on success).  Returns true on success. */
-static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, size_t msglen)
+/* Renders input i; fills msg ("" on success) and the findings into *o (cleared first;
+ * no error message there: that is msg).  Returns true on success. */
+static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, size_t msglen,
+                       outcome *o)
 {
     msg[0] = '\0';
+    outcome_clear(o);
     const char *in = j->in.items[i];
     if (!j->out[i]) {
         snprintf(msg, msglen, "%s: its output name is taken by an earlier file of the batch", in);
@@ -199,6 +238,13 @@ static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, siz
     else
         snprintf(msg, msglen, "%s: %s", in, nianbao_engine_error(e));
     free(data);
+    if (r) {
+        o->errors = nianbao_result_errors(r);
+        o->warnings = nianbao_result_warnings(r);
+        const char *t = nianbao_result_findings_text(r);
+        if (*t) o->text = strdup(t);
+        o->findings = findings_array(nianbao_result_findings_json(r));
+    }
     if (j->o->verbose) fputs(nianbao_result_notes(r), stderr);
     bool ok = rc == NIANBAO_OK;
     if (ok) {
@@ -225,7 +271,7 @@ static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, siz
 /* The parent's view of the run. */
 typedef struct tally {
     size_t total, done, failed;
-    char **errors; /* message of each failed input */
+    outcome *res; /* of each input */
     bool *reported;
     bool tty;
     double t0, drawn; /* start, last progress line */
@@ -245,60 +291,121 @@ static void progress(tally *t)
     fflush(stderr);
 }
 
-static void record(tally *t, size_t i, const char *err)
+/* Records input i's outcome (taking its strings) and its failure's message, if any. */
+static void record(tally *t, size_t i, outcome *o, const char *err)
 {
-    if (i >= t->total || t->reported[i]) return;
+    if (i >= t->total || t->reported[i]) {
+        outcome_clear(o);
+        return;
+    }
     t->reported[i] = true;
     t->done++;
+    t->res[i] = *o;
+    memset(o, 0, sizeof *o);
     if (err) {
         t->failed++;
-        t->errors[i] = strdup(err);
+        t->res[i].error = strdup(err);
     }
     progress(t);
 }
 
+/* A worker's findings of input i: the file I in `dir`, the text, a NUL, the JSON array
+ * (read and removed by the parent, record_from_worker). */
+static void send_findings(const char *dir, size_t i, const outcome *o)
+{
+    if (!o->text && !o->findings) return;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%zu", dir, i);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    if (o->text) fputs(o->text, f);
+    fputc('\0', f);
+    if (o->findings) fputs(o->findings, f);
+    fclose(f);
+}
+
+static void record_from_worker(tally *t, const char *dir, size_t i, size_t errors, size_t warnings,
+                               const char *err)
+{
+    outcome o = {0};
+    o.errors = errors;
+    o.warnings = warnings;
+    char path[4200], msg[1200];
+    snprintf(path, sizeof path, "%s/%zu", dir, i);
+    char *buf;
+    size_t len;
+    if (cli_read_input(path, &buf, &len, msg, sizeof msg) == 0) {
+        size_t tl = strlen(buf);
+        if (tl) o.text = strndup(buf, tl);
+        if (tl + 1 < len) o.findings = strndup(buf + tl + 1, len - tl - 1);
+        free(buf);
+        unlink(path);
+    }
+    record(t, i, &o, err);
+}
+
+/* Writes `s` as a JSON string to standard output. */
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
 /* Worker: takes inputs from the shared counter until none is left. */
-static void worker(nianbao_engine *e, const job *j, size_t *next, int fd)
+static void worker(nianbao_engine *e, const job *j, size_t *next, int fd, const char *dir)
 {
     char msg[5300];
     char line[sizeof msg + 64];
+    outcome o = {0};
     for (;;) {
         size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
         if (i >= j->in.n) break;
-        bool ok = render_one(e, j, i, msg, sizeof msg);
-        int len = ok ? snprintf(line, sizeof line, "ok\t%zu\n", i)
-                     : snprintf(line, sizeof line, "err\t%zu\t%.3000s\n", i, msg);
+        bool ok = render_one(e, j, i, msg, sizeof msg, &o);
+        send_findings(dir, i, &o);
+        int len = ok ? snprintf(line, sizeof line, "ok\t%zu\t%zu\t%zu\n", i, o.errors, o.warnings)
+                     : snprintf(line, sizeof line, "err\t%zu\t%zu\t%zu\t%.3000s\n", i, o.errors,
+                                o.warnings, msg);
         if (len < 0) continue;
         if ((size_t)len >= sizeof line) len = (int)sizeof line - 1;
         /* one write per line; lines under PIPE_BUF (4096) bytes are not interleaved */
         ssize_t w = write(fd, line, (size_t)len);
         (void)w;
     }
+    outcome_clear(&o);
 }
 
 static int run(job *j, int jobs, nianbao_engine *e)
 {
     tally t = {0};
     t.total = j->in.n;
-    t.errors = calloc(t.total, sizeof *t.errors);
+    t.res = calloc(t.total, sizeof *t.res);
     t.reported = calloc(t.total, sizeof *t.reported);
     t.tty = isatty(STDERR_FILENO);
     t.t0 = now_ms() / 1e3;
-    if (!t.errors || !t.reported ||
+    if (!t.res || !t.reported ||
         nianbao_engine_set_batch(e, t.total, j->o->preprocess) != NIANBAO_OK) {
         fprintf(stderr, "nianbao: out of memory\n");
-        free(t.errors);
+        free(t.res);
         free(t.reported);
         return 3;
     }
     char msg[5300];
+    outcome o = {0};
     /* Files here until one renders (at most a few): fonts and layouts are then loaded
      * once, before any fork, and the workers share them. */
     size_t first = 0;
     bool rendered = false;
     while (first < t.total && !rendered && first < 8) {
-        rendered = render_one(e, j, first, msg, sizeof msg);
-        record(&t, first, rendered ? NULL : msg);
+        rendered = render_one(e, j, first, msg, sizeof msg, &o);
+        record(&t, first, &o, rendered ? NULL : msg);
         first++;
     }
     /* None rendered: nothing to measure, and the workers must not prepare faces each. */
@@ -306,22 +413,38 @@ static int run(job *j, int jobs, nianbao_engine *e)
     /* Then as long as the engine asks: one more file, to see what subsetting each face
      * costs once warm, and more while it prepares the faces worth it on its thread. */
     while (first < t.total && nianbao_engine_busy(e)) {
-        record(&t, first, render_one(e, j, first, msg, sizeof msg) ? NULL : msg);
+        bool ok = render_one(e, j, first, msg, sizeof msg, &o);
+        record(&t, first, &o, ok ? NULL : msg);
         first++;
     }
 
     size_t nworkers = (size_t)jobs;
     if (nworkers > t.total - first) nworkers = t.total - first;
+    char dir[4200] = "";
+    if (nworkers > 1) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, sizeof dir, "%s/nianbao-batch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(dir)) {
+            fprintf(stderr,
+                    _("nianbao: cannot create a temporary folder for the workers (%s): %s; "
+                      "rendering in one process\n"),
+                    dir, strerror(errno));
+            nworkers = 1;
+        }
+    }
     if (nworkers <= 1) {
-        for (size_t i = first; i < t.total; i++)
-            record(&t, i, render_one(e, j, i, msg, sizeof msg) ? NULL : msg);
+        for (size_t i = first; i < t.total; i++) {
+            bool ok = render_one(e, j, i, msg, sizeof msg, &o);
+            record(&t, i, &o, ok ? NULL : msg);
+        }
     } else {
         size_t *next =
             mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         int fds[2];
         if (next == MAP_FAILED || pipe(fds) != 0) {
             fprintf(stderr, "nianbao: cannot start the workers: %s\n", strerror(errno));
-            free(t.errors);
+            rmdir(dir);
+            free(t.res);
             free(t.reported);
             return 3;
         }
@@ -334,7 +457,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
             if (pid == 0) {
                 close(fds[0]);
                 signal(SIGPIPE, SIG_DFL);
-                worker(e, j, next, fds[1]);
+                worker(e, j, next, fds[1], dir);
                 _exit(0);
             }
             if (pid < 0) break;
@@ -343,8 +466,10 @@ static int run(job *j, int jobs, nianbao_engine *e)
         close(fds[1]);
         if (started == 0) { /* no fork at all: do the work here */
             fprintf(stderr, "nianbao: could not start worker processes; rendering in one\n");
-            for (size_t i = first; i < t.total; i++)
-                record(&t, i, render_one(e, j, i, msg, sizeof msg) ? NULL : msg);
+            for (size_t i = first; i < t.total; i++) {
+                bool ok = render_one(e, j, i, msg, sizeof msg, &o);
+                record(&t, i, &o, ok ? NULL : msg);
+            }
         }
         FILE *in = fdopen(fds[0], "r");
         char *line = NULL;
@@ -355,7 +480,10 @@ static int run(job *j, int jobs, nianbao_engine *e)
             if (!err && strncmp(line, "ok\t", 3)) continue;
             char *end;
             size_t i = strtoul(line + (err ? 4 : 3), &end, 10);
-            record(&t, i, err ? (*end == '\t' ? end + 1 : "failed") : NULL);
+            size_t ne = *end == '\t' ? strtoul(end + 1, &end, 10) : 0;
+            size_t nw = *end == '\t' ? strtoul(end + 1, &end, 10) : 0;
+            record_from_worker(&t, dir, i, ne, nw,
+                               err ? (*end == '\t' ? end + 1 : "failed") : NULL);
         }
         free(line);
         if (in)
@@ -370,7 +498,17 @@ static int run(job *j, int jobs, nianbao_engine *e)
         }
         free(pids);
         munmap(next, sizeof *next);
+        /* files of inputs whose line never came (a worker that died) */
+        for (size_t i = 0; i < t.total; i++) {
+            char path[4300];
+            snprintf(path, sizeof path, "%s/%zu", dir, i);
+            if (!t.reported[i]) unlink(path);
+        }
+        if (rmdir(dir) != 0)
+            fprintf(stderr, _("nianbao: cannot remove the temporary folder %s: %s\n"), dir,
+                    strerror(errno));
     }
+    outcome_clear(&o);
     /* One sync of the output folder's file system for all the files written. */
     int dfd = open(j->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || syncfs(dfd) != 0)
@@ -379,19 +517,50 @@ static int run(job *j, int jobs, nianbao_engine *e)
     if (dfd >= 0) close(dfd);
     if (t.tty) fputc('\n', stderr);
     double el = now_ms() / 1e3 - t.t0;
+    size_t nerr = 0, nwarn = 0;
     for (size_t i = 0; i < t.total; i++) {
-        if (t.errors[i])
-            fprintf(stderr, "nianbao: failed: %s\n", t.errors[i]);
+        const outcome *r = &t.res[i];
+        nerr += r->errors;
+        nwarn += r->warnings;
+        if (!j->o->json && r->text && (!j->o->quiet || r->errors)) fputs(r->text, stderr);
+        if (r->error)
+            fprintf(stderr, "nianbao: failed: %s\n", r->error);
         else if (!t.reported[i])
             fprintf(stderr, "nianbao: failed: %s: not rendered (its worker stopped)\n",
                     j->in.items[i]);
+        if (!j->o->json)
+            fprintf(stderr, _("%s: %zu errors, %zu warnings\n"), j->in.items[i], r->errors,
+                    r->warnings);
     }
     size_t failed = t.total - (t.done - t.failed);
+    if (j->o->json) {
+        fputs("{\"files\": [", stdout);
+        for (size_t i = 0; i < t.total; i++) {
+            const outcome *r = &t.res[i];
+            fputs(i ? ",\n  {\"file\": " : "\n  {\"file\": ", stdout);
+            json_string(j->in.items[i]);
+            printf(", \"status\": \"%s\", \"findings\": %s, \"errors\": %zu, \"warnings\": %zu, "
+                   "\"error\": ",
+                   !t.reported[i] ? "not_rendered"
+                   : r->error     ? "failed"
+                                  : "rendered",
+                   r->findings ? r->findings : "[]", r->errors, r->warnings);
+            if (r->error)
+                json_string(r->error);
+            else if (!t.reported[i])
+                json_string(_("not rendered: its worker stopped"));
+            else
+                fputs("null", stdout);
+            putchar('}');
+        }
+        printf("\n], \"errors\": %zu, \"warnings\": %zu, \"failed\": %zu}\n", nerr, nwarn, failed);
+        fflush(stdout);
+    }
     fprintf(stderr, "nianbao: batch: %zu of %zu rendered, %zu failed, %.2f s, %.1f reports/s\n",
             t.total - failed, t.total, failed, el, el > 0 ? (double)(t.total - failed) / el : 0.0);
     for (size_t i = 0; i < t.total; i++)
-        free(t.errors[i]);
-    free(t.errors);
+        outcome_clear(&t.res[i]);
+    free(t.res);
     free(t.reported);
     return failed ? 1 : 0;
 }
@@ -464,8 +633,6 @@ int cli_batch_run(const char *src, const char *outdir, int jobs, nianbao_engine 
         free(order);
     }
     j.outdir = outdir;
-    /* Per-file warnings would drown the progress line: they are not printed, and a file the
-     * checker rejects fails with a one-line summary. */
     j.o = o;
     /* Each document allocates and frees the same large buffers: keep them (heap.h). */
     nb_heap_setup(NB_HEAP_BATCH);

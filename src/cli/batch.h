@@ -1,9 +1,12 @@
 /* batch.h — `nianbao render --batch`: many data files in one run, through the public
  * interface (nianbao.h).  One engine loads fonts and layouts once, N worker processes are
  * forked after that and share them, a failing file is reported and skipped, a progress
- * line shows on a terminal, a summary ends the run.  Returns the process exit code: 0 when
- * every file was written, 1 when any failed, 2 when the inputs or the output folder cannot
- * be used, 3 out of memory. */
+ * line shows on a terminal; then each file's findings (unless quiet) and a line
+ * "FILE: N errors, M warnings" in the order of the inputs (or, with json, one document
+ * {"files": [{"file", "status", "findings", "errors", "warnings", "error"}], "errors",
+ * "warnings", "failed"} on standard output), and a summary ends the run.  Returns the process exit
+ * code: 0 when every file was written, 1 when any failed, 2 when the inputs or the output folder
+ * cannot be used, 3 out of memory. */
 #ifndef NB_CLI_BATCH_H
 #define NB_CLI_BATCH_H
 
@@ -17,6 +20,8 @@ typedef struct cli_batch_opts {
     const char *layout;      /* its bytes (layout_len) */
     size_t layout_len;
     bool verbose; /* print each run's notes */
+    bool quiet;   /* only the summary line of each file, not its findings */
+    bool json;    /* --format json: one findings document for the batch on standard output */
     nianbao_preprocess preprocess;
 } cli_batch_opts;
 

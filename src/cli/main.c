@@ -1,4 +1,4 @@
-/* main.c — the nianbao command: render, check, serve.
+/* main.c — the nianbao command: render, check, init, serve.
  *
  * A thin client of libnianbao's public interface (nianbao.h): it parses the command line,
  * reads the input files (files.h), sets up an engine, prints the findings, notes and
@@ -15,10 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "files.h"
 #include "heap.h"
+#include "i18n.h"
 #include "nianbao.h"
 #include "serve.h"
 
@@ -30,10 +32,12 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  render DATA.json -o OUT.pdf   check the data, lay it out, write the PDF\n"
+    "  init --edition E --year Y -o FILE   a blank report to fill in (or next year's)\n"
     "  check DATA.json               check the tables' arithmetic and the data's values\n"
     "  serve [--listen ADDR:PORT]    the report editor in the browser (http://127.0.0.1:8080/)\n"
     "\n"
-    "  nianbao render --help, nianbao check --help, nianbao serve --help for their options.\n"
+    "  nianbao render --help, nianbao check --help, nianbao init --help,\n"
+    "  nianbao serve --help for their options.\n"
     "  nianbao --version\n"
     "\n"
     "environment:\n"
@@ -42,10 +46,11 @@ static const char usage_main[] =
     "  SOURCE_DATE_EPOCH   the PDF's date, in seconds since 1970 (default: the signing date)\n";
 
 static const char usage_render[] =
-    "usage: nianbao render DATA.json [--layout FILE] -o OUT.pdf [options]\n"
+    "usage: nianbao render DATA.json [--layout FILE] [-o OUT.pdf] [options]\n"
     "       nianbao render --batch DIR|LIST -o OUTDIR [-j N] [options]\n"
     "\n"
-    "  -o, --output FILE        the PDF to write (\"-\" = standard output); written only when\n"
+    "  -o, --output FILE        the PDF to write (default: DATA.pdf beside DATA.json; \"-\" =\n"
+    "                           standard output, not a terminal); written only when\n"
     "                           everything succeeded, an earlier file is otherwise untouched\n"
     "  --layout FILE            layout description (default: layouts/gov-annual-EDITION.json\n"
     "                           for the data's \"edition\")\n"
@@ -60,6 +65,9 @@ static const char usage_render[] =
     "  --dump FILE              also write the laid-out boxes as text (for tests)\n"
     "  --batch DIR|LIST         render every *.json in DIR, or every path listed in LIST\n"
     "  -j N                     batch: N worker processes (default 1)\n"
+    "  --format text|json       batch: each file's findings and a line \"FILE: N errors,\n"
+    "                           M warnings\" on standard error (text, the default), or one\n"
+    "                           JSON document of the whole batch on standard output\n"
     "  --preprocess-fonts WHEN  batch: prepare faces for fast subsetting (about 0.5 s and\n"
     "                           140 MB per face, once): auto (when the files left make it\n"
     "                           pay, the default), always, never; same output either way\n"
@@ -73,7 +81,31 @@ static const char usage_check[] =
     "\n"
     "Checks every rule the official template implies (勾稽关系): table sums and totals,\n"
     "value types, the signing date, and with --previous the cross-year carry-over.\n"
+    "With --format json an input that cannot be checked also gives a JSON document:\n"
+    "{\"file\", \"error\": {\"code\", \"message\"}, \"findings\": [], \"errors\": 0, \"warnings\": "
+    "0}.\n"
     "Exit status: 0 clean or only warnings; 1 errors found; 2 the input cannot be read.\n";
+
+static const char usage_init[] =
+    "usage: nianbao init --edition EDITION --year YEAR [--body NAME] -o FILE [--force]\n"
+    "       nianbao init --from LAST_YEAR.json [--year YEAR] [--body NAME] -o FILE [--force]\n"
+    "\n"
+    "Writes a report to start from: every key of the edition's template, the counts and\n"
+    "amounts blank (null) to be filled in, the usual sentences with 【请填写…】 where the\n"
+    "office writes its own words.  `nianbao check FILE` then lists every cell still blank.\n"
+    "\n"
+    "  --edition EDITION   the template's edition: 2019 or 2021 (default: the edition of\n"
+    "                      the report year)\n"
+    "  --year YEAR         the report year (default with --from: the year after it)\n"
+    "  --body NAME         the body issuing the report, e.g. 某某县某某局 (default with\n"
+    "                      --from: last year's body)\n"
+    "  --from FILE         last year's report: the body, the headings, 四、结转下年度继续办理\n"
+    "                      as 二、上年结转 and table A's starting figures carry over\n"
+    "  -o, --output FILE   the report data to write (\"-\" = standard output)\n"
+    "  --force             replace FILE when it exists\n"
+    "\n"
+    "Exit status: 0 written; 2 bad usage, an edition not for that year, or a file that\n"
+    "cannot be read or written; 3 other failure.\n";
 
 enum { MSG = 5300 };
 
@@ -121,22 +153,77 @@ static nianbao_engine *new_engine(int threads)
     return e;
 }
 
-/* Reads last year's report (--previous) and gives it to the engine under the name
- * messages use for it. */
-static int set_previous(nianbao_engine *e, const char *path)
+/* Writes `s` as a JSON string (quoted, escaped) to `f`. */
+static void json_string(FILE *f, const char *s)
 {
-    char prefix[4200], msg[MSG];
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* check --format json when the input cannot be checked: the same document as the
+ * findings, with the failure as "error" ({"code", "message"}), so that a program reading
+ * it never parses a message.  `code`: "file" (an input cannot be read), "input" (the data
+ * or last year's report is malformed or wrong), "font", "usage", "nomem", "internal". */
+static void check_error_json(const char *file, const char *code, const char *message)
+{
+    fputs("{\"file\": ", stdout);
+    json_string(stdout, file);
+    fputs(", \"error\": {\"code\": ", stdout);
+    json_string(stdout, code);
+    fputs(", \"message\": ", stdout);
+    json_string(stdout, message);
+    fputs("}, \"findings\": [], \"errors\": 0, \"warnings\": 0}\n", stdout);
+}
+
+/* The "code" of check_error_json for a library return code. */
+static const char *error_code(int rc)
+{
+    switch (rc) {
+    case NIANBAO_ERR_INPUT:
+    case NIANBAO_ERR_CHECK:
+        return "input";
+    case NIANBAO_ERR_FONT:
+        return "font";
+    case NIANBAO_ERR_USAGE:
+        return "usage";
+    case NIANBAO_ERR_NOMEM:
+        return "nomem";
+    default:
+        return "internal";
+    }
+}
+
+/* Reads last year's report (--previous, --from) and gives it to the engine under the name
+ * messages use for it.  0, or the exit status after the message is put in `err` and the
+ * kind of failure in *code (as check_error_json names it). */
+static int set_previous(nianbao_engine *e, const char *path, char *err, size_t errlen,
+                        const char **code)
+{
+    char prefix[4200], msg[MSG - 64];
     snprintf(prefix, sizeof prefix, "last year's report (--previous): %s", path);
     char *text;
     size_t len;
     int rc = cli_read_input(path, &text, &len, msg, sizeof msg);
     if (rc) {
-        fprintf(stderr, "nianbao: last year's report (--previous): %s\n", msg);
+        *code = rc == 3 ? "nomem" : "file";
+        snprintf(err, errlen, "last year's report (--previous): %s", msg);
         return rc;
     }
     rc = nianbao_engine_set_previous(e, text, len, prefix);
     free(text);
-    return rc ? fail_msg(exit_code(rc), nianbao_engine_error(e)) : 0;
+    if (rc) *code = error_code(rc);
+    if (rc) snprintf(err, errlen, "%s", nianbao_engine_error(e));
+    return rc ? exit_code(rc) : 0;
 }
 
 /* nianbao check: exit 0 clean or only warnings, 1 errors found, 2 an input cannot be read
@@ -164,32 +251,127 @@ static int cmd_check(int argc, char **argv)
     if (!data) return fail_usage("check: no data file given (nianbao check --help)", NULL);
     if (strcmp(format, "text") && strcmp(format, "json"))
         return fail_usage("check: --format takes text or json", format);
+    bool json = !strcmp(format, "json");
     char msg[MSG];
     char *text = NULL;
     size_t len;
     int rc = cli_read_input(data, &text, &len, msg, sizeof msg);
-    if (rc) return fail_msg(rc, msg);
+    if (rc) {
+        if (json) check_error_json(data, rc == 3 ? "nomem" : "file", msg);
+        return fail_msg(rc, msg);
+    }
     nianbao_engine *e = new_engine(0);
     nianbao_result *r = NULL;
-    if (!e)
+    const char *code = NULL; /* set when the check could not run */
+    if (!e) {
         rc = 3;
-    else if (nianbao_engine_set_names(e, data, NULL))
-        rc = fail_msg(3, nianbao_engine_error(e));
-    else if (!(previous && (rc = set_previous(e, previous)))) {
+        code = "nomem";
+        snprintf(msg, sizeof msg, "%s", _("out of memory"));
+    } else if (nianbao_engine_set_names(e, data, NULL)) {
+        rc = 3;
+        code = "nomem";
+        snprintf(msg, sizeof msg, "%s", nianbao_engine_error(e));
+    } else if (previous && (rc = set_previous(e, previous, msg, sizeof msg, &code))) {
+        if (rc == 3) code = "nomem";
+    } else {
         int got = nianbao_check(e, text, len, &r);
         if (got == NIANBAO_OK) {
-            fputs(!strcmp(format, "json") ? nianbao_result_findings_json(r)
-                                          : nianbao_result_findings_text(r),
-                  stdout);
+            fputs(json ? nianbao_result_findings_json(r) : nianbao_result_findings_text(r), stdout);
             rc = nianbao_result_errors(r) ? 1 : 0;
         } else {
-            rc = fail_msg(got == NIANBAO_ERR_NOMEM || !r ? 3 : 2,
-                          r ? nianbao_result_error(r) : "out of memory");
+            rc = got == NIANBAO_ERR_NOMEM || !r ? 3 : 2;
+            code = r ? error_code(got) : "nomem";
+            snprintf(msg, sizeof msg, "%s", r ? nianbao_result_error(r) : _("out of memory"));
         }
+    }
+    if (code) {
+        if (json) check_error_json(data, code, msg);
+        fail_msg(rc, msg);
     }
     nianbao_result_free(r);
     nianbao_engine_free(e);
     free(text);
+    return rc;
+}
+
+/* "--year Y": a year of four digits; anything else becomes 0, which is refused. */
+static int parse_year(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1000 || v > 9999) return 0;
+    return (int)v;
+}
+
+/* nianbao init: writes the blank report (or next year's, with --from) the library makes. */
+static int cmd_init(int argc, char **argv)
+{
+    const char *edition = NULL, *body = NULL, *from = NULL, *out = NULL, *year_arg = NULL;
+    bool force = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(_(usage_init), stdout);
+            return 0;
+        } else if (!strcmp(a, "--edition") && has)
+            edition = argv[++i];
+        else if (!strcmp(a, "--year") && has)
+            year_arg = argv[++i];
+        else if (!strcmp(a, "--body") && has)
+            body = argv[++i];
+        else if (!strcmp(a, "--from") && has)
+            from = argv[++i];
+        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has)
+            out = argv[++i];
+        else if (!strcmp(a, "--force"))
+            force = true;
+        else if (a[0] == '-' && a[1])
+            return fail_usage(_("init: unknown option or missing value"), a);
+        else
+            return fail_usage(_("init: unexpected argument (last year's report is given with "
+                                "--from)"),
+                              a);
+    }
+    int year = 0;
+    if (year_arg && !(year = parse_year(year_arg)))
+        return fail_usage(_("init: --year takes a year such as 2024"), year_arg);
+    if (!out)
+        return fail_usage(_("init: no output given (-o FILE, or -o - for standard output)"), NULL);
+    if (!year && !from)
+        return fail_usage(_("init: no report year given (--year YEAR, or --from LAST_YEAR.json)"),
+                          NULL);
+    if (body && !*body) return fail_usage(_("init: --body is empty"), NULL);
+    char msg[MSG];
+    const char *inputs[1] = {from};
+    int rc = cli_output_check(out, inputs, from ? 1 : 0, msg, sizeof msg);
+    if (rc) return fail_msg(rc, msg);
+    struct stat sb;
+    if (strcmp(out, "-") && !force && lstat(out, &sb) == 0) {
+        fprintf(stderr, _("nianbao: init: %s exists; not replaced (use --force to replace it)\n"),
+                out);
+        return 2;
+    }
+    nianbao_engine *e = new_engine(0);
+    if (!e) return 3;
+    const char *code;
+    if (from && (rc = set_previous(e, from, msg, sizeof msg, &code))) {
+        fail_msg(rc, msg);
+        nianbao_engine_free(e);
+        return rc;
+    }
+    nianbao_result *r = NULL;
+    int got = nianbao_init(e, edition, year, body, &r);
+    if (got != NIANBAO_OK) {
+        rc = fail_msg(exit_code(got), r ? nianbao_result_error(r) : _("out of memory"));
+    } else {
+        const char *data = nianbao_result_data(r);
+        rc = cli_write_atomic(out, data, strlen(data), true, msg, sizeof msg);
+        if (rc) fail_msg(rc, msg);
+    }
+    nianbao_result_free(r);
+    nianbao_engine_free(e);
     return rc;
 }
 
@@ -252,7 +434,7 @@ typedef struct render_args {
     size_t nfonts;
     int jobs;
     nianbao_preprocess prep;
-    bool force, date_now, no_pdfa, allow_missing, quiet, verbose;
+    bool force, date_now, no_pdfa, allow_missing, quiet, verbose, json;
 } render_args;
 
 /* The engine's settings from the command line; 0, or the exit status after a message. */
@@ -281,7 +463,10 @@ static int configure(nianbao_engine *e, const render_args *a)
     nianbao_engine_set_allow_missing_glyphs(e, a->allow_missing);
     nianbao_engine_set_notes(e, a->verbose);
     nianbao_engine_set_dump(e, a->dump != NULL);
-    if (a->previous && (rc = set_previous(e, a->previous))) return rc;
+    char msg[MSG];
+    const char *code;
+    if (a->previous && (rc = set_previous(e, a->previous, msg, sizeof msg, &code)))
+        return fail_msg(rc, msg);
     return 0;
 }
 
@@ -349,7 +534,13 @@ static int cmd_render(int argc, char **argv)
             a.dump = argv[++i];
         else if (!strcmp(s, "--batch") && has)
             a.batch = argv[++i];
-        else if (!strcmp(s, "--preprocess-fonts") && has) {
+        else if (!strcmp(s, "--format") && has) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "json") || !strcmp(f, "text"))
+                a.json = !strcmp(f, "json");
+            else
+                rc = fail_usage(_("render: --format takes text or json"), f);
+        } else if (!strcmp(s, "--preprocess-fonts") && has) {
             const char *w = argv[++i];
             if (!strcmp(w, "auto"))
                 a.prep = NIANBAO_PREPROCESS_AUTO;
@@ -386,15 +577,38 @@ static int cmd_render(int argc, char **argv)
         free(a.fonts);
         return rc;
     }
-    if (!a.out)
-        rc = fail_usage("render: no output given (-o OUT.pdf)", NULL);
+    char *out_beside = NULL;
+    if (!a.out && a.batch)
+        rc = fail_usage(_("render: no output folder given (--batch DIR -o OUTDIR)"), NULL);
+    else if (!a.out && a.data) {
+        /* DATA.pdf beside DATA.json, as typst compile does */
+        size_t n = strlen(a.data);
+        if (n > 5 && !strcmp(a.data + n - 5, ".json")) n -= 5;
+        if (!(out_beside = malloc(n + 5))) {
+            free(a.fonts);
+            return 3;
+        }
+        snprintf(out_beside, n + 5, "%.*s.pdf", (int)n, a.data);
+        a.out = out_beside;
+    }
+    if (rc)
+        ;
     else if (a.batch && a.data)
         rc = fail_usage("render: give a data file or --batch, not both", NULL);
     else if (!a.batch && !a.data)
         rc = fail_usage("render: no data file given (nianbao render --help)", NULL);
+    else if (a.json && !a.batch)
+        rc = fail_usage(_("render: --format json is for --batch (nianbao check --format json "
+                          "gives one file's findings)"),
+                        NULL);
     else if (a.jobs < 1 || a.jobs > 64)
         rc = fail_usage("render: -j takes 1 to 64", NULL);
+    else if (!a.batch && !strcmp(a.out, "-") && isatty(STDOUT_FILENO))
+        rc = fail_usage(_("render: will not write a PDF to a terminal; redirect standard output "
+                          "or name a file with -o"),
+                        NULL);
     if (rc) {
+        free(out_beside);
         free(a.fonts);
         return rc;
     }
@@ -410,13 +624,14 @@ static int cmd_render(int argc, char **argv)
              (rc = cli_read_input(a.layout, &layout, &layout_len, msg, sizeof msg)))
         fail_msg(rc, msg);
     if (!rc && a.batch) {
-        cli_batch_opts bo = {a.layout, layout, layout_len, a.verbose, a.prep};
+        cli_batch_opts bo = {a.layout, layout, layout_len, a.verbose, a.quiet, a.json, a.prep};
         rc = cli_batch_run(a.batch, a.out, a.jobs, e, &bo);
     } else if (!rc) {
         rc = render_single(e, &a, layout, layout_len);
     }
     free(layout);
     nianbao_engine_free(e);
+    free(out_beside);
     free(a.fonts);
     return rc;
 }
@@ -438,6 +653,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
     fprintf(stderr, "nianbao: unknown command '%s' (nianbao --help)\n", cmd);
     return 2;

@@ -308,7 +308,7 @@ usage() { # usage NAME NEEDLE ARGS... — nianbao ARGS exits 2 with NEEDLE on st
 }
 usage no-command "usage: nianbao <command>"
 usage bad-command "unknown command 'rendr'" rendr "$SAMPLE"
-usage no-output "render: no output given (-o OUT.pdf)" render "$SAMPLE"
+usage no-output "render: no output folder given" render --batch "$W"
 usage no-data "render: no data file given" render -o x.pdf
 usage two-data "render: more than one data file" render "$SAMPLE" "$SAMPLE" -o x.pdf
 usage bad-option "render: unknown option or missing value: --colour" render "$SAMPLE" --colour -o x.pdf

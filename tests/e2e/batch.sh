@@ -2,7 +2,10 @@
 # broken file renders the three (byte for byte what single renders give), names the broken
 # one, prints a summary and exits non-zero; a list file works the same; -j 1 and -j 2 give
 # the same bytes; a folder of good files exits 0; faces preprocessed for subsetting
-# (--preprocess-fonts always) give the same bytes too.
+# (--preprocess-fonts always) give the same bytes too.  The batch tells what the checker
+# found: each file's findings (warnings unless -q, errors always) and a line "FILE: N errors,
+# M warnings", also for files rendered in worker processes; --format json writes one
+# findings document for the batch, the same with -j 1 and -j 2.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
 require_tool cmp python3
@@ -100,5 +103,68 @@ mkdir -p "$WORKDIR/empty"
 batch_run "$WORKDIR/out-empty" "$WORKDIR/empty"
 [ "$rc" -ne 0 ] || fail "an empty folder should not succeed"
 assert_contains "$err" "no data files" "empty folder"
+
+# Findings travel back from the workers: a folder of a report with blank cells (warnings),
+# copies of it (rendered by the workers), one the checker rejects, one that is not JSON.
+fin=$WORKDIR/fin
+rm -rf "$fin" "$WORKDIR/tmp" && mkdir -p "$fin" "$WORKDIR/tmp"
+export TMPDIR=$WORKDIR/tmp
+cp "$SRCDIR/samples/real-2021.json" "$fin/a-blank.json"
+for k in 1 2 3 4; do cp "$SRCDIR/samples/real-2021.json" "$fin/b-blank$k.json"; done
+python3 - "$SRCDIR/samples/county-bureau-2021.json" "$fin/c-bad.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["applications"]["new"]["total"] += 1
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+printf '{"edition": "2021", "body": ' >"$fin/d-broken.json"
+nwarn=$("$NIANBAO" check "$fin/a-blank.json" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["warnings"])')
+[ "$nwarn" -gt 0 ] || fail "real-2021.json has no warnings to report"
+for j in 1 2; do
+    batch_run "$WORKDIR/out-fin-j$j" "$fin" -j "$j"
+    [ "$rc" -eq 1 ] || fail "findings batch -j $j: exit $rc, expected 1"
+    for f in a-blank b-blank1 b-blank2 b-blank3 b-blank4; do
+        assert_contains "$err" "$fin/$f.json: 0 errors, $nwarn warnings" "-j $j summary of $f"
+        n=$(grep -c "^$fin/$f.json: warning: .*未填写" <<<"$err" || true)
+        [ "$n" -gt 0 ] || fail "-j $j: the warnings of $f.json are not printed"
+    done
+    assert_contains "$err" "$fin/c-bad.json: 2 errors, 1 warnings" "-j $j summary of c-bad"
+    assert_contains "$err" "$fin/c-bad.json: error: 三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量: 总计" "-j $j"
+    assert_contains "$err" "$fin/d-broken.json: 0 errors, 0 warnings" "-j $j summary of d-broken"
+    assert_contains "$err" "5 of 7 rendered, 2 failed" "-j $j summary"
+    # -q: the summary lines and the rejected file's errors, no warnings of clean files
+    batch_run "$WORKDIR/out-finq-j$j" "$fin" -j "$j" -q
+    assert_contains "$err" "$fin/b-blank4.json: 0 errors, $nwarn warnings" "-q -j $j"
+    assert_not_contains "$err" "$fin/b-blank4.json: warning" "-q -j $j"
+    assert_contains "$err" "$fin/c-bad.json: error:" "-q -j $j"
+    # --format json: one document on standard output
+    rc=0
+    "$NIANBAO" render --batch "$fin" -o "$WORKDIR/out-finj-j$j" -j "$j" --format json \
+        >"$WORKDIR/fin-j$j.json" 2>"$WORKDIR/fin-j$j.stderr" || rc=$?
+    [ "$rc" -eq 1 ] || fail "--format json -j $j: exit $rc, expected 1"
+    python3 - "$WORKDIR/fin-j$j.json" "$fin" "$nwarn" <<'PY' || fail "--format json -j $j: wrong document"
+import json, sys
+d = json.load(open(sys.argv[1])); fin = sys.argv[2]; nwarn = int(sys.argv[3])
+files = {f["file"]: f for f in d["files"]}
+assert len(d["files"]) == 7 and d["failed"] == 2, d
+assert d["errors"] == 2 and d["warnings"] == 5 * nwarn + 1, (d["errors"], d["warnings"])
+for k in ["a-blank", "b-blank1", "b-blank2", "b-blank3", "b-blank4"]:
+    f = files[f"{fin}/{k}.json"]
+    assert f["status"] == "rendered" and f["error"] is None and f["warnings"] == nwarn, f
+    assert sum(x["severity"] == "warning" for x in f["findings"]) == nwarn, f
+    assert any(x["rule"] == "value.blank" for x in f["findings"]), f
+bad = files[f"{fin}/c-bad.json"]
+assert bad["status"] == "failed" and bad["errors"] == 2 and "--force" in bad["error"], bad
+assert [x["severity"] for x in bad["findings"]].count("error") == 2, bad
+br = files[f"{fin}/d-broken.json"]
+assert br["status"] == "failed" and br["findings"] == [] and "d-broken.json:1:" in br["error"], br
+PY
+done
+cmp "$WORKDIR/fin-j1.json" "$WORKDIR/fin-j2.json" || fail "--format json differs between -j 1 and -j 2"
+for f in a-blank b-blank4; do
+    cmp "$WORKDIR/out-fin-j2/$f.pdf" "$WORKDIR/out-fin-j1/$f.pdf" || fail "$f.pdf differs between -j 1 and -j 2"
+done
+# the workers' temporary folder is gone
+[ -z "$(ls -A "$TMPDIR")" ] || fail "temporary files left in TMPDIR: $(ls -A "$TMPDIR")"
 
 note "batch: folder and list, -j 1 and -j 2, preprocessed faces, outputs identical to single renders"

@@ -257,7 +257,13 @@ printf '{"edition": "2021", "title": ' >"$W/truncated.json"
 expect_status 2 "$W/badjson" "$W/truncated.json"
 assert_file_contains "$W/badjson.err" "truncated.json"
 expect_status 2 "$W/badjson-json" "$W/truncated.json" --format json
-[ ! -s "$W/badjson-json.out" ] || fail "bad JSON: something printed on stdout"
+# with --format json the failure itself is the JSON document (cli_conventions.sh has more)
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["error"]["code"] == "input" and "truncated.json" in d["error"]["message"], d
+assert d["findings"] == [] and d["errors"] == 0, d' "$W/badjson-json.out" ||
+    fail "bad JSON --format json: not the error document: $(cat "$W/badjson-json.out")"
 
 printf '[1, 2, 3]\n' >"$W/array.json"
 expect_status 2 "$W/array" "$W/array.json"

@@ -1,6 +1,7 @@
 # tests/e2e/man_completion.sh — the manual page and the bash completion say what the command
 # does: the page formats without a warning, every option `nianbao render --help` and
-# `nianbao check --help` list is in both, and the completion offers the commands, the
+# `nianbao check --help` and
+# `nianbao init --help` list is in both, and the completion offers the commands, the
 # options, the font roles and *.json files where a data file is expected.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
@@ -15,7 +16,7 @@ warnings=$(preconv "$MAN" | groff -man -Tutf8 -ww -z 2>&1) || fail "groff failed
 [ -z "$warnings" ] || fail "groff warns on nianbao.1: ${warnings:0:300}"
 
 # Every option of the command's help is documented and completed.
-options=$({ "$NIANBAO" render --help; "$NIANBAO" check --help; } 2>&1 |
+options=$({ "$NIANBAO" render --help; "$NIANBAO" check --help; "$NIANBAO" init --help; } 2>&1 |
     grep -o -- '--[a-z][a-z-]*' | sort -u)
 [ -n "$options" ] || fail "no options found in the command's help"
 page=$(preconv "$MAN" | groff -man -Tutf8 2>/dev/null | sed 's/.\x08//g')
@@ -48,6 +49,13 @@ assert_contains "$got" heading2= "completion of --font"
 got=$(complete_words render "")
 assert_contains "$got" report-2024.json "completion of a data file"
 assert_not_contains "$got" notes.txt "completion of a data file"
+assert_contains "$(complete_words "")" init "completion of the command"
+got=$(complete_words init --ed)
+assert_contains "$got" --edition "completion of init --ed"
+got=$(complete_words init --edition "")
+assert_contains "$got" 2021 "completion of --edition"
+got=$(complete_words init --from "")
+assert_contains "$got" report-2023.json "completion of --from"
 got=$(complete_words check report-2024.json --format "")
 assert_contains "$got" json "completion of --format"
 note "man page and completion agree with the command"
