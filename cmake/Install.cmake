@@ -20,8 +20,10 @@
 # are Debian package names: the shared libraries the program and the library link, as
 # dpkg-shlibdeps finds them (an explicit list when dpkg-shlibdeps is missing), and the font
 # packages the installed map names.  Fandol is only suggested: it ships inside TeX Live's
-# Chinese package, which pulls in TeX.  Configure with -DCMAKE_INSTALL_PREFIX=/usr for a
-# package (`scripts/dev deb` does); tests/pkg/deb_install.sh installs it in a fresh Debian.
+# Chinese package, which pulls in TeX; Fandol copied from deps/fandol by a build with
+# NIANBAO_INSTALL_FANDOL is left out (cmake/CPackPrune.cmake).  The package installs under
+# /usr whatever CMAKE_INSTALL_PREFIX is; `scripts/dev deb` configures build-deb/ for /usr.
+# tests/pkg/deb_install.sh installs the package in a fresh Debian.
 
 include(GNUInstallDirs)
 
@@ -99,4 +101,7 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS ${NIANBAO_DEB_DEPENDS})
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "texlive-lang-chinese, python3, man-db, bash-completion")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_STRIP_FILES ON)
+# A build with NIANBAO_INSTALL_FANDOL installs the checkout's Fandol under share/nianbao;
+# the package leaves it out (fonts come from Debian's packages).
+set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/CPackPrune.cmake)
 include(CPack)

@@ -27,8 +27,9 @@ engines may run in different threads at once.
 
 Finding the library, first that works: the NIANBAO_LIBRARY environment variable (a path);
 libnianbao.so.0 next to this package; the build tree's build/libnianbao.so.0 when this
-package is the one in a source checkout (python/nianbao); the system's (ldconfig, through
-ctypes.util.find_library, then the dynamic loader's search path).
+package is the one in a source checkout (python/nianbao); the library of the installation
+this package belongs to (PREFIX/lib/python3/dist-packages/nianbao → PREFIX/lib/...); the
+system's (ldconfig, through ctypes.util.find_library, then the loader's search path).
 
 Data folder (layouts and font map): the `datadir` argument, else NIANBAO_DATADIR, else
 the source checkout when the library is the build tree's, else the folder the library was
@@ -41,6 +42,7 @@ import ctypes.util
 import datetime as _dt
 import json
 import os
+import sysconfig
 import threading
 
 __all__ = [
@@ -94,6 +96,20 @@ _lib_in_build_tree = False
 _lib_lock = threading.Lock()
 
 
+def _installed_beside():
+    """libnianbao.so.0 of the installation this package is part of: the package sits in
+    PREFIX/lib/python3/dist-packages/nianbao (cmake/Install.cmake), the library in
+    PREFIX/lib/MULTIARCH, PREFIX/lib64 or PREFIX/lib."""
+    parts = _PKG_DIR.split(os.sep)
+    if len(parts) < 5 or parts[-2] != "dist-packages" or parts[-4] != "lib":
+        return []
+    prefix = os.sep.join(parts[:-4])
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    dirs = [os.path.join(prefix, "lib", multiarch)] if multiarch else []
+    return [os.path.join(d, _SONAME) for d in dirs + [os.path.join(prefix, "lib64"),
+                                                       os.path.join(prefix, "lib")]]
+
+
 def _candidates():
     env = os.environ.get("NIANBAO_LIBRARY")
     if env:
@@ -102,6 +118,9 @@ def _candidates():
     yield os.path.join(_PKG_DIR, _SONAME), False
     if os.path.isfile(os.path.join(_SOURCE_ROOT, "include", "nianbao.h")):
         yield os.path.join(_SOURCE_ROOT, "build", _SONAME), True
+    for path in _installed_beside():
+        if os.path.exists(path):
+            yield path, False
     found = ctypes.util.find_library("nianbao")
     if found:
         yield found, False
@@ -132,8 +151,7 @@ def _load():
 
 
 class _Options(ctypes.Structure):
-    _fields_ = [("datadir", ctypes.c_char_p), ("language", ctypes.c_char_p),
-                ("threads", ctypes.c_int)]
+    _fields_ = [("datadir", ctypes.c_char_p), ("threads", ctypes.c_int)]
 
 
 def _declare(lib):
@@ -149,15 +167,17 @@ def _declare(lib):
         "nianbao_engine_set_pdfa": (None, [P, I]),
         "nianbao_engine_set_force": (None, [P, I]),
         "nianbao_engine_set_allow_missing_glyphs": (None, [P, I]),
+        "nianbao_engine_set_notes": (None, [P, I]),
         "nianbao_engine_set_names": (I, [P, S, S]),
         "nianbao_engine_set_previous": (I, [P, S, Z, S]),
         "nianbao_engine_set_dump": (None, [P, I]),
         "nianbao_engine_error": (S, [P]),
         "nianbao_render": (I, [P, S, Z, S, Z, ctypes.POINTER(P)]),
-        "nianbao_check": (I, [P, S, Z, S, Z, ctypes.POINTER(P)]),
+        "nianbao_check": (I, [P, S, Z, ctypes.POINTER(P)]),
         "nianbao_result_status": (I, [P]),
         "nianbao_result_pdf": (ctypes.POINTER(ctypes.c_ubyte), [P, ctypes.POINTER(Z)]),
         "nianbao_result_findings_json": (S, [P]),
+        "nianbao_result_findings_text": (S, [P]),
         "nianbao_result_errors": (Z, [P]),
         "nianbao_result_warnings": (Z, [P]),
         "nianbao_result_error": (S, [P]),
@@ -236,15 +256,17 @@ class Engine:
     """A warm libnianbao engine: create it once, render many reports.
 
     datadir   folder holding layouts/ and fonts/fontmap.json (default: see the module)
-    language  "en" or "zh" for messages (the findings are Chinese in either)
     threads   threads that subset one render's fonts (0: one per CPU, at most 4)
     fonts     {role: font file path or fontconfig family}, as `--font ROLE=FONT`
     pdfa, force, allow_missing_glyphs   as the command's --no-pdfa, --force,
               --allow-missing-glyphs
+    notes     note every character taken from a fallback font (last_run["notes"]), as
+              the command's -v; it makes warm renders slower
+    previous  last year's report for the cross-year checks (see set_previous)
     """
 
-    def __init__(self, datadir=None, language=None, threads=0, fonts=None, pdfa=True,
-                 force=False, allow_missing_glyphs=False):
+    def __init__(self, datadir=None, threads=0, fonts=None, pdfa=True, force=False,
+                 allow_missing_glyphs=False, notes=False, previous=None):
         lib = _load()
         self._lib = lib
         self._lock = threading.Lock()
@@ -256,14 +278,13 @@ class Engine:
         lib.nianbao_options_init(ctypes.byref(opts))
         # The library copies the strings; keep them alive for the call anyway.
         self._datadir = _text(os.fspath(datadir)) if datadir is not None else None
-        self._language = _text(language)
         opts.datadir = self._datadir
-        opts.language = self._language
         opts.threads = int(threads)
         self._e = lib.nianbao_engine_new(ctypes.byref(opts))
         if not self._e:
             raise Error("out of memory", ERR_NOMEM)
         self._names = (None, None)
+        self._previous = (None, None)
         self.last_run = None
         try:
             for role, font in (fonts or {}).items():
@@ -271,6 +292,9 @@ class Engine:
             lib.nianbao_engine_set_pdfa(self._e, 1 if pdfa else 0)
             lib.nianbao_engine_set_force(self._e, 1 if force else 0)
             lib.nianbao_engine_set_allow_missing_glyphs(self._e, 1 if allow_missing_glyphs else 0)
+            lib.nianbao_engine_set_notes(self._e, 1 if notes else 0)
+            if previous is not None:
+                self.set_previous(previous)
         except BaseException:
             self.close()
             raise
@@ -312,13 +336,19 @@ class Engine:
                 self._setting_failed(rc)
 
     def set_previous(self, previous, name=None):
-        """Last year's report for the cross-year checks of later renders (None: none)."""
+        """Last year's report (bytes, str or dict; None: none) for the cross-year checks of
+        later renders and checks; `name` names it in messages."""
         with self._lock:
+            self._engine()
             data = None if previous is None else _json_bytes(previous, "previous")
-            rc = self._lib.nianbao_engine_set_previous(
-                self._engine(), data, len(data) if data else 0, _text(name))
-            if rc:
-                self._setting_failed(rc)
+            self._put_previous(data, name)
+            self._previous = (data, name)
+
+    def _put_previous(self, data, name):
+        rc = self._lib.nianbao_engine_set_previous(self._e, data, len(data) if data else 0,
+                                                   _text(name))
+        if rc:
+            self._setting_failed(rc)
 
     def _set_names(self, name, layout_name):
         names = (name, layout_name)
@@ -341,6 +371,7 @@ class Engine:
             self.last_run = {
                 "pages": lib.nianbao_result_pages(res),
                 "notes": lib.nianbao_result_notes(res).decode("utf-8", "replace"),
+                "findings_text": lib.nianbao_result_findings_text(res).decode("utf-8", "replace"),
                 "times": {s: lib.nianbao_result_time(res, s.encode()) for s in STAGES},
             }
             if not want_pdf:
@@ -386,18 +417,24 @@ class Engine:
                 self._setting_failed(rc)
             return self._result(rc, res, True)
 
-    def check(self, data, previous=None, name=None):
+    def check(self, data, previous=None, name=None, previous_name=None):
         """Checks one report without rendering it; returns the findings (a dict).
-        `previous` is last year's report (bytes, str or dict) for the cross-year rules."""
+        `previous` is last year's report (bytes, str or dict) for the cross-year rules, for
+        this call only (None: the engine's set_previous, if any)."""
         buf = _json_bytes(data, "data")
         prev = None if previous is None else _json_bytes(previous, "previous")
         lib = self._lib
         with self._lock:
             e = self._engine()
             self._set_names(name, self._names[1])
-            res = ctypes.c_void_p()
-            rc = lib.nianbao_check(e, buf, len(buf), prev, len(prev) if prev else 0,
-                                   ctypes.byref(res))
+            if prev is not None:
+                self._put_previous(prev, previous_name)
+            try:
+                res = ctypes.c_void_p()
+                rc = lib.nianbao_check(e, buf, len(buf), ctypes.byref(res))
+            finally:
+                if prev is not None:
+                    self._put_previous(*self._previous)
             if not res:
                 self._setting_failed(rc)
             return self._result(rc, res, False)
@@ -423,6 +460,8 @@ def render(data, layout=None, date=None, name=None):
     return _default_engine().render(data, layout=layout, date=date, name=name)
 
 
-def check(data, previous=None, name=None):
-    """Checks one report with the module's warm engine; returns the findings (a dict)."""
-    return _default_engine().check(data, previous=previous, name=name)
+def check(data, previous=None, name=None, previous_name=None):
+    """Checks one report with the module's warm engine; returns the findings (a dict).
+    See Engine.check."""
+    return _default_engine().check(data, previous=previous, name=name,
+                                   previous_name=previous_name)

@@ -1,9 +1,11 @@
 # tests/e2e/fontmap_installed.sh — the font map an installed nianbao uses (dist/fontmap.json,
 # installed as share/nianbao/fonts/fontmap.json by cmake/Install.cmake) against the build
 # tree's (fonts/fontmap.json):
-#  - the two maps are the same but for where Fandol is (TeX Live's folder instead of
-#    deps/fandol) and the Noto Serif CJK SC candidates that body and table add after
-#    FandolFang, so an installed system without Fandol can still render;
+#  - the two maps are the same but for two additions: each Fandol file is also looked for
+#    where Debian's texlive-lang-chinese installs it (right after ../deps/fandol, where a
+#    `cmake --install` with NIANBAO_INSTALL_FANDOL puts the checkout's copies; the .deb
+#    has none there), and body and table add Noto Serif CJK SC candidates after FandolFang,
+#    so an installed system without Fandol can still render;
 #  - with Fandol where the installed map looks for it, a render with the installed map
 #    gives the very bytes of a render with the build tree's map (so an installed nianbao
 #    and the build tree's binary agree);
@@ -23,35 +25,42 @@ import json, sys
 dev, inst, tl = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
 noto_r = [{"file": "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "face": "NotoSerifCJKsc-Regular"},
           {"family": "Noto Serif CJK SC", "style": "Regular"}]
-def to_dev(e):
-    e = dict(e)
-    if e.get("file", "").startswith(tl + "/"):
-        e["file"] = "../deps/fandol/" + e["file"][len(tl) + 1:]
-    return e
+def to_dev(entries):
+    # Each TeX Live Fandol entry must follow the same file under ../deps/fandol; drop it.
+    out = []
+    for e in entries:
+        if e.get("file", "").startswith(tl + "/"):
+            twin = {"file": "../deps/fandol/" + e["file"][len(tl) + 1:]}
+            if not out or out[-1] != twin:
+                bad.append("%s does not follow %s" % (e["file"], twin["file"]))
+            continue
+        out.append(e)
+    return out
 bad = []
-if inst.get("dirs") != [tl]:
-    bad.append("dirs: %r, expected [%r]" % (inst.get("dirs"), tl))
+if inst.get("dirs") != ["../deps/fandol", tl]:
+    bad.append("dirs: %r, expected ['../deps/fandol', %r]" % (inst.get("dirs"), tl))
 if sorted(inst["roles"]) != sorted(dev["roles"]):
     bad.append("roles: %s vs %s" % (sorted(inst["roles"]), sorted(dev["roles"])))
 for role, r in inst["roles"].items():
-    cands = [to_dev(e) for e in r["candidates"]]
+    cands = to_dev(r["candidates"])
     if role in ("body", "table"):
         if cands[-2:] != noto_r:
             bad.append("%s: the last candidates must be Noto Serif CJK SC Regular" % role)
         cands = cands[:-2]
     if cands != dev["roles"][role]["candidates"]:
         bad.append("%s: candidates differ from fonts/fontmap.json's" % role)
-    if [to_dev(e) for e in r["fallback"]] != dev["roles"][role]["fallback"]:
+    if to_dev(r["fallback"]) != dev["roles"][role]["fallback"]:
         bad.append("%s: fallback differs from fonts/fontmap.json's" % role)
 for e in (e for r in inst["roles"].values() for k in ("candidates", "fallback") for e in r[k]):
-    if "file" in e and not e["file"].startswith("/usr/share/"):
-        bad.append("a file outside /usr/share: %s" % e["file"])
+    if "file" in e and not e["file"].startswith(("/usr/share/", "../deps/fandol/")):
+        bad.append("a file outside /usr/share and ../deps/fandol: %s" % e["file"])
 for b in bad:
     print("fontmap:", b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 EOF
 
-# A data folder as installed, with the installed map's Fandol folder moved to FANDOL.
+# A data folder as the .deb installs it (no deps/fandol beside the map), with the map's
+# TeX Live Fandol folder moved to FANDOL.
 datadir() { # datadir DIR FANDOL
     rm -rf "$1" && mkdir -p "$1/fonts"
     cp -r "$SRCDIR/layouts" "$SRCDIR/schema" "$1/"

@@ -31,6 +31,9 @@
 #  6. `man nianbao` (man-db installed in the chroot), the bash completion's file, and the
 #     Python binding: python3 installed in the chroot, `import nianbao` renders the seed
 #     with the installed library and gives the command's bytes.
+#  7. With NB_DEB_TEST_SAMPLE=1, in another fresh copy: `scripts/dev sample` from a copy of
+#     the committed source (git archive HEAD): the sample set alone must be enough to build
+#     and render, and the PDF must be the bytes the build tree's binary writes.
 #
 # Prints one line per step and ends with "deb_install: N passed, 0 failed"; any failure
 # prints FAIL: and exits 1.  The chroot stays in WORKDIR/root for inspection.
@@ -265,5 +268,27 @@ print(nianbao.library_path(), findings["errors"], findings["warnings"], engine.l
 cmp "$ROOT/tmp/python.pdf" "$WORK/out/chroot-fandol-baofeng-2020.json.pdf" ||
     fail "import nianbao rendered other bytes than the command"
 ok "python3: import nianbao (library $(cut -d' ' -f1 "$WORK/python.out")) renders the seed warm, 5 times the command's bytes"
+
+# ---- 7. scripts/dev sample on a fresh system -----------------------------------------------
+if [ "${NB_DEB_TEST_SAMPLE:-0}" = 1 ]; then
+    step "7. scripts/dev sample in another fresh $SUITE, from the committed source"
+    cleanup
+    ROOT=$WORK/root-sample
+    rm -rf "$ROOT"
+    cp -a "$BASE" "$ROOT"
+    cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+    mount -t proc proc "$ROOT/proc"
+    mkdir -p "$ROOT/src/nianbao"
+    git -C "$SRCDIR" archive HEAD | tar -x -C "$ROOT/src/nianbao"
+    n_before=$(in_root dpkg-query -W -f='.\n' | wc -l)
+    in_root sh -c 'cd /src/nianbao && scripts/dev sample' >"$WORK/sample.log" 2>&1 ||
+        fail "scripts/dev sample failed on a fresh system; see $WORK/sample.log"
+    n_after=$(in_root dpkg-query -W -f='.\n' | wc -l)
+    (cd "$SRCDIR" && env -u NIANBAO_DATADIR -u SOURCE_DATE_EPOCH "$REF" render samples/baofeng-2020.json \
+        -o "$WORK/out/ref-sample.pdf" -q) || fail "the reference render failed"
+    cmp "$ROOT/src/nianbao/out/baofeng-2020.pdf" "$WORK/out/ref-sample.pdf" ||
+        fail "scripts/dev sample on a fresh system wrote other bytes than the build tree's binary"
+    ok "scripts/dev sample installed $((n_after - n_before)) packages, built, and wrote the build tree's bytes ($(stat -c %s "$WORK/out/ref-sample.pdf") bytes)"
+fi
 
 echo "deb_install: $passed passed, 0 failed"
