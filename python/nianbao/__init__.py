@@ -171,6 +171,8 @@ def _declare(lib):
         "nianbao_engine_set_names": (I, [P, S, S]),
         "nianbao_engine_set_previous": (I, [P, S, Z, S]),
         "nianbao_engine_set_dump": (None, [P, I]),
+        "nianbao_engine_set_batch": (I, [P, Z, I]),
+        "nianbao_engine_busy": (I, [P]),
         "nianbao_engine_error": (S, [P]),
         "nianbao_render": (I, [P, S, Z, S, Z, ctypes.POINTER(P)]),
         "nianbao_check": (I, [P, S, Z, ctypes.POINTER(P)]),
@@ -349,6 +351,27 @@ class Engine:
                                                    _text(name))
         if rc:
             self._setting_failed(rc)
+
+    def set_batch(self, runs, preprocess="auto"):
+        """Says that about `runs` renders follow (0 ends batch mode): the engine then keeps
+        recent font subsets for reuse and, as `preprocess` says ("auto", "always" or
+        "never"), prepares faces for fast subsetting on a thread of its own (about 0.5 s
+        and 140 MB a face, once).  The bytes are the same either way."""
+        modes = {"auto": 0, "always": 1, "never": 2}
+        if preprocess not in modes:
+            raise Error("set_batch: preprocess is 'auto', 'always' or 'never', not %r"
+                        % (preprocess,), ERR_USAGE)
+        with self._lock:
+            rc = self._lib.nianbao_engine_set_batch(self._engine(), int(runs), modes[preprocess])
+            if rc:
+                self._setting_failed(rc)
+
+    @property
+    def busy(self):
+        """True while a batch's set-up still wants renders in this engine (the measurement
+        run, or faces being prepared); see nianbao_engine_busy."""
+        with self._lock:
+            return bool(self._lib.nianbao_engine_busy(self._engine()))
 
     def _set_names(self, name, layout_name):
         names = (name, layout_name)

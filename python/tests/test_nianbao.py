@@ -210,3 +210,16 @@ def test_layout_as_path_and_as_bytes(engine, tmp_path):
     with pytest.raises(nianbao.Error) as ei:
         engine.render(read(SEED), layout=b"{}", date=EPOCH)
     assert ei.value.code == nianbao.ERR_INPUT
+
+
+def test_batch_mode_same_bytes(engine):
+    seed, other = read(SEED), read(S2021)
+    want = {SEED: engine.render(seed, date=EPOCH)[0], S2021: engine.render(other, date=EPOCH)[0]}
+    with nianbao.Engine(datadir=SRCDIR) as b:
+        b.set_batch(8, "never")
+        for rel, data in [(SEED, seed), (S2021, other)] * 3:
+            assert b.render(data, date=EPOCH)[0] == want[rel]
+        assert not b.busy
+        with pytest.raises(nianbao.Error) as ei:
+            b.set_batch(8, "sometimes")
+        assert ei.value.code == nianbao.ERR_USAGE
