@@ -216,9 +216,11 @@ done
 # ---- 5. byte identity with Fandol --------------------------------------------------------
 step "5. byte identity with Fandol: the chroot's nianbao against the build tree's as scripts/dev sample runs it"
 if [ "${NB_DEB_TEST_TEXLIVE:-0}" = 1 ]; then
+    n_before=$(in_root dpkg-query -W -f='.\n' | wc -l)
     in_root apt-get install -y -q --no-install-recommends texlive-lang-chinese >"$WORK/texlive.log" 2>&1 ||
         fail "installing texlive-lang-chinese failed; see $WORK/texlive.log"
-    how="texlive-lang-chinese installed with apt"
+    n_after=$(in_root dpkg-query -W -f='.\n' | wc -l)
+    how="texlive-lang-chinese installed with apt ($((n_after - n_before)) packages)"
 else
     in_root sh -c 'mkdir -p /tmp/tl && cd /tmp/tl && apt-get download -q texlive-lang-chinese && dpkg-deb -x texlive-lang-chinese_*.deb x' \
         >"$WORK/texlive.log" 2>&1 || fail "fetching texlive-lang-chinese failed; see $WORK/texlive.log"
