@@ -70,7 +70,7 @@ def main():
         pages = e.last_run["pages"]
 
     # Batch mode: subsets reused, faces preprocessed.
-    batch_wall, batch_total = [], []
+    batch_wall, batch_total, batch_stages = [], [], {s: [] for s in nianbao.STAGES}
     with nianbao.Engine(datadir=ROOT) as e:
         e.set_batch(n + 100, "always")
         warmups = 0
@@ -84,6 +84,8 @@ def main():
             pdf, _ = e.render(data, date=EPOCH)
             batch_wall.append((time.perf_counter() - t) * 1e3)
             batch_total.append(e.last_run["times"]["total"])
+            for s, v in e.last_run["times"].items():
+                batch_stages[s].append(v)
             if pdf != first:
                 sys.exit("warm.py: a batch-mode render gave other bytes than the first")
 
@@ -113,6 +115,8 @@ def main():
     print("  warm render in batch mode (set_batch, %d set-up renders): median %.2f ms wall, "
           "%.2f ms library; best %.2f ms" % (warmups, med(batch_wall), med(batch_total),
                                              min(batch_total)))
+    print("    split (median ms): " + ", ".join(
+        "%s %.2f" % (s, med(v)) for s, v in batch_stages.items() if s != "total" and v and med(v) >= 0))
     print("  cold render, a new engine's first (wall):          median %.2f ms, best %.2f ms"
           % (med(cold), min(cold)))
     print("  whole process, nianbao render (start to file):      median %.2f ms, best %.2f ms"
