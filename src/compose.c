@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "flow.h"
 #include "jsonin.h"
@@ -30,8 +31,7 @@ nb_flow_item *nb_flow_add(nb_layout *l, nb_flow *f)
     return it;
 }
 
-bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, char *err,
-                     size_t nerr)
+bool nb_format_value(const cJSON *v, const char *format, nb_buf *out, char *err, size_t nerr)
 {
     if (format && strcmp(format, "date-zh") == 0) {
         int y, m, d;
@@ -41,11 +41,13 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
             snprintf(err, nerr, "expected a date \"YYYY-MM-DD\"");
             return false;
         }
-        snprintf(buf, n, "%d年%d月%d日", y, m, d);
+        nb_buf_printf(out, "%d年%d月%d日", y, m, d);
         return true;
     }
-    if (cJSON_IsString(v)) {
-        snprintf(buf, n, "%s", v->valuestring);
+    if (cJSON_IsNull(v)) /* a blank cell: printed as nothing, never as 0 */
+        return true;
+    if (cJSON_IsString(v)) { /* text, or an amount written as a decimal string: as written */
+        nb_buf_str(out, v->valuestring);
         return true;
     }
     if (cJSON_IsNumber(v)) {
@@ -55,23 +57,41 @@ bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, ch
             return false;
         }
         if (d == floor(d) && fabs(d) < 9007199254740992.0)
-            snprintf(buf, n, "%.0f", d);
+            nb_buf_printf(out, "%.0f", d);
         else
-            snprintf(buf, n, "%.15g", d);
+            nb_buf_printf(out, "%.15g", d);
         return true;
     }
     if (cJSON_IsObject(v)) {
         const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
         const cJSON *unit = cJSON_GetObjectItemCaseSensitive(v, "unit");
-        if (cJSON_IsNumber(val) && cJSON_IsString(unit)) {
-            char num[64];
-            if (!nb_format_value(val, NULL, num, sizeof num, err, nerr)) return false;
-            snprintf(buf, n, "%s%s", num, unit->valuestring);
+        if (cJSON_IsNull(val) && cJSON_IsString(unit)) /* a blank amount: no lone unit */
+            return true;
+        if ((cJSON_IsNumber(val) || cJSON_IsString(val)) && cJSON_IsString(unit)) {
+            if (!nb_format_value(val, NULL, out, err, nerr)) return false;
+            nb_buf_str(out, unit->valuestring);
             return true;
         }
     }
-    snprintf(err, nerr, "expected a string, a number or {\"value\": number, \"unit\": string}");
+    snprintf(err, nerr,
+             "expected a string, a number, null or {\"value\": number or decimal string, "
+             "\"unit\": string}");
     return false;
+}
+
+const char *nb_value_text(nb_layout *l, const cJSON *v, const char *format, char *err, size_t nerr,
+                          nb_status *st)
+{
+    if (!format && cJSON_IsString(v)) return v->valuestring;
+    nb_buf b = {0};
+    if (!nb_format_value(v, format, &b, err, nerr)) {
+        nb_buf_free(&b);
+        return NULL;
+    }
+    char *t = b.oom ? NULL : nb_arena_strndup(&l->arena, b.p ? b.p : "", b.len);
+    nb_buf_free(&b);
+    if (!t) nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    return t;
 }
 
 /* ---- setting text into lines ------------------------------------------------------ */
@@ -213,17 +233,76 @@ static bool balance_ends(const nb_lb_item *items, size_t n, const nb_lb_params *
 nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float measure,
                     float char_grid, nb_set_para *out, const char *where, nb_status *st)
 {
+    nb_text_run run = {text, strlen(text), NULL, where};
+    return nb_set_runs(s, style, &run, 1, measure, char_grid, out, st);
+}
+
+/* Shapes each run with its own role's chain into one glyph array, clusters as byte offsets
+ * into the runs' concatenation (run r starts at the sum of the lengths before it). */
+static nb_code shape_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs,
+                          size_t nruns, nb_shaped *sh, nb_status *st)
+{
+    size_t off = 0;
+    for (size_t r = 0; r < nruns; r++) {
+        const nb_text_run *R = &runs[r];
+        const nb_font_chain *chain;
+        if (nb_fontset_chain(s->fs, R->font_role ? R->font_role : style->font_role, &chain, st)) {
+            nb_status_prefix(st, "%s", R->where);
+            return st->code;
+        }
+        s->where = R->where;
+        nb_shaped part = {0};
+        if (nb_shape(chain, R->text, R->len, &s->shape_opts, &part, st)) {
+            nb_status_prefix(st, "%s", R->where);
+            return st->code;
+        }
+        if (nruns == 1) {
+            *sh = part;
+            return NB_OK;
+        }
+        if (part.count > 0) {
+            nb_glyph *g = realloc(sh->glyphs, (sh->count + part.count) * sizeof *g);
+            if (!g) {
+                nb_shaped_free(&part);
+                return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory", R->where);
+            }
+            sh->glyphs = g;
+            for (size_t i = 0; i < part.count; i++) {
+                g[sh->count + i] = part.glyphs[i];
+                g[sh->count + i].cluster += (uint32_t)off;
+            }
+            sh->count += part.count;
+        }
+        nb_shaped_free(&part);
+        off += R->len;
+    }
+    return NB_OK;
+}
+
+nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs, size_t nruns,
+                    float measure, float char_grid, nb_set_para *out, nb_status *st)
+{
     memset(out, 0, sizeof *out);
-    const nb_font_chain *chain;
-    if (nb_fontset_chain(s->fs, style->font_role, &chain, st)) return st->code;
-    size_t len = strlen(text);
-    s->where = where;
+    if (nruns == 0) return nb_fail(st, NB_ERR_USAGE, "nb_set_runs: no text runs");
+    const char *where = runs[0].where;
+    size_t len = 0;
+    for (size_t r = 0; r < nruns; r++) {
+        if (runs[r].len > UINT32_MAX - len)
+            return nb_fail(st, NB_ERR_LIMIT, "%s: paragraph of more than 4 GB", runs[r].where);
+        len += runs[r].len;
+    }
+    /* The paragraph's text, every run whole, in the arena: the boxes point into it. */
+    char *tcopy = nb_arena_alloc(&s->out->arena, len + 1);
+    if (!tcopy) return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory", where);
+    for (size_t r = 0, off = 0; r < nruns; off += runs[r].len, r++)
+        if (runs[r].len) memcpy(tcopy + off, runs[r].text, runs[r].len);
     double t0 = nb_now_ms();
     nb_shaped sh = {0};
-    if (nb_shape(chain, text, len, &s->shape_opts, &sh, st)) {
-        nb_status_prefix(st, "%s", where);
+    if (shape_runs(s, style, runs, nruns, &sh, st)) {
+        nb_shaped_free(&sh);
         return st->code;
     }
+    s->where = where;
     double t1 = nb_now_ms();
     s->shape_ms += t1 - t0;
     float size = style->size;
@@ -292,9 +371,8 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
         }
     }
     s->linebreak_ms += nb_now_ms() - t1;
-    char *tcopy = nb_arena_strndup(&s->out->arena, text, len);
     out->lines = nb_arena_alloc(&s->out->arena, (lb.nlines ? lb.nlines : 1) * sizeof *out->lines);
-    if (!tcopy || !out->lines) {
+    if (!out->lines) {
         rc = nb_fail(st, NB_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -313,10 +391,10 @@ nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float
         /* Count runs (changes of font) to size the box array. */
         size_t g0 = L->start < nitems ? first[L->start] : sh.count;
         size_t g1 = L->end <= nitems ? first[L->end] : sh.count;
-        size_t nruns = 0;
+        size_t nboxes = 0;
         for (size_t g = g0; g < g1; g++)
-            if (g == g0 || sh.glyphs[g].font != sh.glyphs[g - 1].font) nruns++;
-        SL->boxes = nb_arena_alloc(&s->out->arena, (nruns ? nruns : 1) * sizeof *SL->boxes);
+            if (g == g0 || sh.glyphs[g].font != sh.glyphs[g - 1].font) nboxes++;
+        SL->boxes = nb_arena_alloc(&s->out->arena, (nboxes ? nboxes : 1) * sizeof *SL->boxes);
         nb_box_glyph *gl = nb_arena_alloc(&s->out->arena, (g1 - g0 + 1) * sizeof *gl);
         if (!SL->boxes || !gl) {
             rc = nb_fail(st, NB_ERR_NOMEM, "out of memory");
@@ -374,13 +452,14 @@ typedef struct composer {
                        a heading keeps KEEP_AFTER_HEADING of what follows with it */
 } composer;
 
-static nb_code add_para(composer *c, const nb_style *style, const char *text, const char *where,
-                        bool keep_with_previous, const char *outline, int outline_level,
-                        bool block_together, nb_status *st)
+/* Adds a paragraph made of runs (one for plain text; a run-in sub-heading and its text). */
+static nb_code add_para_runs(composer *c, const nb_style *style, const nb_text_run *runs,
+                             size_t nruns, bool keep_with_previous, const char *outline,
+                             int outline_level, bool block_together, nb_status *st)
 {
     float grid = style->grid_chars > 0 ? c->measure / (float)style->grid_chars : 0;
     nb_set_para para;
-    if (nb_set_text(&c->set, style, text, c->measure, grid, &para, where, st)) return st->code;
+    if (nb_set_runs(&c->set, style, runs, nruns, c->measure, grid, &para, st)) return st->code;
     nb_layout *l = c->set.out;
     if (style->space_before > 0) {
         nb_flow_item *sp = nb_flow_add(l, &c->flow);
@@ -428,11 +507,63 @@ static nb_code add_para(composer *c, const nb_style *style, const char *text, co
     return NB_OK;
 }
 
+static nb_code add_para(composer *c, const nb_style *style, const char *text, const char *where,
+                        bool keep_with_previous, const char *outline, int outline_level,
+                        bool block_together, nb_status *st)
+{
+    nb_text_run run = {text, strlen(text), NULL, where};
+    return add_para_runs(c, style, &run, 1, keep_with_previous, outline, outline_level,
+                         block_together, st);
+}
+
 static nb_code missing(composer *c, const nb_block_spec *b, const char *path, const char *what,
                        nb_status *st)
 {
     return nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s (the layout %s puts it at $.%s)", c->data_name,
                    path, what, c->spec->path, b->json_path);
+}
+
+/* An object item of a flow: {"heading": H} is a sub-heading set alone in the block's
+ * heading_style; {"heading": H, "text": T} a paragraph that begins with its sub-heading
+ * (run-in): H in heading_style's fonts, then T, one paragraph in the block's style (its
+ * size, indent, justification, grid and keep rules). */
+static nb_code add_flow_object(composer *c, const nb_block_spec *b, const nb_style *style,
+                               const cJSON *p, const char *where, bool keep_with_previous,
+                               nb_status *st)
+{
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(p, "heading");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "text");
+    int known = (h != NULL) + (t != NULL);
+    for (const cJSON *k = p->child; k; k = k->next)
+        if (strcmp(k->string, "heading") != 0 && strcmp(k->string, "text") != 0)
+            return nb_fail(st, NB_ERR_DATA,
+                           "%s.%s: unknown key (a section item is a paragraph string, "
+                           "{\"heading\": string} or {\"heading\": string, \"text\": string})",
+                           where, k->string);
+    if (cJSON_GetArraySize(p) != known)
+        return nb_fail(st, NB_ERR_DATA, "%s: \"heading\" or \"text\" given twice", where);
+    if (!h)
+        return nb_fail(st, NB_ERR_DATA,
+                       "%s.heading: missing (a section item with \"text\" is a paragraph "
+                       "that begins with its sub-heading; write a plain string for a paragraph "
+                       "without one)",
+                       where);
+    if (!cJSON_IsString(h))
+        return nb_fail(st, NB_ERR_DATA, "%s.heading: expected a string (the sub-heading)", where);
+    const nb_style *hs = nb_layout_style(c->spec, b->heading_style);
+    char hwhere[640], twhere[640]; /* messages' prefixes */
+    snprintf(hwhere, sizeof hwhere, "%s.heading", where);
+    snprintf(twhere, sizeof twhere, "%s.text", where);
+    if (!t) return add_para(c, hs, h->valuestring, hwhere, keep_with_previous, NULL, 0, false, st);
+    if (!cJSON_IsString(t))
+        return nb_fail(st, NB_ERR_DATA,
+                       "%s: expected a string (the paragraph after the run-in sub-heading)",
+                       twhere);
+    nb_text_run runs[2] = {
+        {h->valuestring, strlen(h->valuestring), hs->font_role, hwhere},
+        {t->valuestring, strlen(t->valuestring), NULL, twhere},
+    };
+    return add_para_runs(c, style, runs, 2, keep_with_previous, NULL, 0, false, st);
 }
 
 /* A block kept with the previous one keeps its last `k` lines too: no page break before
@@ -452,8 +583,8 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
 {
     if (b->keep_with_previous && b->keep_last_lines > 1) keep_last_lines(c, b->keep_last_lines);
     const nb_style *style = nb_layout_style(c->spec, b->style);
-    char where[600];
-    char buf[4096], err[200];
+    char where[600]; /* a message's prefix: file and JSON path */
+    char err[200];
     switch (b->kind) {
     case NB_BLOCK_TEXT:
         snprintf(where, sizeof where, "%s: $.%s", c->spec->path, b->json_path);
@@ -477,38 +608,38 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
         bool first = true;
         for (const cJSON *p = arr->child; p; p = p->next, i++) {
             snprintf(where, sizeof where, "%s: $.%s[%d]", c->data_name, b->value, i);
-            const nb_style *ps = style;
-            const char *text = NULL;
-            if (cJSON_IsString(p)) {
-                text = p->valuestring;
-            } else if (b->kind == NB_BLOCK_FLOW && cJSON_IsObject(p) &&
-                       cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "heading")) &&
-                       cJSON_GetArraySize(p) == 1) {
-                text = cJSON_GetObjectItemCaseSensitive(p, "heading")->valuestring;
-                ps = nb_layout_style(c->spec, b->heading_style);
-            } else {
-                return nb_fail(st, NB_ERR_DATA, "%s: expected %s", where,
-                               b->kind == NB_BLOCK_FLOW
-                                   ? "a paragraph string or {\"heading\": string}"
-                                   : "a paragraph string");
-            }
-            if (add_para(c, ps, text, where, first && b->keep_with_previous, NULL, 0, false, st))
-                return st->code;
+            bool kwp = first && b->keep_with_previous;
             first = false;
+            if (cJSON_IsString(p)) {
+                if (add_para(c, style, p->valuestring, where, kwp, NULL, 0, false, st))
+                    return st->code;
+                continue;
+            }
+            if (b->kind == NB_BLOCK_FLOW && cJSON_IsObject(p)) {
+                if (add_flow_object(c, b, style, p, where, kwp, st)) return st->code;
+                continue;
+            }
+            return nb_fail(st, NB_ERR_DATA, "%s: expected %s", where,
+                           b->kind == NB_BLOCK_FLOW
+                               ? "a paragraph string, {\"heading\": string} or {\"heading\": "
+                                 "string, \"text\": string}"
+                               : "a paragraph string");
         }
         return NB_OK;
     }
     case NB_BLOCK_LINES: {
         bool first = true;
+        /* An optional block (the signature) is left out whole when a value it needs is absent. */
+        for (size_t i = 0; b->optional && i < b->nlines; i++)
+            if (b->lines[i].value && !nb_json_at(c->data, b->lines[i].value)) return NB_OK;
         for (size_t i = 0; i < b->nlines; i++) {
             const nb_line_spec *ls = &b->lines[i];
             const char *text = ls->text;
             if (ls->value) {
                 const cJSON *v = nb_json_at(c->data, ls->value);
                 if (!v) return missing(c, b, ls->value, "missing", st);
-                if (!nb_format_value(v, ls->format, buf, sizeof buf, err, sizeof err))
-                    return missing(c, b, ls->value, err, st);
-                text = buf;
+                text = nb_value_text(c->set.out, v, ls->format, err, sizeof err, st);
+                if (!text) return st->code ? st->code : missing(c, b, ls->value, err, st);
                 snprintf(where, sizeof where, "%s: $.%s", c->data_name, ls->value);
             } else {
                 snprintf(where, sizeof where, "%s: $.%s.lines[%zu]", c->spec->path, b->json_path,
@@ -525,9 +656,8 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
     case NB_BLOCK_TABLE: {
         nb_table_layout *t;
         if (nb_table_build(&c->set, c->spec, b, c->data, c->data_name, &t, st)) return st->code;
-        size_t n = nb_table_nrows(t), hr = nb_table_header_rows(t);
+        size_t n = nb_table_nrows(t);
         float block_h = c->spec->page_h - c->spec->margin_top - c->spec->margin_bottom;
-        float head_h = nb_table_repeat_height(t, block_h);
         for (size_t r = 0; r < n; r++) {
             nb_flow_item *it = nb_flow_add(c->set.out, &c->flow);
             if (!it) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
@@ -535,15 +665,16 @@ static nb_code compose_block(composer *c, const nb_block_spec *b, nb_status *st)
             it->table = t;
             it->row = r;
             it->height = nb_table_row_height(t, r);
-            /* Header rows stay with the first body row; a heading with two rows. */
-            if (r == 0)
-                it->break_before = c->keep_lines == 0 && !b->keep_with_previous;
-            else
-                it->break_before = r > hr && c->keep_lines == 0;
+            /* No page ends on a header row (the table's or a group's), a break inside a
+             * group leaves two of its rows on each side, and one inside a span leaves its
+             * label room for its text on both pages (nb_table_break_ok).  A heading keeps
+             * two rows. */
+            it->break_before =
+                c->keep_lines == 0 && nb_table_break_ok(t, r) && (r > 0 || !b->keep_with_previous);
             if (c->keep_lines > 0) c->keep_lines--;
             /* A row taller than a page (with the repeated header rows) is cut into pieces
              * at line boundaries; only then is a row split. */
-            float cap = block_h - (r >= hr ? head_h : 0.0f);
+            float cap = block_h - nb_table_repeat_for(t, r, block_h).height;
             if (cap < block_h / 4) cap = block_h / 4;
             float h = it->height, off = 0.0f;
             if (h <= cap + 0.01f) continue;
@@ -609,7 +740,6 @@ nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs
     c.set.shape_opts.language = "zh-Hans";
     c.set.shape_opts.allow_missing = opts && opts->allow_missing_glyphs;
     c.set.verbose = opts ? opts->verbose : NULL;
-    if (opts && opts->allow_missing_glyphs && !c.set.verbose) c.set.verbose = stderr;
     if (c.set.verbose) {
         c.set.shape_opts.notice = shape_notice;
         c.set.shape_opts.notice_ctx = &c.set;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "box.h"
+#include "buf.h"
 #include "font.h"
 #include "layout.h"
 #include "status.h"
@@ -28,8 +29,8 @@
 typedef struct cJSON cJSON;
 
 typedef struct nb_compose_opts {
-    bool allow_missing_glyphs; /* .notdef instead of an error (a warning is printed) */
-    FILE *verbose;             /* notes on font fallback etc., or NULL */
+    bool allow_missing_glyphs; /* .notdef instead of an error (a warning on `verbose`) */
+    FILE *verbose;             /* notes on font fallback and missing characters, or NULL */
     const char *data_name;     /* the data file's name, for messages */
 } nb_compose_opts;
 
@@ -41,10 +42,12 @@ nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs
                    const nb_compose_opts *opts, nb_layout *out, nb_compose_timing *timing,
                    nb_status *st);
 
-/* Formats a data value for printing: strings as they are, integers without a fraction,
- * {"value": v, "unit": u} as "vu"; with format "date-zh", "2021-01-25" → "2021年1月25日".
- * Returns false (with a message in `err`) when the value cannot be printed. */
-bool nb_format_value(const cJSON *v, const char *format, char *buf, size_t n, char *err,
-                     size_t nerr);
+/* Formats a data value for printing: strings as they are (an amount written as a decimal
+ * string, "73802895.90", keeps its written form), integers without a fraction, null (a
+ * blank cell) as "", {"value": v, "unit": u} as "vu" ("" when v is null); with format
+ * "date-zh", "2021-01-25" → "2021年1月25日".
+ * The text is appended to `out` whole, however long (out->oom says whether memory ran
+ * out).  Returns false (with a message in `err`) when the value cannot be printed. */
+bool nb_format_value(const cJSON *v, const char *format, nb_buf *out, char *err, size_t nerr);
 
 #endif

@@ -70,6 +70,31 @@ typedef struct nb_set_para {
 nb_code nb_set_text(nb_setter *s, const nb_style *style, const char *text, float measure,
                     float char_grid, nb_set_para *out, const char *where, nb_status *st);
 
+/* One run of a paragraph whose parts are set in different fonts (a run-in sub-heading and
+ * its text): `len` bytes of UTF-8 in the fonts of role `font_role` (NULL: the style's own);
+ * `where` names the run in messages (its JSON path).  Borrowed; the text is copied. */
+typedef struct nb_text_run {
+    const char *text;
+    size_t len;
+    const char *font_role;
+    const char *where;
+} nb_text_run;
+
+/* Sets runs[0..nruns) one after the other as one paragraph in `style` (its size, indent,
+ * alignment and grid): each run is shaped with its own role's font chain, and the lines are
+ * broken and justified across the runs' boundaries as inside a run.  Every box's text is
+ * the whole paragraph's; a line's boxes change where the font does.  Errors name the run
+ * (its `where`). */
+nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs, size_t nruns,
+                    float measure, float char_grid, nb_set_para *out, nb_status *st);
+
+/* The printed form of a data value (nb_format_value's), whole however long: a string
+ * without a format as it is, anything else formatted into a growing buffer and kept in l's
+ * arena.  NULL when it cannot be printed: then either st has failed
+ * (out of memory) or `err` says why (the caller names the JSON path). */
+const char *nb_value_text(nb_layout *l, const cJSON *v, const char *format, char *err, size_t nerr,
+                          nb_status *st);
+
 /* Baseline offset from the top of a line box of pitch `pitch` for type of `size`: the
  * ideographic em box is centred in the line, the baseline 0.88 em below the em's top. */
 float nb_baseline_in_line(float pitch, float size);
@@ -83,10 +108,28 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
 size_t nb_table_nrows(const nb_table_layout *t);
 size_t nb_table_header_rows(const nb_table_layout *t);
 float nb_table_row_height(const nb_table_layout *t, size_t row);
-/* Height of the header rows a continued table repeats on a page whose text block is
- * block_h tall: 0 when the table has none, or when they would take over half the page
- * (then they are not repeated). */
-float nb_table_repeat_height(const nb_table_layout *t, float block_h);
+/* A header row: one of the table's header_rows or a group header row (group_header_rows
+ * in the layout).  No page ends on one: compose.c forbids a break after it. */
+bool nb_table_is_header(const nb_table_layout *t, size_t row);
+/* What a page that continues the table at `row` repeats above it: the table's header rows
+ * (rows 0 .. head_rows - 1) and the header rows of the group `row` belongs to (rows
+ * group_first .. + group_rows - 1; none when `row` starts a group), `height` pt in all, on
+ * a page whose text block is block_h tall.  A part that would take the repeated rows over
+ * half the page is left out (group rows first).  Row 0 repeats nothing. */
+typedef struct nb_table_repeat {
+    size_t head_rows;
+    size_t group_first, group_rows;
+    float height;
+} nb_table_repeat;
+nb_table_repeat nb_table_repeat_for(const nb_table_layout *t, size_t row, float block_h);
+/* Whether a page may end before `row` (row 0: before the table): never after a header
+ * row; inside a group (or a table without groups) only with two of its body rows on each
+ * side; never where a spanning label would lack room for its text (nb_table_span_need). */
+bool nb_table_break_ok(const nb_table_layout *t, size_t row);
+/* How many pt a cell spanning across the boundary above `row` would lack for its text on
+ * the shorter side of a page break there (the rows of the span before the break, or those
+ * after it): 0 when every such label fits on both sides. */
+float nb_table_span_need(const nb_table_layout *t, size_t row);
 /* Draws the part of a table on one page: row rows[i] at y_top[i], shown from off[i] pt
  * below its top, h[i] pt of it (off/h NULL: whole rows).  A cut row's own cells set their lines
  * from the top and each piece draws the lines whose tops fall in it. */

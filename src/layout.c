@@ -290,12 +290,61 @@ static bool read_cell(rd *r, const cJSON *c, const char *path, nb_cell_spec *cel
     return true;
 }
 
+/* "group_header_rows": ascending row indexes (0-based, as in $.rows[N]) of the rows that
+ * head a group; each must have a row after it, and the table's own header rows are not
+ * listed again. */
+static bool read_group_headers(rd *r, const cJSON *o, const char *base, nb_table_spec *t)
+{
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(o, "group_header_rows");
+    if (!g) return true;
+    char path[512];
+    join(path, sizeof path, base, "group_header_rows");
+    if (!cJSON_IsArray(g))
+        return FAIL(r, path,
+                    "expected an array of row indexes (0-based, as in rows[N]), e.g. [0, 1, 4, 5]"),
+               false;
+    if (!(t->group_header = rd_alloc(r, t->nrows * sizeof *t->group_header))) return false;
+    memset(t->group_header, 0, t->nrows * sizeof *t->group_header);
+    int i = 0;
+    double prev = -1;
+    for (const cJSON *e = g->child; e; e = e->next, i++) {
+        char ep[540];
+        snprintf(ep, sizeof ep, "%s[%d]", path, i);
+        double v = cJSON_IsNumber(e) ? e->valuedouble : -1;
+        if (!cJSON_IsNumber(e) || v != floor(v) || v < 0 || v >= (double)t->nrows)
+            return FAIL(r, ep, "expected a row index from 0 to %zu (the table has %zu rows)",
+                        t->nrows - 1, t->nrows),
+                   false;
+        if (v <= prev)
+            return FAIL(r, ep,
+                        "row %.0f is not after the row before it (%.0f): list the rows in "
+                        "ascending order, each once",
+                        v, prev),
+                   false;
+        if (v < (double)t->header_rows)
+            return FAIL(r, ep,
+                        "row %.0f is one of the table's %zu header_rows already; list only "
+                        "the rows that head a group",
+                        v, t->header_rows),
+                   false;
+        if (v == (double)(t->nrows - 1))
+            return FAIL(r, ep,
+                        "row %.0f is the table's last row: a group header needs the group's "
+                        "rows after it",
+                        v),
+                   false;
+        t->group_header[(size_t)v] = true;
+        prev = v;
+    }
+    return true;
+}
+
 static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t, float measure)
 {
     static const char *const keys[] = {
-        "type",          "style",   "header_style",       "columns",   "header_rows",
-        "value_columns", "rows",    "min_row_height",     "padding_x", "padding_y",
-        "rule_width",    "outline", "keep_with_previous", NULL};
+        "type",          "style",   "header_style",       "columns",           "header_rows",
+        "value_columns", "rows",    "min_row_height",     "padding_x",         "padding_y",
+        "rule_width",    "outline", "keep_with_previous", "group_header_rows", NULL};
     if (!check_keys(r, o, base, keys)) return false;
     char path[512];
     t->style = get_str(r, o, base, "style", true, NULL);
@@ -439,7 +488,7 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
         }
     }
     free(occupied);
-    return ok;
+    return ok && read_group_headers(r, o, base, t);
 }
 
 static bool read_lines(rd *r, const cJSON *o, const char *base, nb_block_spec *b)

@@ -58,6 +58,10 @@ typedef struct nb_table_spec {
     nb_row_spec *rows;
     size_t nrows;
     size_t header_rows; /* repeated after a page break */
+    /* group_header[r]: row r heads a group of rows (table A's 第二十条第（X）项 and its
+     * 信息内容 row): kept with the row after it, repeated with the table's header rows on a
+     * page that continues the group.  NULL when the table marks no group header rows. */
+    bool *group_header;
     float min_row_height, pad_x, pad_y, rule_width;
 } nb_table_spec;
 
@@ -65,7 +69,7 @@ typedef enum nb_block_kind {
     NB_BLOCK_TEXT,       /* fixed text in a style */
     NB_BLOCK_VALUE,      /* one data string as a paragraph */
     NB_BLOCK_PARAGRAPHS, /* a data array of strings, one paragraph each */
-    NB_BLOCK_FLOW,       /* a data array of strings and {"heading": …} objects */
+    NB_BLOCK_FLOW,       /* a data array of strings, {"heading"} and {"heading", "text"} */
     NB_BLOCK_TABLE,
     NB_BLOCK_LINES, /* a group of short lines (signature): data values or text */
 } nb_block_kind;

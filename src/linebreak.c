@@ -7,8 +7,13 @@
  * order: hung (hang_punct, one ，。、), squeezed (compress its punctuation so one more
  * character fits), or broken earlier (oshidashi) — at the last allowed break, or inside a
  * URL at its own break points when pushing the whole URL would leave the line loose.  When
+ * the item that overflows may start a line but is tied to closing marks after it (知》),
+ * it and its marks are pushed in by squeezing rather than pushed out, when the squeeze that
+ * shows is no more than the spread pushing out would leave (clreq prefers pushing in).  When
  * the item that overflows may start a line but squeezing it in takes less (at most a
  * quarter em) than spreading the line without it, the line is squeezed (least adjustment).
+ * Squeezing never takes the left blank of a line's first item, so an opening mark that
+ * starts a line starts at the line's edge, not left of the text block.
  * Justification spreads evenly, at most half an em a gap; a line needing more stays short.
  * All temporaries are freed here; the result arrays belong to the caller.
  */
@@ -284,7 +289,9 @@ static double span_width(const para *g, size_t s, size_t e)
     return g->q[t] - g->q[s] - (s > 0 ? pair_adj(g, s - 1) : 0.0);
 }
 
-/* Blank left in [s, e) after pair compression: what squeezing may still take. */
+/* Blank left in [s, e) after pair compression: what squeezing may still take.  Never the
+ * left blank of the line's first item: an opening mark squeezed there would start left of
+ * the text block. */
 static double span_squeezable(const para *g, size_t s, size_t e)
 {
     const nb_lb_item *it = g->items;
@@ -292,7 +299,7 @@ static double span_squeezable(const para *g, size_t s, size_t e)
     size_t t = trimmed(g, s, e);
     double sum = 0.0;
     for (size_t i = s; i < t; i++) {
-        sum += blank_left(&it[i], em) + blank_right(&it[i], em);
+        sum += (i > s ? blank_left(&it[i], em) : 0.0f) + blank_right(&it[i], em);
         if (i + 1 < t) {
             bool right;
             sum -= pair_comp(&it[i], &it[i + 1], g->p, &right);
@@ -362,15 +369,16 @@ static bool set_line(const para *g, builder *b, size_t s, size_t e, int mode, bo
             b->w[t - 1] += r;
             need -= r;
         }
+        /* The line's first item keeps its left blank (see span_squeezable). */
         double avail_blank = 0.0;
         for (size_t i = s; i < t; i++)
-            avail_blank +=
-                (blank_left(&it[i], p->em) - b->x[i]) + (blank_right(&it[i], p->em) - b->w[i]);
+            avail_blank += (i > s ? blank_left(&it[i], p->em) - b->x[i] : 0.0) +
+                           (blank_right(&it[i], p->em) - b->w[i]);
         if (need > 0.0 && avail_blank > 0.0) {
             double f = need / avail_blank;
             if (f > 1.0) f = 1.0;
             for (size_t i = s; i < t; i++) {
-                b->x[i] += (float)(f * (blank_left(&it[i], p->em) - b->x[i]));
+                if (i > s) b->x[i] += (float)(f * (blank_left(&it[i], p->em) - b->x[i]));
                 b->w[i] += (float)(f * (blank_right(&it[i], p->em) - b->w[i]));
             }
         }
@@ -441,11 +449,29 @@ static nb_code break_lines(const para *g, builder *b, nb_status *st)
             e = s + 1; /* one item wider than the line: it goes alone */
         } else if (g->cls[j] == NB_LB_BREAK_PRIMARY) {
             e = j;
+            /* Push in rather than out (clreq): item j is tied to closing marks after it
+             * (知》, 知》，) and pushing it out would leave the line short.  When squeezing
+             * the line's punctuation makes room for all of them — the line-end mark's
+             * trailing blank goes first, unseen — and the squeeze that shows is no more
+             * than the spread pushing out would need, they stay on this line. */
+            size_t k = j + 1;
+            while (k < n && g->cls[k] == NB_LB_BREAK_NONE && k <= j + 3 && nb_lb_no_start(it[k].cp))
+                k++;
+            if (p->compress_punct && k > j + 1 && (k == n || g->cls[k] != NB_LB_BREAK_NONE)) {
+                double width = span_width(g, s, k);
+                double shown = width - blank_right(&it[k - 1], p->em) - avail;
+                double loose = avail - span_width(g, s, j);
+                if (width - span_squeezable(g, s, k) <= avail + eps && shown <= loose + eps) {
+                    e = k;
+                    mode = MODE_SQUEEZE;
+                }
+            }
             /* Least adjustment: when item j overflows by less than the stretch the line
              * would need without it (and by no more than its punctuation can give, a
              * quarter em at most), squeeze it in instead of spreading the line. */
-            size_t k = j + 1;
-            if (p->compress_punct && (k == n || g->cls[k] != NB_LB_BREAK_NONE)) {
+            k = j + 1;
+            if (mode == MODE_NORMAL && p->compress_punct &&
+                (k == n || g->cls[k] != NB_LB_BREAK_NONE)) {
                 double over = span_width(g, s, k) - avail;
                 double loose = avail - span_width(g, s, j);
                 if (over > 0.0 && over < loose && over <= 0.25 * p->em &&

@@ -8,7 +8,11 @@
  * breaking inside them only at their own break points (after / . ? and at spaces; not after
  * -, which text extraction would drop)
  * when a run is longer than a line; a break is allowed between any two CJK characters
- * otherwise.  Adjacent full-width punctuation is compressed by half an em; justified lines
+ * otherwise.  Adjacent full-width punctuation is compressed by half an em; a character tied
+ * to closing marks (知》) that overflows is pushed in with them by squeezing the line's
+ * punctuation, rather than pushed out, when that is possible and squeezes less than pushing
+ * out would spread; squeezing never moves a line's
+ * first item left of the line's start; justified lines
  * spread leftover space evenly between items (bounded, so a URL line does not open wide
  * gaps); the last line is not stretched.  Knows nothing of fonts or PDF.  The caller owns
  * nb_lb_result and frees it with nb_lb_result_free.

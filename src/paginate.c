@@ -3,12 +3,15 @@
  * Items are placed top to bottom in the text block; when one does not fit, the page ends
  * at the last place before it where a break is allowed (the composer has already turned
  * keep-with-next, widow/orphan and keep-together rules into those permissions), or at the
- * overflowing item itself when no such place exists on the page.  Space items vanish at
- * the top of a page; line items with `snap` sit on the page's line grid.  A table broken
- * across pages starts its continuation with its header rows (a row taller than a page
- * arrives from compose.c as pieces, each drawn with nb_table_draw_parts).  Page numbers
- * are added last.
- * Each page's start moves strictly forward, so the work is linear in the number of items.
+ * overflowing item itself when no such place exists on the page.  A break inside a table
+ * that fits on one page, leaving only a few of its rows for the next, moves before the
+ * table (prefer_whole_table).  Space items vanish at the top of a page; line items with
+ * `snap` sit on the page's line grid.  A table broken across pages starts its continuation
+ * with its header rows and those of the group the page continues (a row taller than a
+ * page arrives from compose.c as pieces, each drawn with nb_table_draw_parts).  Page
+ * numbers are added last.
+ * Each page's start moves strictly forward, so the work is linear in the number of items
+ * (prefer_whole_table looks back and ahead over one table that fits on a page).
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,18 +32,66 @@ static float snap_up(float y, float top, float pitch)
     return top + k * pitch;
 }
 
-/* Height of the header rows repeated on a continued table (0: none repeated). */
-static float header_height(const nb_layout_spec *spec, const nb_table_layout *t)
+static float block_height(const nb_layout_spec *spec)
 {
-    return nb_table_repeat_height(t, spec->page_h - spec->margin_top - spec->margin_bottom);
+    return spec->page_h - spec->margin_top - spec->margin_bottom;
 }
 
-/* Whether item i, at the top of a page, continues a table whose headers repeat. */
-static bool continues_table(const nb_layout_spec *spec, const nb_flow *f, size_t i)
+/* What a page starting with item i repeats above it when i continues a table (nothing for
+ * other items, and for a table's first row). */
+static nb_table_repeat repeat_at(const nb_layout_spec *spec, const nb_flow *f, size_t i)
 {
     const nb_flow_item *it = &f->items[i];
-    return it->kind == NB_FLOW_ROW && it->row >= nb_table_header_rows(it->table) && it->row > 0 &&
-           header_height(spec, it->table) > 0.0f;
+    nb_table_repeat none = {0};
+    if (it->kind != NB_FLOW_ROW) return none;
+    return nb_table_repeat_for(it->table, it->row, block_height(spec));
+}
+
+/* Tables that fit on a page are kept whole: when the break chosen at k, inside a table,
+ * would leave only a few of its rows for the next page (at most FEW_ROWS, or under a
+ * quarter of them), the page ends instead at the last allowed break before the table
+ * (before its heading, which keeps with it), provided that break lies on this page after
+ * its first item and everything from there to the table's end fits on one page. */
+enum { FEW_ROWS = 3 };
+
+static size_t prefer_whole_table(const nb_layout_spec *spec, const nb_flow *f, size_t page_start,
+                                 size_t k)
+{
+    const nb_flow_item *it = &f->items[k];
+    if (it->kind != NB_FLOW_ROW || (it->row == 0 && it->row_off <= 0.0f)) return k;
+    const nb_table_layout *t = it->table;
+    size_t first = k, end = k;
+    while (first > page_start && f->items[first - 1].kind == NB_FLOW_ROW &&
+           f->items[first - 1].table == t)
+        first--;
+    if (f->items[first].kind != NB_FLOW_ROW || f->items[first].row != 0 ||
+        f->items[first].row_off > 0.0f)
+        return k; /* the table began on an earlier page */
+    /* its end, looking no further than one page's height */
+    const float block_h = block_height(spec);
+    float table_h = 0.0f;
+    for (size_t m = first; m < k; m++)
+        table_h += f->items[m].height;
+    while (table_h <= block_h) {
+        table_h += f->items[end].height;
+        if (end + 1 == f->count || f->items[end + 1].kind != NB_FLOW_ROW ||
+            f->items[end + 1].table != t)
+            break;
+        end++;
+    }
+    if (table_h > block_h) return k;
+    size_t total = end - first + 1, rest = end - k + 1;
+    if (rest > FEW_ROWS && rest * 4 >= total) return k;
+    size_t j = first;
+    while (j > page_start && !f->items[j].break_before)
+        j--;
+    if (j == page_start) return k;
+    float h = 0.0f;
+    for (size_t m = j; m <= end; m++)
+        if (!(h == 0.0f && f->items[m].kind == NB_FLOW_SPACE)) h += f->items[m].height;
+    /* room for the items' snapping to the line grid */
+    float slack = spec->grid_pitch > 0 ? spec->grid_pitch : 0.0f;
+    return h + slack <= block_h ? j : k;
 }
 
 static nb_code draw_page_number(const nb_layout_spec *spec, nb_setter *s, nb_layout *out, size_t pi,
@@ -107,14 +158,17 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
             i++;
             continue;
         }
-        if (page_empty && continues_table(spec, f, i)) y += header_height(spec, it->table);
+        if (page_empty) y += repeat_at(spec, f, i).height;
         float yi = it->snap ? snap_up(y, top, pitch) : y;
         if (yi + it->height > bottom + 0.01f && !page_empty) {
             /* Find the last allowed break on this page after its first item. */
             size_t k = i;
             while (k > page_start && !f->items[k].break_before)
                 k--;
-            if (k == page_start) k = i; /* nothing allowed: break here anyway */
+            if (k == page_start)
+                k = i; /* nothing allowed: break here anyway */
+            else
+                k = prefer_whole_table(spec, f, page_start, k);
             for (size_t j = k; j < i; j++)
                 pl[j].page = NONE;
             page++;
@@ -135,10 +189,10 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
     /* Pass 2: emit boxes page by page. */
     for (size_t p = 0; p < npages; p++)
         if (!nb_layout_add_page(out, spec->page_w, spec->page_h)) goto nomem;
-    size_t *rows = malloc((f->count + 64) * sizeof *rows);
-    float *ys = malloc((f->count + 64) * sizeof *ys);
-    float *offs = malloc((f->count + 64) * sizeof *offs);
-    float *hs = malloc((f->count + 64) * sizeof *hs);
+    size_t *rows = malloc((2 * f->count + 64) * sizeof *rows);
+    float *ys = malloc((2 * f->count + 64) * sizeof *ys);
+    float *offs = malloc((2 * f->count + 64) * sizeof *offs);
+    float *hs = malloc((2 * f->count + 64) * sizeof *hs);
     if (!rows || !ys || !offs || !hs) {
         free(rows);
         free(ys);
@@ -168,15 +222,16 @@ nb_code nb_paginate(const nb_layout_spec *spec, nb_setter *s, const nb_flow *f, 
             /* Gather this table's rows on this page, with repeated headers first. */
             size_t n = 0;
             const nb_table_layout *t = it->table;
-            if (continues_table(spec, f, i)) {
-                float hy = pl[i].y - header_height(spec, t);
-                for (size_t r = 0; r < nb_table_header_rows(t); r++) {
-                    rows[n] = r;
-                    offs[n] = 0.0f;
-                    hs[n] = nb_table_row_height(t, r);
-                    ys[n++] = hy;
-                    hy += nb_table_row_height(t, r);
-                }
+            /* A run that starts past row 0 continues the table at a page's top. */
+            nb_table_repeat rep = repeat_at(spec, f, i);
+            float hy = pl[i].y - rep.height;
+            for (size_t q = 0; q < rep.head_rows + rep.group_rows; q++) {
+                size_t r = q < rep.head_rows ? q : rep.group_first + (q - rep.head_rows);
+                rows[n] = r;
+                offs[n] = 0.0f;
+                hs[n] = nb_table_row_height(t, r);
+                ys[n++] = hy;
+                hy += nb_table_row_height(t, r);
             }
             size_t j = i;
             while (j < f->count && f->items[j].kind == NB_FLOW_ROW && f->items[j].table == t &&

@@ -1,9 +1,12 @@
 /* table.c — tables with row and column spans: placing cells on the grid, setting their
  * text (centred cells balanced like titles), sizing rows, and drawing the part of a table
- * that falls on one page (the repeated header rows and the continued label of a cell that
- * spans a page break included; a piece of a row taller than a page).  Cells are indexed by
- * anchor row and by column, so drawing a page costs its own cells, not the whole table.
- * Everything lives in the layout's arena.
+ * that falls on one page (the repeated header rows, the continued group's header rows and
+ * the continued label of a cell that spans a page break included; a piece of a row taller
+ * than a page).  It also answers what pagination asks of a table: where a page may end
+ * (never after a header row, two body rows of a group on each side, a spanning label
+ * with room for its text on both pages) and what a continuation page repeats.  Cells are
+ * indexed by anchor row and by column, so drawing a page costs its own cells, not the
+ * whole table.  Everything lives in the layout's arena.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -33,7 +36,20 @@ struct nb_table_layout {
     size_t *col_off;   /* [ncols + 1]: col_cells[col_off[c]..col_off[c+1]) start at column c */
     size_t *col_cells; /* cell indices, by anchor row within a column */
     float head_h;      /* the header rows' height */
+    float *row_y;      /* [nrows + 1]: top of each row below the table's top (prefix sums) */
+    size_t *group_of;  /* [nrows]: first row of the group header run heading row r's group
+                          (r itself when r is a group header row), or NO_GROUP */
+    size_t *body_run;  /* [nrows]: of a body row, the rows before it since the last header
+                          row; of a header row, 0 */
+    size_t *body_left; /* [nrows]: body rows from r to the next header row or the end */
 };
+
+#define NO_GROUP ((size_t)-1)
+
+/* Body rows a break inside a group (or a table without groups) leaves on each side. */
+enum { KEEP_BODY_ROWS = 2 };
+
+static const nb_tcell *span_from_above(const nb_table_layout *t, size_t row, size_t col);
 
 size_t nb_table_nrows(const nb_table_layout *t)
 {
@@ -50,9 +66,63 @@ float nb_table_row_height(const nb_table_layout *t, size_t row)
     return t->row_h[row];
 }
 
-float nb_table_repeat_height(const nb_table_layout *t, float block_h)
+bool nb_table_is_header(const nb_table_layout *t, size_t row)
 {
-    return t->head_h <= block_h / 2 ? t->head_h : 0.0f;
+    return row < t->spec->header_rows || (t->spec->group_header && t->spec->group_header[row]);
+}
+
+nb_table_repeat nb_table_repeat_for(const nb_table_layout *t, size_t row, float block_h)
+{
+    nb_table_repeat rep = {0};
+    if (row == 0 || row >= t->nrows) return rep;
+    const size_t hr = t->spec->header_rows;
+    if (row >= hr) rep.head_rows = hr;
+    /* The run of group header rows above `row` in its group: none when `row` starts a group
+     * (a group header row after a body row). */
+    size_t g = t->group_of[row];
+    bool starts =
+        t->spec->group_header && t->spec->group_header[row] && !t->spec->group_header[row - 1];
+    if (g != NO_GROUP && g < row && !starts) {
+        size_t e = g;
+        while (e + 1 < row && t->spec->group_header[e + 1])
+            e++;
+        rep.group_first = g;
+        rep.group_rows = e + 1 - g;
+    }
+    float head = rep.head_rows ? t->head_h : 0.0f;
+    float group = rep.group_rows
+                      ? t->row_y[rep.group_first + rep.group_rows] - t->row_y[rep.group_first]
+                      : 0.0f;
+    if (head + group > block_h / 2) rep.group_rows = 0, group = 0.0f;
+    if (head > block_h / 2) rep.head_rows = 0, head = 0.0f;
+    rep.height = head + group;
+    return rep;
+}
+
+bool nb_table_break_ok(const nb_table_layout *t, size_t row)
+{
+    if (row == 0) return true;
+    if (row >= t->nrows || nb_table_is_header(t, row - 1)) return false;
+    /* between groups, or two body rows of the group (or table) on each side */
+    if (!nb_table_is_header(t, row) &&
+        (t->body_run[row] < KEEP_BODY_ROWS || t->body_left[row] < KEEP_BODY_ROWS))
+        return false;
+    return nb_table_span_need(t, row) <= 0.0f;
+}
+
+float nb_table_span_need(const nb_table_layout *t, size_t row)
+{
+    float need = 0.0f;
+    for (size_t col = 0; col < t->spec->ncols; col++) {
+        const nb_tcell *c = span_from_above(t, row, col);
+        if (!c || c->col != col || c->text.nlines == 0) continue;
+        float h = c->text_h + 2 * t->spec->pad_y;
+        float above = t->row_y[row] - t->row_y[c->row];
+        float below = t->row_y[c->row + c->rowspan] - t->row_y[row];
+        float short_by = h - (above < below ? above : below);
+        if (short_by > need) need = short_by;
+    }
+    return need;
 }
 
 nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_spec *block,
@@ -83,7 +153,7 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
     const nb_style *body = nb_layout_style(spec, ts->style);
     const nb_style *head = nb_layout_style(spec, ts->header_style);
     nb_code rc = NB_OK;
-    char buf[1024], err[200], where[700];
+    char err[200], where[700];
     for (size_t r = 0; r < ts->nrows && rc == NB_OK; r++) {
         size_t col = 0;
         t->row_h[r] = ts->min_row_height;
@@ -98,7 +168,8 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
             cell->colspan = (size_t)cs->colspan;
             cell->x = col_x[col];
             cell->w = col_x[col + cell->colspan] - col_x[col];
-            cell->style = r < ts->header_rows ? head : body;
+            cell->style =
+                r < ts->header_rows || (ts->group_header && ts->group_header[r]) ? head : body;
             for (size_t s2 = 0; s2 < cell->colspan; s2++)
                 busy[col + s2] = cell->rowspan;
             col += cell->colspan;
@@ -114,11 +185,13 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
                                  data_name, cs->text, spec->path, cs->json_path);
                     break;
                 }
-                if (!nb_format_value(v, NULL, buf, sizeof buf, err, sizeof err)) {
-                    rc = nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s", data_name, cs->text, err);
+                text = nb_value_text(s->out, v, NULL, err, sizeof err, st);
+                if (!text) {
+                    rc = st->code
+                             ? st->code
+                             : nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s", data_name, cs->text, err);
                     break;
                 }
-                text = buf;
                 snprintf(where, sizeof where, "%s: $.%s", data_name, cs->text);
             }
             float inner = cell->w - 2 * ts->pad_x;
@@ -179,6 +252,27 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
     t->head_h = 0.0f;
     for (size_t r = 0; r < ts->header_rows && r < t->nrows; r++)
         t->head_h += t->row_h[r];
+    t->row_y = nb_arena_alloc(a, (t->nrows + 1) * sizeof *t->row_y);
+    t->group_of = nb_arena_alloc(a, (t->nrows ? t->nrows : 1) * sizeof *t->group_of);
+    if (!t->row_y || !t->group_of) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    t->body_run = nb_arena_alloc(a, (t->nrows ? t->nrows : 1) * sizeof *t->body_run);
+    t->body_left = nb_arena_alloc(a, (t->nrows + 1) * sizeof *t->body_left);
+    if (!t->body_run || !t->body_left) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+    for (size_t r = 0; r < t->nrows; r++)
+        t->body_run[r] = nb_table_is_header(t, r)                 ? 0
+                         : r == 0 || nb_table_is_header(t, r - 1) ? 0
+                                                                  : t->body_run[r - 1] + 1;
+    t->body_left[t->nrows] = 0;
+    for (size_t r = t->nrows; r-- > 0;)
+        t->body_left[r] = nb_table_is_header(t, r) ? 0 : t->body_left[r + 1] + 1;
+    t->row_y[0] = 0.0f;
+    size_t group = NO_GROUP;
+    for (size_t r = 0; r < t->nrows; r++) {
+        t->row_y[r + 1] = t->row_y[r] + t->row_h[r];
+        if (ts->group_header && ts->group_header[r] && (r == 0 || !ts->group_header[r - 1]))
+            group = r;
+        t->group_of[r] = group;
+    }
     *out = t;
     return NB_OK;
 }

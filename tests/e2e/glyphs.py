@@ -12,7 +12,8 @@ body style's grid_chars, the page's grid_lines).
 
 Lines are classified by position and font:
   * body-size (the body style's size) lines inside the text block; the body font is the
-    most common font among them, a line in another font is a heading;
+    most common font among them, a line mostly in another font is a heading unless it
+    ends in the body font (a run-in sub-heading starts its paragraph's first line);
   * a body line starting two grid cells in is a paragraph's first line, one at the
     margin continues a paragraph, one further right is the signature block;
   * smaller text inside the block is table text, larger text is the title.
@@ -20,6 +21,8 @@ Lines are classified by position and font:
 Checks (each failure is one line "FAIL: page P: ..." and the exit status is 1):
   * no line (body, heading, title, table cell) starts with a character clreq forbids at a
     line start, or ends with one forbidden at a line end; no mark hangs past the measure;
+  * nothing starts left of the text block (a full-width body character's grid cell, any
+    other character's origin; e.g. a line-start （ squeezed on its left would);
   * adjacent full-width marks in body text (。” ）、 ：“ 》（ …) are compressed: the second
     starts at most half a cell (plus the line's spread) after the first;
   * between consecutive lines of a paragraph (or the title): no digit/Latin run split
@@ -203,8 +206,11 @@ def main(argv):
         for ln in group_lines(body):
             nf = sum(1 for c in ln if c["font"] == body_font and is_han(c["c"]))
             nh = sum(1 for c in ln if is_han(c["c"]))
+            last_han = [c for c in ln if is_han(c["c"])][-1:]
             x0 = ln[0]["x"]
-            if nh and nf * 2 < nh:
+            # a line ending in the body font is a paragraph's, whatever font it starts in (a
+            # run-in sub-heading and the start of its paragraph)
+            if nh and nf * 2 < nh and last_han[0]["font"] != body_font:
                 kind = "heading"
             elif abs(x0 - (g.left + g.indent)) < 3:
                 kind = "first"
@@ -259,6 +265,22 @@ def main(argv):
             fail(pi, f"'{ln[-1]['c']}' hangs past the measure (x {ln[-1]['x']:.2f}): '{text(ln)}'")
     for pi, ln in table_lines:
         check_ends(pi, ln, "table cell line")
+
+    # ---- nothing starts left of the text block ----
+    # A full-width body character is centred in its grid cell (a 16 pt em in a 15.79 pt
+    # cell reaches 0.1 pt past the cell on each side): its cell, and any other character's
+    # origin, must not lie left of margin_left.
+    for pi, chars in enumerate(pages, 1):
+        for c in chars:
+            if not g.top - 1 <= c["y"] <= g.block_bottom + 1:
+                continue
+            start = c["x"]
+            if abs(c["size"] - g.size) < 0.01 and is_fullwidth(c, g.size):
+                start += (c["adv"] - g.cell) / 2
+            if start < g.left - 0.05:
+                ln = [d for d in chars if abs(d["y"] - c["y"]) < 0.1]
+                fail(pi, f"'{c['c']}' starts {g.left - start:.2f} pt left of the text block "
+                         f"(x {c['x']:.2f}): '{text(sorted(ln, key=lambda d: d['x']))[:30]}'")
 
     # ---- paragraphs ----
     paras = []  # lists of (page, line)

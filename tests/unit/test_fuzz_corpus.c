@@ -105,7 +105,8 @@ static void test_layout_corpus(void **state)
 {
     (void)state;
     assert_true(replay_dir("tests/fuzz/corpus/layout", NULL, fuzz_layout_one) >= 3);
-    assert_int_equal(replay_dir("layouts", ".json", fuzz_layout_one), 2);
+    /* the two layouts, and the edition table and blank reports beside them */
+    assert_true(replay_dir("layouts", ".json", fuzz_layout_one) >= 2);
 }
 
 static void test_render_corpus(void **state)

@@ -708,6 +708,100 @@ static void test_spread_bounded(void **state)
     free(pa.items);
 }
 
+/* Push in rather than out (clreq): a line of 27 em and a hair, then 知》 — the 知 overflows
+ * by the hair and may not go down without its 》.  Pushing 知 out leaves 27 characters spread
+ * over 28 cells; pushing 知》 in takes the 》's trailing blank and an em of the line's other
+ * punctuation (）and 《), so the line holds 知》. */
+static void test_push_in_rather_than_out(void **state)
+{
+    (void)state;
+    para pa = {0};
+    add(&pa, "）和《");
+    add_han(&pa, 22);
+    add(&pa, "2020");
+    for (size_t i = pa.n - 4; i < pa.n; i++)
+        pa.items[i].width = EM / 2 + 0.1f; /* 27 em + 0.4 pt so far */
+    add(&pa, "知》（");
+    add_han(&pa, 6);
+    nb_lb_params p = params();
+    nb_lb_result r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[0].end, 31); /* ... 知》 | （ */
+    check_justified(&r, &pa, 0, MEASURE);
+    /* the ink of 》 ends at the measure: its trailing blank went first */
+    assert_float_equal(r.x[30] + EM / 2, MEASURE, TOL);
+    assert_true(r.w[30] <= EM / 2 + TOL);
+    nb_lb_result_free(&r);
+
+    /* With compression off the same line can only push out. */
+    p.compress_punct = false;
+    r = run(&pa, &p);
+    assert_int_equal(r.lines[0].end, 29);
+    nb_lb_result_free(&r);
+    free(pa.items);
+
+    /* No punctuation on the line to give the other half em: 知 is pushed out. */
+    pa = (para){0};
+    add_han(&pa, 27);
+    pa.items[0].width = EM + 0.4f;
+    add(&pa, "知》（");
+    add_han(&pa, 6);
+    p = params();
+    r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[0].end, 27);
+    check_justified(&r, &pa, 0, MEASURE);
+    nb_lb_result_free(&r);
+    free(pa.items);
+}
+
+/* A squeezed line that starts with an opening mark: the mark keeps its left blank, so
+ * nothing starts left of the line (the squeeze is taken from the other marks). */
+static void test_squeeze_keeps_line_start(void **state)
+{
+    (void)state;
+    para pa = {0};
+    add_han(&pa, 27);
+    add(&pa, "（");
+    add_han(&pa, 10); /* line 1: 27 Han + （ may not end a line → 27 Han */
+    add(&pa, "，");
+    add_han(&pa, 16);
+    add(&pa, "。"); /* one em too many, and the break before it is forbidden */
+    add_han(&pa, 4);
+    nb_lb_params p = params();
+    nb_lb_result r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[1].start, 27);
+    assert_int_equal(r.lines[1].end, 56); /* （ … 。 squeezed into one line */
+    assert_float_equal(r.x[27], 0.0f, TOL);
+    assert_float_equal(r.w[27], EM, TOL); /* （ whole */
+    assert_float_equal(r.w[38], EM / 2, TOL);
+    assert_float_equal(r.w[55], EM / 2, TOL);
+    check_justified(&r, &pa, 1, MEASURE);
+    for (size_t i = r.lines[1].start; i < r.lines[1].end; i++)
+        assert_true(r.x[i] >= -TOL);
+    nb_lb_result_free(&r);
+    free(pa.items);
+
+    /* Only the opening mark's blank could give the half em: no squeeze, 。 and the character
+     * before it go down. */
+    pa = (para){0};
+    add_han(&pa, 27);
+    add(&pa, "（");
+    add_han(&pa, 27);
+    add(&pa, "。");
+    add_han(&pa, 4);
+    r = run(&pa, &p);
+    check_tiling(&r, pa.n);
+    assert_int_equal(r.lines[1].start, 27);
+    assert_int_equal(r.lines[1].end, 54);
+    assert_float_equal(r.x[27], 0.0f, TOL);
+    for (size_t l = 0; l < r.nlines; l++)
+        assert_true(r.x[r.lines[l].start] >= -TOL);
+    nb_lb_result_free(&r);
+    free(pa.items);
+}
+
 static void test_set_lines(void **state)
 {
     (void)state;
@@ -759,6 +853,8 @@ int main(void)
         cmocka_unit_test(test_squeeze_rather_than_stretch),
         cmocka_unit_test(test_spread_bounded),
         cmocka_unit_test(test_set_lines),
+        cmocka_unit_test(test_push_in_rather_than_out),
+        cmocka_unit_test(test_squeeze_keeps_line_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
 /* test_paginate.c — pagination (compose.c's break permissions + paginate.c + table.c),
  * through nb_compose on small layouts built here: widows and orphans, headings kept with
  * what follows, the signature block kept with the end of the text, tables continued on the
- * next page with their header rows and spanning labels, and balanced titles.  (That the
- * work is linear in a table's rows and a paragraph's length is shown by e2e.scaling with
- * instruction counts; timings belong to bench/, not to tests.)
+ * next page with their header rows and spanning labels, group header rows kept with their
+ * group and repeated, a continued label given room for its text, short tables kept whole,
+ * group_header_rows validated, and balanced titles.  (That the work is linear in a table's
+ * rows and a paragraph's length is shown by e2e.scaling with instruction counts; timings
+ * belong to bench/, not to tests.)
  *
  * Lines are read back from the composed boxes: a text box's `text` is its paragraph's
  * text (one copy per paragraph), so (text, baseline) identifies a line and its paragraph.
@@ -486,6 +488,299 @@ static void test_tall_header_not_repeated(void **state)
     nb_buf_free(&lay);
 }
 
+/* ---- group header rows, continued labels, whole tables ------------------------------ */
+
+/* Some one-line paragraphs, then the table: the table starts `k` lines further down. */
+static void put_lines_before(nb_buf *dat, int k)
+{
+    nb_buf_printf(dat, "{\"paras\": [\"开头。\"");
+    for (int i = 0; i < k; i++)
+        nb_buf_printf(dat, ", \"短段落%d。\"", i);
+    nb_buf_printf(dat, "]}");
+}
+
+/* A table like the templates' table A: header_rows 0, NGROUPS groups, each a group row
+ * 第g组 (4 columns), a column-header row 信息内容g and NDATA data rows g组j行. */
+enum { NGROUPS = 6, NDATA = 5 };
+
+static void put_group_table(nb_buf *lay)
+{
+    nb_buf_printf(lay, "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
+                       "\"columns\": [2, 1, 1, 1], \"header_rows\": 0, \"min_row_height\": 20, "
+                       "\"group_header_rows\": [");
+    for (int g = 0; g < NGROUPS; g++)
+        nb_buf_printf(lay, "%s%d, %d", g ? ", " : "", g * (NDATA + 2), g * (NDATA + 2) + 1);
+    nb_buf_printf(lay, "], \"rows\": [\n");
+    for (int g = 1; g <= NGROUPS; g++) {
+        nb_buf_printf(lay, "%s[{\"text\": \"第%d组\", \"colspan\": 4}],\n", g > 1 ? ",\n" : "", g);
+        nb_buf_printf(lay, "[\"信息内容%d\", \"甲\", \"乙\", \"丙\"]", g);
+        for (int j = 1; j <= NDATA; j++)
+            nb_buf_printf(lay, ",\n[\"%d组%d行\", \"1\", \"2\", \"3\"]", g, j);
+    }
+    nb_buf_printf(lay, "]}");
+}
+
+/* The table's first-column texts on each page, top to bottom: kind 'G' 第g组, 'H'
+ * 信息内容g, 'D' g组j行 (g, j). */
+typedef struct grow {
+    size_t page;
+    float y;
+    char kind;
+    int g, j;
+} grow;
+
+static size_t group_rows(const doc *d, grow *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < d->out.npages; p++)
+        for (size_t i = 0; i < d->out.pages[p].nboxes; i++) {
+            const nb_box *b = &d->out.pages[p].boxes[i];
+            if (b->kind != NB_BOX_TEXT || b->size != 10.5f) continue;
+            grow r = {p, b->y, 0, 0, 0};
+            if (sscanf(b->text, "第%d组", &r.g) == 1)
+                r.kind = 'G';
+            else if (sscanf(b->text, "信息内容%d", &r.g) == 1)
+                r.kind = 'H';
+            else if (sscanf(b->text, "%d组%d行", &r.g, &r.j) == 2)
+                r.kind = 'D';
+            else
+                continue;
+            assert_true(n < max);
+            out[n++] = r;
+        }
+    for (size_t i = 1; i < n; i++) /* by page, then y */
+        for (size_t j = i; j > 0 && (out[j - 1].page > out[j].page ||
+                                     (out[j - 1].page == out[j].page && out[j - 1].y > out[j].y));
+             j--) {
+            grow t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
+}
+
+/* Wherever the table falls: no page ends on a group header row; a page that continues
+ * the table starts with the header rows of the group its first data row belongs to; a
+ * break inside a group leaves two data rows on each side; every data row once. */
+static void test_group_headers_kept_and_repeated(void **state)
+{
+    (void)state;
+    int inside = 0, between = 0;
+    for (int k = 0; k < 23; k++) {
+        nb_buf lay = {0}, dat = {0};
+        layout_head(&lay);
+        nb_buf_printf(&lay,
+                      "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n");
+        put_group_table(&lay);
+        nb_buf_printf(&lay, "]}");
+        put_lines_before(&dat, k);
+        doc d;
+        compose(&d, lay.p, dat.p);
+        grow R[200];
+        size_t n = group_rows(&d, R, 200);
+        int seen[NGROUPS + 1][NDATA + 1];
+        memset(seen, 0, sizeof seen);
+        for (size_t i = 0; i < n; i++) {
+            if (R[i].kind == 'D') seen[R[i].g][R[i].j]++;
+            bool last_on_page = i + 1 == n || R[i + 1].page != R[i].page;
+            bool first_on_page = i == 0 || R[i - 1].page != R[i].page;
+            if (last_on_page && i + 1 < n && R[i].kind != 'D')
+                fail_msg("k=%d: page %zu ends on the group header row %s%d", k, R[i].page + 1,
+                         R[i].kind == 'G' ? "第组" : "信息内容", R[i].g);
+            if (first_on_page && i > 0) {
+                /* continued: 第g组, 信息内容g, then rows of group g */
+                if (i + 2 >= n || R[i].kind != 'G' || R[i + 1].kind != 'H' ||
+                    R[i + 1].g != R[i].g || R[i + 2].g != R[i].g)
+                    fail_msg("k=%d: page %zu does not start with the header rows of its group", k,
+                             R[i].page + 1);
+                const grow *before = &R[i - 1], *after = &R[i + 2];
+                if (R[i + 2].kind == 'D' && before->kind == 'D' && before->g == after->g) {
+                    inside++;
+                    if (before->j < 2 || NDATA - before->j < 2)
+                        fail_msg("k=%d: a break after row %d of group %d's %d", k, before->j,
+                                 before->g, NDATA);
+                } else {
+                    between++;
+                }
+            }
+        }
+        for (int g = 1; g <= NGROUPS; g++)
+            for (int j = 1; j <= NDATA; j++)
+                if (seen[g][j] != 1)
+                    fail_msg("k=%d: row %d组%d行 drawn %d times", k, g, j, seen[g][j]);
+        doc_free(&d);
+        nb_buf_free(&lay);
+        nb_buf_free(&dat);
+    }
+    /* the positions exercise both kinds of break */
+    assert_true(inside > 0);
+    assert_true(between > 0);
+}
+
+/* A label spanning 12 rows needs 4 lines (3 rows): wherever the table breaks, each page
+ * the label reaches shows all its lines between the same two rules of its column. */
+static void test_continued_label_fits(void **state)
+{
+    (void)state;
+    static const char label[] = "跨页的长标签文字跨页的长标签文字甲乙丙丁";
+    int broken = 0;
+    for (int k = 0; k < 23; k++) {
+        nb_buf lay = {0}, dat = {0};
+        layout_head(&lay);
+        nb_buf_printf(&lay,
+                      "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n");
+        nb_buf_printf(&lay,
+                      "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"more\"},\n");
+        nb_buf_printf(&lay,
+                      "{\"type\": \"table\", \"style\": \"table\", \"header_style\": \"table\", "
+                      "\"columns\": [1, 3, 3], \"header_rows\": 1, \"min_row_height\": 20, "
+                      "\"rows\": [[\"表头甲\", \"表头乙\", \"表头丙\"]");
+        for (int r = 1; r < 19; r++) {
+            if (r == 4)
+                nb_buf_printf(&lay, ",\n[{\"text\": \"%s\", \"rowspan\": 12}, \"行%d\", \"%d\"]",
+                              label, r, r);
+            else if (r > 4 && r < 16)
+                nb_buf_printf(&lay, ",\n[\"行%d\", \"%d\"]", r, r);
+            else
+                nb_buf_printf(&lay, ",\n[\"格%d\", \"行%d\", \"%d\"]", r, r, r);
+        }
+        nb_buf_printf(&lay, "]}]}");
+        /* 14 lines first, so the table meets the page foot at each of its rows */
+        nb_buf_printf(&dat, "{\"more\": [");
+        for (int i = 0; i < 14; i++)
+            nb_buf_printf(&dat, "%s\"前文%d。\"", i ? ", " : "", i);
+        nb_buf_printf(&dat, "], \"paras\": [\"开头。\"");
+        for (int i = 0; i < k; i++)
+            nb_buf_printf(&dat, ", \"短段落%d。\"", i);
+        nb_buf_printf(&dat, "]}");
+        doc d;
+        compose(&d, lay.p, dat.p);
+        int pages_with_label = 0;
+        for (size_t p = 0; p < d.out.npages; p++) {
+            const nb_page *pg = &d.out.pages[p];
+            int lines = 0;
+            float top = 1e9f, bottom = -1e9f, x = 0;
+            for (size_t i = 0; i < pg->nboxes; i++) {
+                const nb_box *b = &pg->boxes[i];
+                if (b->kind != NB_BOX_TEXT || strcmp(b->text, label) != 0) continue;
+                lines++;
+                x = b->glyphs[0].x;
+                if (b->y - 0.88f * b->size < top) top = b->y - 0.88f * b->size;
+                if (b->y + 0.12f * b->size > bottom) bottom = b->y + 0.12f * b->size;
+            }
+            if (lines == 0) continue;
+            pages_with_label++;
+            if (lines != 4)
+                fail_msg("k=%d: page %zu shows %d of the label's 4 lines", k, p + 1, lines);
+            bool above = false, below = false;
+            for (size_t i = 0; i < pg->nboxes; i++) {
+                const nb_box *b = &pg->boxes[i];
+                if (b->kind != NB_BOX_RULE || b->y0 != b->y1 || b->x0 > x || b->x1 < x) continue;
+                if (b->y0 > top + 0.01f && b->y0 < bottom - 0.01f)
+                    fail_msg("k=%d: page %zu: a rule at y %.2f runs through the label (%.2f–%.2f)",
+                             k, p + 1, (double)b->y0, (double)top, (double)bottom);
+                if (b->y0 <= top) above = true;
+                if (b->y0 >= bottom) below = true;
+            }
+            if (!above || !below)
+                fail_msg("k=%d: page %zu: the label's cell is not closed", k, p + 1);
+        }
+        if (pages_with_label > 1) broken++;
+        doc_free(&d);
+        nb_buf_free(&lay);
+        nb_buf_free(&dat);
+    }
+    assert_true(broken > 0); /* some positions break inside the span */
+}
+
+/* A heading and a 10-row table that fit on one page are never split with a few rows on
+ * the next page: the heading and the table move together. */
+static void test_whole_table_preferred(void **state)
+{
+    (void)state;
+    int moved = 0;
+    for (int k = 0; k < 23; k++) {
+        nb_buf lay = {0}, dat = {0};
+        layout_head(&lay);
+        nb_buf_printf(&lay,
+                      "{\"type\": \"paragraphs\", \"style\": \"body\", \"value\": \"paras\"},\n"
+                      "{\"type\": \"text\", \"style\": \"h1\", \"text\": \"表前标题\"},\n");
+        put_table(&lay, 10, 0, 1);
+        nb_buf_printf(&lay, "]}");
+        put_lines_before(&dat, k);
+        doc d;
+        compose(&d, lay.p, dat.p);
+        size_t per_page[16] = {0}, head_page = (size_t)-1, first_row_page = (size_t)-1;
+        tbox T[200];
+        size_t n = table_texts(&d, T, 200);
+        for (size_t i = 0; i < n; i++) {
+            int r;
+            if (sscanf(T[i].text, "格%d", &r) == 1) {
+                assert_true(T[i].page < 16);
+                per_page[T[i].page]++;
+                if (r == 1) first_row_page = T[i].page;
+            }
+        }
+        line L[200];
+        size_t nl = lines_of(&d, 16.0f, L, 200);
+        for (size_t i = 0; i < nl; i++)
+            if (strcmp(L[i].para, "表前标题") == 0) head_page = L[i].page;
+        size_t pages = 0, last = 0;
+        for (size_t p = 0; p < 16; p++)
+            if (per_page[p]) pages++, last = per_page[p];
+        if (pages > 1 && last <= 3)
+            fail_msg("k=%d: the table leaves %zu of its 9 rows on the next page", k, last);
+        if (head_page != first_row_page)
+            fail_msg("k=%d: the heading on page %zu, the table's first row on page %zu", k,
+                     head_page + 1, first_row_page + 1);
+        if (pages == 1 && L[0].page != head_page && k > 0) moved++;
+        doc_free(&d);
+        nb_buf_free(&lay);
+        nb_buf_free(&dat);
+    }
+    assert_true(moved > 0);
+}
+
+/* The layout reader refuses bad group_header_rows, naming the entry. */
+static void test_group_header_rows_validated(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value, *path, *says;
+    } bad[] = {
+        {"3", "$.content[0].group_header_rows", "expected an array of row indexes"},
+        {"[1, \"2\"]", "$.content[0].group_header_rows[1]", "expected a row index from 0 to 4"},
+        {"[1, 2.5]", "$.content[0].group_header_rows[1]", "expected a row index"},
+        {"[2, 2]", "$.content[0].group_header_rows[1]", "ascending"},
+        {"[3, 1]", "$.content[0].group_header_rows[1]", "ascending"},
+        {"[0]", "$.content[0].group_header_rows[0]", "header_rows"},
+        {"[1, 4]", "$.content[0].group_header_rows[1]", "last row"},
+        {"[1, 5]", "$.content[0].group_header_rows[1]", "from 0 to 4"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        nb_buf lay = {0};
+        layout_head(&lay);
+        nb_buf_printf(
+            &lay,
+            "{\"type\": \"table\", \"style\": \"table\", \"columns\": [1, 1], "
+            "\"header_rows\": 1, \"group_header_rows\": %s, \"rows\": "
+            "[[\"a\", \"b\"], [\"c\", \"d\"], [\"e\", \"f\"], [\"g\", \"h\"], [\"i\", \"j\"]]}]}",
+            bad[k].value);
+        nb_layout_spec spec;
+        nb_status st = NB_STATUS_INIT;
+        memset(&spec, 0, sizeof spec);
+        nb_code rc = nb_layout_spec_parse("test-layout.json", lay.p, strlen(lay.p),
+                                          NB_TEST_SRCDIR "/layouts", &spec, &st);
+        if (rc == NB_OK) fail_msg("group_header_rows %s accepted", bad[k].value);
+        if (!strstr(st.msg, "test-layout.json") || !strstr(st.msg, bad[k].path) ||
+            !strstr(st.msg, bad[k].says))
+            fail_msg("group_header_rows %s: message \"%s\" lacks \"%s\" or \"%s\"", bad[k].value,
+                     st.msg, bad[k].path, bad[k].says);
+        nb_layout_spec_free(&spec);
+        nb_buf_free(&lay);
+    }
+}
+
 /* ---- the title ------------------------------------------------------------------------- */
 
 static void test_title_balanced_at_words(void **state)
@@ -545,6 +840,10 @@ int main(void)
         cmocka_unit_test(test_tall_row_split),
         cmocka_unit_test(test_tall_header_not_repeated),
         cmocka_unit_test(test_title_balanced_at_words),
+        cmocka_unit_test(test_group_headers_kept_and_repeated),
+        cmocka_unit_test(test_continued_label_fits),
+        cmocka_unit_test(test_whole_table_preferred),
+        cmocka_unit_test(test_group_header_rows_validated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
