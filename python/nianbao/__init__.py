@@ -8,6 +8,7 @@ module wraps the library's public interface (include/nianbao.h) one to one:
     import nianbao
     pdf, findings = nianbao.render(open("report.json", "rb").read())
     findings = nianbao.check(data, previous=last_year)
+    blank = nianbao.init("2021", 2024, body="某某县人民政府")   # a report to fill in (JSON)
 
     with nianbao.Engine(fonts={"body": "/path/仿宋_GB2312.ttf"}) as engine:
         for data in reports:                 # fonts and layouts stay loaded: warm renders
@@ -46,7 +47,7 @@ import sysconfig
 import threading
 
 __all__ = [
-    "Engine", "Error", "CheckError", "render", "check", "version", "library_path",
+    "Engine", "Error", "CheckError", "render", "check", "init", "version", "library_path",
     "OK", "ERR_CHECK", "ERR_INPUT", "ERR_FONT", "ERR_USAGE", "ERR_NOMEM", "ERR_INTERNAL",
 ]
 __version__ = "0.2.0"
@@ -176,6 +177,8 @@ def _declare(lib):
         "nianbao_engine_error": (S, [P]),
         "nianbao_render": (I, [P, S, Z, S, Z, ctypes.POINTER(P)]),
         "nianbao_check": (I, [P, S, Z, ctypes.POINTER(P)]),
+        "nianbao_init": (I, [P, S, I, S, ctypes.POINTER(P)]),
+        "nianbao_result_data": (S, [P]),
         "nianbao_result_status": (I, [P]),
         "nianbao_result_pdf": (ctypes.POINTER(ctypes.c_ubyte), [P, ctypes.POINTER(Z)]),
         "nianbao_result_findings_json": (S, [P]),
@@ -382,6 +385,35 @@ class Engine:
             self._names = names
 
     # -- running --
+    def init(self, edition=None, year=0, body=None, previous=None, previous_name=None):
+        """A report to start from, as JSON text (str): the blank report of `edition`
+        ("2019", "2021"; None: the edition of the year) for report year `year` (0: the year
+        after last year's report), issued by `body` (None: last year's body, else a
+        【请填写】 placeholder).  With `previous` (last year's report, for this call only;
+        None: the engine's set_previous), what carries over is taken from it."""
+        prev = None if previous is None else _json_bytes(previous, "previous")
+        lib = self._lib
+        with self._lock:
+            e = self._engine()
+            if prev is not None:
+                self._put_previous(prev, previous_name)
+            try:
+                res = ctypes.c_void_p()
+                rc = lib.nianbao_init(e, _text(edition), int(year), _text(body),
+                                      ctypes.byref(res))
+            finally:
+                if prev is not None:
+                    self._put_previous(*self._previous)
+            if not res:
+                self._setting_failed(rc)
+            try:
+                if rc != OK:
+                    msg = lib.nianbao_result_error(res).decode("utf-8", "replace")
+                    raise Error(msg or _CODE_NAMES.get(rc, "error %d" % rc), rc)
+                return lib.nianbao_result_data(res).decode("utf-8")
+            finally:
+                lib.nianbao_result_free(res)
+
     def _result(self, rc, res, want_pdf):
         lib = self._lib
         try:
@@ -481,6 +513,12 @@ def render(data, layout=None, date=None, name=None):
     """Renders one report with the module's warm engine; returns (pdf_bytes, findings).
     See Engine.render."""
     return _default_engine().render(data, layout=layout, date=date, name=name)
+
+
+def init(edition=None, year=0, body=None, previous=None, previous_name=None):
+    """A report to start from, as JSON text, made by the module's engine.  See Engine.init."""
+    return _default_engine().init(edition=edition, year=year, body=body, previous=previous,
+                                  previous_name=previous_name)
 
 
 def check(data, previous=None, name=None, previous_name=None):

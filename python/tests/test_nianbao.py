@@ -223,3 +223,20 @@ def test_batch_mode_same_bytes(engine):
         with pytest.raises(nianbao.Error) as ei:
             b.set_batch(8, "sometimes")
         assert ei.value.code == nianbao.ERR_USAGE
+
+
+def test_init_blank_and_from_last_year(engine):
+    blank = json.loads(engine.init("2021", 2024, body="某某县人民政府"))
+    assert (blank["edition"], blank["year"]) == ("2021", 2024)
+    assert "某某县人民政府" in json.dumps(blank, ensure_ascii=False)
+    prev = read("samples/pair-2022.json")
+    nxt = json.loads(engine.init(previous=prev))
+    last = json.loads(prev)
+    assert nxt["year"] == last["year"] + 1
+    assert nxt["body"] == last["body"]
+    # previous= held for that call only
+    with pytest.raises(nianbao.Error) as ei:
+        engine.init()  # no year and no last year's report
+    with pytest.raises(nianbao.Error) as ei:
+        engine.init("2019", 2024)
+    assert ei.value.code == nianbao.ERR_USAGE and "2021" in ei.value.message
