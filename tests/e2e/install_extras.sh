@@ -73,7 +73,7 @@ if command -v dpkg-shlibdeps >/dev/null && command -v cpack >/dev/null; then
     [ "$(dpkg-deb -f "$deb" Package)" = nianbao ] || fail "the package is not named nianbao"
     depends=$(dpkg-deb -f "$deb" Depends)
     for p in fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono libharfbuzz0b libharfbuzz-subset0 \
-        libfreetype6 libfontconfig1 libcjson1 libdeflate0 libhpdf-2.3.0 libc6; do
+        libfreetype6 libfontconfig1 libcjson1 libdeflate0 libhpdf-2.3.0 libmicrohttpd12 libc6; do
         case ", $depends," in *", $p "* | *", $p,"*) ;; *) fail "Depends lacks $p: $depends" ;; esac
     done
     assert_contains "$(dpkg-deb -f "$deb" Suggests)" texlive-lang-chinese "Suggests"
