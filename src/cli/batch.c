@@ -210,7 +210,7 @@ static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, siz
     } else if (r) {
         /* name the file unless the message already starts with it */
         const char *err = nianbao_result_error(r);
-        const char *force = rc == NIANBAO_ERR_CHECK ? " (use --force to render anyway)" : "";
+        const char *force = rc == NIANBAO_ERR_CHECK ? _(" (use --force to render anyway)") : "";
         if (strncmp(err, in, strlen(in)) == 0)
             snprintf(msg, msglen, "%s%s", err, force);
         else

@@ -312,7 +312,7 @@ static int render_single(nianbao_engine *e, const render_args *a, const char *la
     fputs(nianbao_result_notes(r), stderr);
     if (got != NIANBAO_OK) {
         fprintf(stderr, "nianbao: %s%s\n", nianbao_result_error(r),
-                got == NIANBAO_ERR_CHECK ? " (use --force to render anyway)" : "");
+                got == NIANBAO_ERR_CHECK ? _(" (use --force to render anyway)") : "");
         rc = exit_code(got);
     } else if (!(a->dump && (rc = write_dump(a->dump, nianbao_result_dump(r)))) &&
                !(rc = cli_output_check(a->out, inputs, 4, msg, sizeof msg))) {
