@@ -105,7 +105,8 @@ int cli_output_check(const char *path, const char *const *inputs, size_t ninputs
     if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return 0;
     if (!S_ISREG(tst.st_mode) && !S_ISDIR(tst.st_mode)) {
         snprintf(msg, msglen,
-                 "refusing to write %s: not a regular file (-o - writes to standard output)", path);
+                 _("refusing to write %s: not a regular file (-o - writes to standard output)"),
+                 path);
         return 2;
     }
     for (size_t i = 0; i < ninputs; i++) {
