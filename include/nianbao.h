@@ -78,6 +78,12 @@ typedef struct nianbao_options {
     /* Threads that subset the fonts of one render; 0: one per CPU, at most 4.  The bytes do
      * not depend on it. */
     int threads;
+    /* The language of the messages of its runs and of nianbao_engine_error: "zh" (any name
+     * starting so, e.g. "zh_CN.UTF-8") for simplified Chinese, NULL or anything else for
+     * English.  The library never reads the locale or the environment: a program that
+     * follows the user's locale passes setlocale(LC_MESSAGES, NULL) or "zh" itself.  The
+     * checker's findings are Chinese in every language. */
+    const char *language;
 } nianbao_options;
 
 typedef struct nianbao_engine nianbao_engine;
@@ -86,7 +92,7 @@ typedef struct nianbao_result nianbao_result;
 /* "0.2.0": the library's version. */
 NIANBAO_API const char *nianbao_version(void);
 
-/* Fills *opts with the defaults (installed data folder, threads 0). */
+/* Fills *opts with the defaults (installed data folder, threads 0, English). */
 NIANBAO_API void nianbao_options_init(nianbao_options *opts);
 
 /* A new engine with `opts` (NULL: the defaults).  Nothing is loaded until the first run.

@@ -28,6 +28,7 @@
 #include "check.h"
 #include "clock.h"
 #include "buf.h"
+#include "catalog.h"
 #include "init.h"
 #include "jsonin.h"
 #include "prep.h"
@@ -56,6 +57,7 @@ struct nianbao_engine {
     char *previous, *previous_name; /* previous: previous_len bytes, or NULL */
     size_t previous_len;
     nb_prep prep;
+    nb_lang lang; /* of every message of its runs (nianbao_options.language) */
     char error[NB_STATUS_MSG_MAX];
 };
 
@@ -111,7 +113,7 @@ static char *copy_or_null(const char *s, bool *ok)
 
 static int engine_fail(nianbao_engine *e, int code, const char *fmt, const char *arg)
 {
-    snprintf(e->error, sizeof e->error, fmt, arg);
+    snprintf(e->error, sizeof e->error, nb_catalog_lookup(e->lang, fmt), arg);
     return code;
 }
 
@@ -172,6 +174,7 @@ nianbao_engine *nianbao_engine_new(const nianbao_options *opts)
         return NULL;
     }
     e->threads = opts && opts->threads > 0 ? opts->threads : 0;
+    e->lang = nb_lang_from_name(opts ? opts->language : NULL);
     e->date = -1;
     e->pdfa = true;
     nb_prep_init(&e->prep);
@@ -209,7 +212,7 @@ int nianbao_engine_set_font(nianbao_engine *e, const char *role, const char *fon
     char *s = NULL;
     if (font) {
         size_t need = strlen(role) + strlen(font) + 2;
-        if (!(s = malloc(need))) return engine_fail(e, NIANBAO_ERR_NOMEM, "%s", "out of memory");
+        if (!(s = malloc(need))) return engine_fail(e, NIANBAO_ERR_NOMEM, "out of memory", NULL);
         snprintf(s, need, "%s=%s", role, font);
     }
     free(e->fonts[r]);
@@ -256,7 +259,7 @@ int nianbao_engine_set_names(nianbao_engine *e, const char *data_name, const cha
     if (!ok) {
         free(d);
         free(l);
-        return engine_fail(e, NIANBAO_ERR_NOMEM, "%s", "out of memory");
+        return engine_fail(e, NIANBAO_ERR_NOMEM, "out of memory", NULL);
     }
     free(e->data_name);
     free(e->layout_name);
@@ -283,7 +286,7 @@ int nianbao_engine_set_previous(nianbao_engine *e, const char *previous, size_t 
     if (!ok) {
         free(p);
         free(n);
-        return engine_fail(e, NIANBAO_ERR_NOMEM, "%s", "out of memory");
+        return engine_fail(e, NIANBAO_ERR_NOMEM, "out of memory", NULL);
     }
     free(e->previous);
     free(e->previous_name);
@@ -429,6 +432,7 @@ int nianbao_render(nianbao_engine *e, const char *data, size_t data_len, const c
     if (!e) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_render: no engine (NULL)");
     if (!data) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_render: no data (NULL)");
     nb_status st = NB_STATUS_INIT;
+    st.lang = e->lang;
     sink notes = {0}, dump = {0};
     bool want_notes = e->notes || e->allow_missing;
     if ((want_notes && !sink_open(&notes)) || (e->dump && !sink_open(&dump))) {
@@ -490,6 +494,7 @@ int nianbao_check(nianbao_engine *e, const char *data, size_t len, nianbao_resul
     const char *pname = e->previous_name ? e->previous_name : "last year's report";
     double t0 = nb_now_ms();
     nb_status st = NB_STATUS_INIT;
+    st.lang = e->lang;
     nb_json_doc d = {0}, p = {0};
     nb_findings f = {0};
     /* Each document is read and checked for structure on its own, so that a failure names
@@ -532,6 +537,7 @@ int nianbao_init(nianbao_engine *e, const char *edition, int year, const char *b
     if (!e) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_init: no engine (NULL)");
     double t0 = nb_now_ms();
     nb_status st = NB_STATUS_INIT;
+    st.lang = e->lang;
     nb_json_doc table = {0}, blank = {0}, prev = {0};
     nb_buf text = {0};
     char path[4200];

@@ -595,8 +595,10 @@ static nb_code prepare_fonts(const doc_fonts *df, bool pdfa, bool compress, int 
         free(sts);
         return nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
     }
-    for (size_t i = 0; i < df->n; i++)
+    for (size_t i = 0; i < df->n; i++) {
         order[i] = (by_glyphs){nb_pdf_font_glyph_count(df->v[i].pf), i};
+        sts[i].lang = st ? st->lang : 0; /* the caller's language (status.h) */
+    }
     qsort(order, df->n, sizeof *order, cmp_by_glyphs);
     if (threads <= 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);

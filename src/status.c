@@ -1,4 +1,5 @@
 #include "status.h"
+#include "catalog.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -8,6 +9,7 @@ nb_code nb_vfail(nb_status *st, nb_code code, const char *fmt, va_list ap)
 {
     if (st == NULL || st->code != NB_OK) return code;
     st->code = code;
+    fmt = nb_catalog_lookup((nb_lang)st->lang, fmt);
     int n = vsnprintf(st->msg, sizeof st->msg, fmt, ap);
     /* A message cut to the buffer ends with whole characters, never half of one. */
     if (n >= (int)sizeof st->msg) st->msg[nb_utf8_whole(st->msg, sizeof st->msg - 1)] = '\0';
@@ -29,6 +31,7 @@ void nb_status_prefix(nb_status *st, const char *fmt, ...)
     char prefix[512];
     va_list ap;
     va_start(ap, fmt);
+    fmt = nb_catalog_lookup((nb_lang)st->lang, fmt);
     if (vsnprintf(prefix, sizeof prefix, fmt, ap) >= (int)sizeof prefix)
         prefix[nb_utf8_whole(prefix, sizeof prefix - 1)] = '\0';
     va_end(ap);

@@ -5,6 +5,12 @@
  * already names the file, JSON path or line, and what was expected.  The first failure
  * wins: later nb_fail calls on a failed status keep the original message, so callers may
  * add context only through nb_status_prefix.  A status is a plain value; nothing to free.
+ *
+ * Messages are written in English in the sources.  A status whose `lang` is NB_LANG_ZH
+ * (catalog.h) records them in Chinese: nb_fail and nb_status_prefix look their format up in
+ * the embedded catalogue of po/zh_CN.po first.  NB_STATUS_INIT is English; the public
+ * entry points (api.c) set the engine's language on the statuses they create, and code
+ * below them fills the status it is given, so the language reaches every message.
  */
 #ifndef NB_STATUS_H
 #define NB_STATUS_H
@@ -30,10 +36,11 @@ typedef enum nb_code {
 typedef struct nb_status {
     nb_code code;
     char msg[NB_STATUS_MSG_MAX];
+    unsigned char lang; /* an nb_lang (catalog.h); 0: English */
 } nb_status;
 
 /* clang-format off */
-#define NB_STATUS_INIT {NB_OK, {0}}
+#define NB_STATUS_INIT {NB_OK, {0}, 0}
 /* clang-format on */
 
 /* Records a failure (unless one is already recorded) and returns `code`. */
@@ -44,7 +51,7 @@ nb_code nb_vfail(nb_status *st, nb_code code, const char *fmt, va_list ap);
 /* Puts "prefix: " before the recorded message (e.g. the data file's name). */
 void nb_status_prefix(nb_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Resets to NB_OK. */
+/* Resets to NB_OK (the language stays). */
 void nb_status_clear(nb_status *st);
 
 /* A short English name for a code ("font", "json", ...). */

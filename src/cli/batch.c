@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "i18n.h"
 #include "heap.h"
 #include "i18n.h"
 
@@ -79,13 +80,13 @@ static int collect(const char *src, list *l)
 {
     struct stat sb;
     if (stat(src, &sb) != 0) {
-        fprintf(stderr, "nianbao: --batch %s: %s\n", src, strerror(errno));
+        fprintf(stderr, _("nianbao: --batch %s: %s\n"), src, strerror(errno));
         return -1;
     }
     if (S_ISDIR(sb.st_mode)) {
         DIR *d = opendir(src);
         if (!d) {
-            fprintf(stderr, "nianbao: --batch %s: %s\n", src, strerror(errno));
+            fprintf(stderr, _("nianbao: --batch %s: %s\n"), src, strerror(errno));
             return -1;
         }
         struct dirent *e;
@@ -106,19 +107,19 @@ static int collect(const char *src, list *l)
         }
         closedir(d);
         if (rc) {
-            fprintf(stderr, "nianbao: --batch %s: out of memory\n", src);
+            fprintf(stderr, _("nianbao: --batch %s: out of memory\n"), src);
             return -1;
         }
         if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, cmp);
         return 0;
     }
     if (!S_ISREG(sb.st_mode)) { /* a FIFO or device would block or never end */
-        fprintf(stderr, "nianbao: --batch %s: expected a folder or a list file\n", src);
+        fprintf(stderr, _("nianbao: --batch %s: expected a folder or a list file\n"), src);
         return -1;
     }
     FILE *f = fopen(src, "r");
     if (!f) {
-        fprintf(stderr, "nianbao: --batch %s: %s\n", src, strerror(errno));
+        fprintf(stderr, _("nianbao: --batch %s: %s\n"), src, strerror(errno));
         return -1;
     }
     char *line = NULL;
@@ -135,7 +136,7 @@ static int collect(const char *src, list *l)
     free(line);
     fclose(f);
     if (rc) {
-        fprintf(stderr, "nianbao: --batch %s: out of memory\n", src);
+        fprintf(stderr, _("nianbao: --batch %s: out of memory\n"), src);
         return -1;
     }
     return 0;
@@ -207,7 +208,7 @@ static bool write_out(const char *path, const char *input, const unsigned char *
     struct stat a, b;
     if (stat(path, &a) == 0 && stat(input, &b) == 0 && a.st_dev == b.st_dev &&
         a.st_ino == b.st_ino) {
-        snprintf(msg, msglen, "%s: the output %s is the input itself; not written", input, path);
+        snprintf(msg, msglen, _("%s: the output %s is the input itself; not written"), input, path);
         return false;
     }
     char why[1200];
@@ -225,7 +226,8 @@ static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, siz
     outcome_clear(o);
     const char *in = j->in.items[i];
     if (!j->out[i]) {
-        snprintf(msg, msglen, "%s: its output name is taken by an earlier file of the batch", in);
+        snprintf(msg, msglen, _("%s: its output name is taken by an earlier file of the batch"),
+                 in);
         return false;
     }
     char *data;
@@ -254,13 +256,13 @@ static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, siz
     } else if (r) {
         /* name the file unless the message already starts with it */
         const char *err = nianbao_result_error(r);
-        const char *force = rc == NIANBAO_ERR_CHECK ? " (use --force to render anyway)" : "";
+        const char *force = rc == NIANBAO_ERR_CHECK ? _(" (use --force to render anyway)") : "";
         if (strncmp(err, in, strlen(in)) == 0)
             snprintf(msg, msglen, "%s%s", err, force);
         else
             snprintf(msg, msglen, "%s: %s%s", in, err, force);
     } else if (!msg[0]) {
-        snprintf(msg, msglen, "%s: out of memory", in);
+        snprintf(msg, msglen, _("%s: out of memory"), in);
     }
     nianbao_result_free(r);
     for (char *p = msg; *p; p++)
@@ -286,8 +288,8 @@ static void progress(tally *t)
     double el = now - t->t0;
     double rate = el > 0 ? (double)t->done / el : 0;
     double eta = rate > 0 ? (double)(t->total - t->done) / rate : 0;
-    fprintf(stderr, "\r\033[K%zu/%zu  %.1f reports/s  ETA %.0f s", t->done, t->total, rate, eta);
-    if (t->failed) fprintf(stderr, "  %zu failed", t->failed);
+    fprintf(stderr, _("\r\033[K%zu/%zu  %.1f reports/s  ETA %.0f s"), t->done, t->total, rate, eta);
+    if (t->failed) fprintf(stderr, _("  %zu failed"), t->failed);
     fflush(stderr);
 }
 
@@ -392,7 +394,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
     t.t0 = now_ms() / 1e3;
     if (!t.res || !t.reported ||
         nianbao_engine_set_batch(e, t.total, j->o->preprocess) != NIANBAO_OK) {
-        fprintf(stderr, "nianbao: out of memory\n");
+        fprintf(stderr, _("nianbao: out of memory\n"));
         free(t.res);
         free(t.reported);
         return 3;
@@ -442,7 +444,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
             mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         int fds[2];
         if (next == MAP_FAILED || pipe(fds) != 0) {
-            fprintf(stderr, "nianbao: cannot start the workers: %s\n", strerror(errno));
+            fprintf(stderr, _("nianbao: cannot start the workers: %s\n"), strerror(errno));
             rmdir(dir);
             free(t.res);
             free(t.reported);
@@ -465,7 +467,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
         }
         close(fds[1]);
         if (started == 0) { /* no fork at all: do the work here */
-            fprintf(stderr, "nianbao: could not start worker processes; rendering in one\n");
+            fprintf(stderr, _("nianbao: could not start worker processes; rendering in one\n"));
             for (size_t i = first; i < t.total; i++) {
                 bool ok = render_one(e, j, i, msg, sizeof msg, &o);
                 record(&t, i, &o, ok ? NULL : msg);
@@ -493,7 +495,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
         for (size_t w = 0; w < started; w++) {
             int status;
             if (waitpid(pids[w], &status, 0) == pids[w] && WIFSIGNALED(status))
-                fprintf(stderr, "%snianbao: a worker died (signal %d)\n", t.tty ? "\n" : "",
+                fprintf(stderr, _("%snianbao: a worker died (signal %d)\n"), t.tty ? "\n" : "",
                         WTERMSIG(status));
         }
         free(pids);
@@ -512,7 +514,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
     /* One sync of the output folder's file system for all the files written. */
     int dfd = open(j->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || syncfs(dfd) != 0)
-        fprintf(stderr, "%snianbao: cannot sync the output folder %s: %s\n", t.tty ? "\n" : "",
+        fprintf(stderr, _("%snianbao: cannot sync the output folder %s: %s\n"), t.tty ? "\n" : "",
                 j->outdir, strerror(errno));
     if (dfd >= 0) close(dfd);
     if (t.tty) fputc('\n', stderr);
@@ -524,9 +526,9 @@ static int run(job *j, int jobs, nianbao_engine *e)
         nwarn += r->warnings;
         if (!j->o->json && r->text && (!j->o->quiet || r->errors)) fputs(r->text, stderr);
         if (r->error)
-            fprintf(stderr, "nianbao: failed: %s\n", r->error);
+            fprintf(stderr, _("nianbao: failed: %s\n"), r->error);
         else if (!t.reported[i])
-            fprintf(stderr, "nianbao: failed: %s: not rendered (its worker stopped)\n",
+            fprintf(stderr, _("nianbao: failed: %s: not rendered (its worker stopped)\n"),
                     j->in.items[i]);
         if (!j->o->json)
             fprintf(stderr, _("%s: %zu errors, %zu warnings\n"), j->in.items[i], r->errors,
@@ -556,7 +558,7 @@ static int run(job *j, int jobs, nianbao_engine *e)
         printf("\n], \"errors\": %zu, \"warnings\": %zu, \"failed\": %zu}\n", nerr, nwarn, failed);
         fflush(stdout);
     }
-    fprintf(stderr, "nianbao: batch: %zu of %zu rendered, %zu failed, %.2f s, %.1f reports/s\n",
+    fprintf(stderr, _("nianbao: batch: %zu of %zu rendered, %zu failed, %.2f s, %.1f reports/s\n"),
             t.total - failed, t.total, failed, el, el > 0 ? (double)(t.total - failed) / el : 0.0);
     for (size_t i = 0; i < t.total; i++)
         outcome_clear(&t.res[i]);
@@ -583,20 +585,20 @@ int cli_batch_run(const char *src, const char *outdir, int jobs, nianbao_engine 
         return 2;
     }
     if (j.in.n == 0) {
-        fprintf(stderr, "nianbao: --batch %s: no data files\n", src);
+        fprintf(stderr, _("nianbao: --batch %s: no data files\n"), src);
         list_free(&j.in);
         return 2;
     }
     struct stat sb;
     if (stat(outdir, &sb) != 0) {
         if (mkdir(outdir, 0777) != 0) {
-            fprintf(stderr, "nianbao: cannot create the output folder %s: %s\n", outdir,
+            fprintf(stderr, _("nianbao: cannot create the output folder %s: %s\n"), outdir,
                     strerror(errno));
             list_free(&j.in);
             return 2;
         }
     } else if (!S_ISDIR(sb.st_mode)) {
-        fprintf(stderr, "nianbao: --batch: the output %s is not a folder\n", outdir);
+        fprintf(stderr, _("nianbao: --batch: the output %s is not a folder\n"), outdir);
         list_free(&j.in);
         return 2;
     }
@@ -608,7 +610,7 @@ int cli_batch_run(const char *src, const char *outdir, int jobs, nianbao_engine 
     for (size_t i = 0; i < j.in.n; i++) {
         j.out[i] = out_name(outdir, j.in.items[i]);
         if (!j.out[i]) {
-            fprintf(stderr, "nianbao: out of memory\n");
+            fprintf(stderr, _("nianbao: out of memory\n"));
             for (size_t k = 0; k < i; k++)
                 free(j.out[k]);
             free(j.out);

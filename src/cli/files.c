@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,17 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "nianbao.h"
 
 #ifndef NIANBAO_BIN_TO_DATA
 #define NIANBAO_BIN_TO_DATA "../share/nianbao"
+#endif
+#ifndef NIANBAO_BIN_TO_LOCALE
+#define NIANBAO_BIN_TO_LOCALE "../share/locale"
+#endif
+#ifndef NIANBAO_BUILD_LOCALEDIR
+#define NIANBAO_BUILD_LOCALEDIR "locale"
 #endif
 #ifndef NIANBAO_SOURCE_DIR
 #define NIANBAO_SOURCE_DIR "."
@@ -30,19 +38,19 @@ int cli_read_input(const char *path, char **text, size_t *len_out, char *msg, si
     /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below). */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        snprintf(msg, msglen, "%s: cannot open: %s", path,
-                 errno == ENOENT ? "no such file" : strerror(errno));
+        snprintf(msg, msglen, _("%s: cannot open: %s"), path,
+                 errno == ENOENT ? _("no such file") : strerror(errno));
         return 2;
     }
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(fd);
-        snprintf(msg, msglen, "%s: not a regular file", path);
+        snprintf(msg, msglen, _("%s: not a regular file"), path);
         return 2;
     }
     if (sb.st_size > NIANBAO_MAX_INPUT) {
         close(fd);
-        snprintf(msg, msglen, "%s: file is %lld bytes, more than the limit of %d", path,
+        snprintf(msg, msglen, _("%s: file is %lld bytes, more than the limit of %d"), path,
                  (long long)sb.st_size, NIANBAO_MAX_INPUT);
         return 2;
     }
@@ -67,16 +75,16 @@ int cli_read_input(const char *path, char **text, size_t *len_out, char *msg, si
         ssize_t n = read(fd, buf + len, cap - 1 - len);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            snprintf(msg, msglen, "%s: read error: %s", path, strerror(errno));
+            snprintf(msg, msglen, _("%s: read error: %s"), path, strerror(errno));
             rc = 2;
         }
         if (n <= 0) break;
         len += (size_t)n;
     }
     close(fd);
-    if (rc == 3) snprintf(msg, msglen, "%s: out of memory", path);
+    if (rc == 3) snprintf(msg, msglen, _("%s: out of memory"), path);
     if (rc == 0 && len > (size_t)NIANBAO_MAX_INPUT) {
-        snprintf(msg, msglen, "%s: file is more than the limit of %d bytes", path,
+        snprintf(msg, msglen, _("%s: file is more than the limit of %d bytes"), path,
                  NIANBAO_MAX_INPUT);
         rc = 2;
     }
@@ -97,14 +105,16 @@ int cli_output_check(const char *path, const char *const *inputs, size_t ninputs
     if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return 0;
     if (!S_ISREG(tst.st_mode) && !S_ISDIR(tst.st_mode)) {
         snprintf(msg, msglen,
-                 "refusing to write %s: not a regular file (-o - writes to standard output)", path);
+                 _("refusing to write %s: not a regular file (-o - writes to standard output)"),
+                 path);
         return 2;
     }
     for (size_t i = 0; i < ninputs; i++) {
         struct stat ist;
         if (inputs[i] && stat(inputs[i], &ist) == 0 && ist.st_dev == tst.st_dev &&
             ist.st_ino == tst.st_ino) {
-            snprintf(msg, msglen, "refusing to write %s: it is the input file %s", path, inputs[i]);
+            snprintf(msg, msglen, _("refusing to write %s: it is the input file %s"), path,
+                     inputs[i]);
             return 2;
         }
     }
@@ -177,13 +187,13 @@ int cli_write_atomic(const char *path, const void *data, size_t len, bool sync, 
                      size_t msglen)
 {
     if (!path || !*path) {
-        snprintf(msg, msglen, "no output file given");
+        snprintf(msg, msglen, _("no output file given"));
         return 2;
     }
     if (strcmp(path, "-") == 0) {
         int err = write_all(STDOUT_FILENO, data, len);
         if (err) {
-            snprintf(msg, msglen, "cannot write standard output: %s", strerror(err));
+            snprintf(msg, msglen, _("cannot write standard output: %s"), strerror(err));
             return 2;
         }
         return 0;
@@ -198,10 +208,10 @@ int cli_write_atomic(const char *path, const void *data, size_t len, bool sync, 
     if (fd < 0) {
         int e = errno;
         if (e == ENOMEM) {
-            snprintf(msg, msglen, "out of memory writing %s", path);
+            snprintf(msg, msglen, _("out of memory writing %s"), path);
             return 3;
         }
-        snprintf(msg, msglen, "cannot write %s: %s", path, strerror(e));
+        snprintf(msg, msglen, _("cannot write %s: %s"), path, strerror(e));
         return 2;
     }
     /* Rewriting keeps the earlier file's permissions; a new file has the mode it was made
@@ -215,7 +225,7 @@ int cli_write_atomic(const char *path, const void *data, size_t len, bool sync, 
     if (err) {
         unlink(tmp);
         free(tmp);
-        snprintf(msg, msglen, "cannot write %s: %s", path, strerror(err));
+        snprintf(msg, msglen, _("cannot write %s: %s"), path, strerror(err));
         return 2;
     }
     free(tmp);
@@ -254,4 +264,27 @@ char *cli_datadir(void)
         if (has_layouts(installed) && realpath(installed, real)) return strdup(real);
     }
     return strdup(NIANBAO_SOURCE_DIR);
+}
+
+char *cli_localedir(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char installed[PATH_MAX + sizeof NIANBAO_BIN_TO_LOCALE + 1];
+        snprintf(installed, sizeof installed, "%s/%s", dirname(exe), NIANBAO_BIN_TO_LOCALE);
+        char mo[sizeof installed + 40], real[PATH_MAX];
+        snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/nianbao.mo", installed);
+        struct stat sb;
+        if (stat(mo, &sb) == 0 && S_ISREG(sb.st_mode) && realpath(installed, real))
+            return strdup(real);
+    }
+    return strdup(NIANBAO_BUILD_LOCALEDIR);
+}
+
+const char *cli_language(void)
+{
+    const char *m = setlocale(LC_MESSAGES, NULL);
+    return m && m[0] == 'z' && m[1] == 'h' ? "zh" : NULL;
 }

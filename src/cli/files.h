@@ -38,4 +38,13 @@ int cli_write_atomic(const char *path, const void *data, size_t len, bool sync, 
  * layouts/; else the source tree the program was built from (a build-tree binary). */
 char *cli_datadir(void);
 
+/* The folder of the compiled message catalogues (LOCALE/LC_MESSAGES/nianbao.mo), found as
+ * the data folder is: for an installed nianbao BINDIR/../share/locale when it holds
+ * zh_CN/LC_MESSAGES/nianbao.mo, else the build tree's.  malloc'd; NULL when out of memory. */
+char *cli_localedir(void);
+
+/* The language for the library's messages (nianbao_options.language) after
+ * setlocale(LC_ALL, ""): "zh" when LC_MESSAGES names a Chinese locale, else NULL. */
+const char *cli_language(void);
+
 #endif

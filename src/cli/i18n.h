@@ -9,8 +9,10 @@
 #ifndef NB_CLI_I18N_H
 #define NB_CLI_I18N_H
 
-/* The catalogue is not wired in yet: the English text. */
-#define _(s) (s)
+#include <libintl.h>
+
+/* The catalogue is bound in main() (bindtextdomain "nianbao", cli_localedir()). */
+#define _(s) gettext(s)
 /* Marks a string for the catalogue where it is not translated on the spot. */
 #define N_(s) (s)
 

@@ -9,6 +9,7 @@
  * statuses.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,9 +148,10 @@ static nianbao_engine *new_engine(int threads)
     nianbao_options_init(&opts);
     opts.datadir = datadir;
     opts.threads = threads;
+    opts.language = cli_language();
     nianbao_engine *e = datadir ? nianbao_engine_new(&opts) : NULL;
     free(datadir);
-    if (!e) fprintf(stderr, "nianbao: out of memory\n");
+    if (!e) fprintf(stderr, _("nianbao: out of memory\n"));
     return e;
 }
 
@@ -210,13 +212,13 @@ static int set_previous(nianbao_engine *e, const char *path, char *err, size_t e
                         const char **code)
 {
     char prefix[4200], msg[MSG - 64];
-    snprintf(prefix, sizeof prefix, "last year's report (--previous): %s", path);
+    snprintf(prefix, sizeof prefix, _("last year's report (--previous): %s"), path);
     char *text;
     size_t len;
     int rc = cli_read_input(path, &text, &len, msg, sizeof msg);
     if (rc) {
         *code = rc == 3 ? "nomem" : "file";
-        snprintf(err, errlen, "last year's report (--previous): %s", msg);
+        snprintf(err, errlen, _("last year's report (--previous): %s"), msg);
         return rc;
     }
     rc = nianbao_engine_set_previous(e, text, len, prefix);
@@ -242,15 +244,15 @@ static int cmd_check(int argc, char **argv)
         else if (!strcmp(a, "--format") && i + 1 < argc)
             format = argv[++i];
         else if (a[0] == '-' && a[1])
-            return fail_usage("check: unknown option or missing value", a);
+            return fail_usage(_("check: unknown option or missing value"), a);
         else if (!data)
             data = a;
         else
-            return fail_usage("check: more than one data file", a);
+            return fail_usage(_("check: more than one data file"), a);
     }
-    if (!data) return fail_usage("check: no data file given (nianbao check --help)", NULL);
+    if (!data) return fail_usage(_("check: no data file given (nianbao check --help)"), NULL);
     if (strcmp(format, "text") && strcmp(format, "json"))
-        return fail_usage("check: --format takes text or json", format);
+        return fail_usage(_("check: --format takes text or json"), format);
     bool json = !strcmp(format, "json");
     char msg[MSG];
     char *text = NULL;
@@ -396,7 +398,7 @@ static int pdf_date(bool date_now, long long *out)
         errno = 0;
         long long v = strtoll(sde, &end, 10);
         if (*end || v < 0 || errno) {
-            fprintf(stderr, "nianbao: SOURCE_DATE_EPOCH=%s: expected whole seconds since 1970\n",
+            fprintf(stderr, _("nianbao: SOURCE_DATE_EPOCH=%s: expected whole seconds since 1970\n"),
                     sde);
             return 2;
         }
@@ -412,17 +414,17 @@ static int write_dump(const char *path, const char *dump)
 {
     struct stat ds;
     if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode)) {
-        fprintf(stderr, "nianbao: cannot write the box dump %s: not a regular file\n", path);
+        fprintf(stderr, _("nianbao: cannot write the box dump %s: not a regular file\n"), path);
         return 2;
     }
     FILE *f = fopen(path, "w");
     if (!f) {
-        fprintf(stderr, "nianbao: cannot write the box dump %s\n", path);
+        fprintf(stderr, _("nianbao: cannot write the box dump %s\n"), path);
         return 2;
     }
     fputs(dump, f);
     if (fclose(f) != 0) {
-        fprintf(stderr, "nianbao: cannot write the box dump %s\n", path);
+        fprintf(stderr, _("nianbao: cannot write the box dump %s\n"), path);
         return 2;
     }
     return 0;
@@ -443,14 +445,14 @@ static int configure(nianbao_engine *e, const render_args *a)
     for (size_t i = 0; i < a->nfonts; i++) {
         const char *ov = a->fonts[i], *eq = strchr(ov, '=');
         if (!eq || eq == ov || !eq[1]) {
-            fprintf(stderr, "nianbao: --font %s: expected ROLE=FILE or ROLE=FAMILY\n", ov);
+            fprintf(stderr, _("nianbao: --font %s: expected ROLE=FILE or ROLE=FAMILY\n"), ov);
             return 2;
         }
         char role[64];
         snprintf(role, sizeof role, "%.*s", (int)(eq - ov), ov);
         int rc = nianbao_engine_set_font(e, role, eq + 1);
         if (rc) {
-            fprintf(stderr, "nianbao: --font %s: %s\n", ov, nianbao_engine_error(e));
+            fprintf(stderr, _("nianbao: --font %s: %s\n"), ov, nianbao_engine_error(e));
             return exit_code(rc);
         }
     }
@@ -488,13 +490,13 @@ static int render_single(nianbao_engine *e, const render_args *a, const char *la
     free(text);
     if (!r)
         return fail_msg(exit_code(got),
-                        got == NIANBAO_ERR_NOMEM ? "out of memory" : nianbao_engine_error(e));
+                        got == NIANBAO_ERR_NOMEM ? _("out of memory") : nianbao_engine_error(e));
     /* The findings (errors even with -q), then the notes, then any failure. */
     if (!a->quiet || nianbao_result_errors(r)) fputs(nianbao_result_findings_text(r), stderr);
     fputs(nianbao_result_notes(r), stderr);
     if (got != NIANBAO_OK) {
         fprintf(stderr, "nianbao: %s%s\n", nianbao_result_error(r),
-                got == NIANBAO_ERR_CHECK ? " (use --force to render anyway)" : "");
+                got == NIANBAO_ERR_CHECK ? _(" (use --force to render anyway)") : "");
         rc = exit_code(got);
     } else if (!(a->dump && (rc = write_dump(a->dump, nianbao_result_dump(r)))) &&
                !(rc = cli_output_check(a->out, inputs, 4, msg, sizeof msg))) {
@@ -549,7 +551,7 @@ static int cmd_render(int argc, char **argv)
             else if (!strcmp(w, "never"))
                 a.prep = NIANBAO_PREPROCESS_NEVER;
             else
-                rc = fail_usage("render: --preprocess-fonts takes auto, always or never", w);
+                rc = fail_usage(_("render: --preprocess-fonts takes auto, always or never"), w);
         } else if (!strcmp(s, "-j") && has)
             a.jobs = parse_jobs(argv[++i]);
         else if (!strncmp(s, "-j", 2) && s[2])
@@ -567,11 +569,11 @@ static int cmd_render(int argc, char **argv)
         else if (!strcmp(s, "-v") || !strcmp(s, "--verbose"))
             a.verbose = true;
         else if (s[0] == '-' && s[1])
-            rc = fail_usage("render: unknown option or missing value", s);
+            rc = fail_usage(_("render: unknown option or missing value"), s);
         else if (!a.data)
             a.data = s;
         else
-            rc = fail_usage("render: more than one data file (use --batch for many)", s);
+            rc = fail_usage(_("render: more than one data file (use --batch for many)"), s);
     }
     if (rc) {
         free(a.fonts);
@@ -594,15 +596,15 @@ static int cmd_render(int argc, char **argv)
     if (rc)
         ;
     else if (a.batch && a.data)
-        rc = fail_usage("render: give a data file or --batch, not both", NULL);
+        rc = fail_usage(_("render: give a data file or --batch, not both"), NULL);
     else if (!a.batch && !a.data)
-        rc = fail_usage("render: no data file given (nianbao render --help)", NULL);
+        rc = fail_usage(_("render: no data file given (nianbao render --help)"), NULL);
     else if (a.json && !a.batch)
         rc = fail_usage(_("render: --format json is for --batch (nianbao check --format json "
                           "gives one file's findings)"),
                         NULL);
     else if (a.jobs < 1 || a.jobs > 64)
-        rc = fail_usage("render: -j takes 1 to 64", NULL);
+        rc = fail_usage(_("render: -j takes 1 to 64"), NULL);
     else if (!a.batch && !strcmp(a.out, "-") && isatty(STDOUT_FILENO))
         rc = fail_usage(_("render: will not write a PDF to a terminal; redirect standard output "
                           "or name a file with -o"),
@@ -638,6 +640,16 @@ static int cmd_render(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Messages follow the user's locale: the command's through gettext, the library's
+     * through nianbao_options.language (cli_language). */
+    setlocale(LC_ALL, "");
+    char *localedir = cli_localedir();
+    if (localedir) {
+        bindtextdomain("nianbao", localedir);
+        free(localedir);
+    }
+    bind_textdomain_codeset("nianbao", "UTF-8");
+    textdomain("nianbao");
     if (argc < 2) {
         fputs(usage_main, stderr);
         return 2;
@@ -655,6 +667,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
-    fprintf(stderr, "nianbao: unknown command '%s' (nianbao --help)\n", cmd);
+    fprintf(stderr, _("nianbao: unknown command '%s' (nianbao --help)\n"), cmd);
     return 2;
 }

@@ -219,6 +219,7 @@ static nianbao_engine *thread_engine(server *s)
     nianbao_options_init(&o);
     o.datadir = s->datadir;
     o.threads = 1; /* the server's threads already keep the CPUs busy */
+    o.language = cli_language();
     e = nianbao_engine_new(&o);
     if (!e) return NULL;
     if (s->have_date) nianbao_engine_set_date(e, s->date);

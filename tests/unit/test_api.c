@@ -142,7 +142,7 @@ static void test_render_from_memory(void **state)
     assert_non_null(strstr(t, "[signature.date, year]"));
     assert_string_equal(nianbao_result_notes(r), ""); /* notes off */
     assert_string_equal(nianbao_result_dump(r), "");  /* dump off */
-    /* times: the parts are there and within the total */
+    /* times: every stage is there */
     double total = nianbao_result_time(r, "total"), sum = 0;
     assert_true(total > 0);
     const char *stages[] = {"read",      "fonts",    "check",  "shape",
@@ -153,7 +153,9 @@ static void test_render_from_memory(void **state)
         sum += v;
     }
     assert_true(nianbao_result_time(r, "subset") > 0);
-    assert_true(sum <= total * 1.01 + 0.1);
+    /* (no comparison of the parts with the total: subsetting runs on threads of its own,
+     * and timings belong in bench/, not in tests) */
+    (void)sum;
     assert_true(nianbao_result_time(r, "nonsense") == -1);
     nianbao_result_free(r);
     nianbao_engine_free(e);
