@@ -213,7 +213,12 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
                        line, col);
     }
     const char *end = NULL;
+    /* cJSON returns NULL for a syntax error and for memory running out alike; malloc sets
+     * errno to ENOMEM when it fails, and nothing else cJSON calls while parsing does. */
+    errno = 0;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (root == NULL && errno == ENOMEM)
+        return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory parsing the JSON", name);
     if (root == NULL) {
         size_t off = end ? (size_t)(end - text) : 0;
         if (off > len) off = len;

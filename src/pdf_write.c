@@ -44,13 +44,18 @@ typedef struct hpdf_ctx {
 static void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
 {
     hpdf_ctx *ctx = user_data;
-    nb_fail(&ctx->hst, NB_ERR_PDF, "libharu error 0x%04lX (detail %lu)", (unsigned long)error_no,
-            (unsigned long)detail_no);
+    if (error_no == HPDF_FAILD_TO_ALLOC_MEM)
+        nb_fail(&ctx->hst, NB_ERR_NOMEM, "out of memory (libharu error 0x%04lX)",
+                (unsigned long)error_no);
+    else
+        nb_fail(&ctx->hst, NB_ERR_PDF, "libharu error 0x%04lX (detail %lu)",
+                (unsigned long)error_no, (unsigned long)detail_no);
 }
 
 static nb_code hfail(const hpdf_ctx *ctx, nb_status *st, const char *what)
 {
-    return nb_fail(st, NB_ERR_PDF, "PDF writer: cannot %s: %s", what,
+    return nb_fail(st, ctx->hst.code == NB_ERR_NOMEM ? NB_ERR_NOMEM : NB_ERR_PDF,
+                   "PDF writer: cannot %s: %s", what,
                    ctx->hst.code ? ctx->hst.msg : "libharu call failed");
 }
 
@@ -496,7 +501,8 @@ static HPDF_STATUS add_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const ch
 {
     size_t n = 0;
     unsigned char *u = utf16be_bom(utf8, &n);
-    if (!u) return HPDF_FAILD_TO_ALLOC_MEM;
+    if (!u) /* reported as libharu's own failures are, so that the caller names it */
+        return HPDF_RaiseError(&pdf->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
     if (n > 2 + 2 * NB_PDF_META_MAX_UNITS) { /* a 300,000-character title as a bookmark */
         n = 2 + 2 * NB_PDF_META_MAX_UNITS;
         if ((u[n - 2] & 0xFC) == 0xD8) n -= 2; /* never end on half a surrogate pair */

@@ -282,8 +282,12 @@ nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs
             if (nb_lb_set_lines(items, nitems, &p, ends, lb.nlines, &r2, st) == NB_OK) {
                 nb_lb_result_free(&lb);
                 lb = r2;
+            } else if (st->code == NB_ERR_NOMEM) {
+                nb_status_prefix(st, "%s", where);
+                rc = st->code;
+                goto done;
             } else {
-                nb_status_clear(st);
+                nb_status_clear(st); /* ends it cannot set: first fit stays */
             }
         }
     }
