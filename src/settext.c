@@ -200,7 +200,7 @@ nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs
                     float measure, float char_grid, nb_set_para *out, nb_status *st)
 {
     memset(out, 0, sizeof *out);
-    if (nruns == 0) return nb_fail(st, NB_ERR_USAGE, "nb_set_runs: no text runs");
+    if (nruns == 0) return nb_fail(st, NB_ERR_INTERNAL, "nb_set_runs: no text runs");
     const char *where = runs[0].where;
     size_t len = 0;
     for (size_t r = 0; r < nruns; r++) {
@@ -279,16 +279,15 @@ nb_code nb_set_runs(nb_setter *s, const nb_style *style, const nb_text_run *runs
         size_t ends[BALANCE_MAX_LINES];
         if (balance_ends(items, nitems, &p, lb.nlines, style->balance_phrases, ends)) {
             nb_lb_result r2 = {0};
-            if (nb_lb_set_lines(items, nitems, &p, ends, lb.nlines, &r2, st) == NB_OK) {
-                nb_lb_result_free(&lb);
-                lb = r2;
-            } else if (st->code == NB_ERR_NOMEM) {
+            /* Out of memory, or ends it refuses (balance_ends takes allowed breaks only:
+             * NB_ERR_INTERNAL), fails the paragraph: first fit is not quietly kept. */
+            if (nb_lb_set_lines(items, nitems, &p, ends, lb.nlines, &r2, st)) {
                 nb_status_prefix(st, "%s", where);
                 rc = st->code;
                 goto done;
-            } else {
-                nb_status_clear(st); /* ends it cannot set: first fit stays */
             }
+            nb_lb_result_free(&lb);
+            lb = r2;
         }
     }
     s->linebreak_ms += nb_now_ms() - t1;
