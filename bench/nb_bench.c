@@ -1,23 +1,34 @@
-/* nb_bench — in-process timings of nianbao renders (driven by bench/run).
+/* nb_bench — in-process timings of nianbao renders through the public interface
+ * (nianbao.h), driven by bench/run.
  *
- *   nb_bench [-n RUNS] DATA.json
+ *   nb_bench [-n RUNS] DATA.json [OTHER.json...]
  *
  * renders DATA.json RUNS times with a new engine each time ("cold": fonts opened and
- * everything set up again, as in a new process) and RUNS times with one engine ("warm",
- * as in a batch), and prints the medians: wall time of each, the cold split by stage
- * (fonts = reading the map and opening faces, which happens lazily while composing;
- * write = writing the PDF without the subsetting; other = the rest: composing glue,
- * metadata) and the PDF size.  Output is "key value" lines for bench/run.  Nothing is
- * written to disk.
+ * everything set up again, as in a new process) and RUNS times with one engine after a
+ * first render ("warm": a program that keeps its engine; the same report again finds its
+ * font subsets made already), then, with that engine, each OTHER.json once (warm, but
+ * every report with other glyphs: subset anew, as a portal rendering many bodies' reports
+ * would), and prints the medians: wall time of each, the cold split by stage (nianbao_result_time:
+ * read, fonts = the font map and opening faces, check, shape, linebreak, paginate, subset, write;
+ * other = the rest) and the PDF size.  Output is "key value" lines for bench/bench.py.  Nothing is
+ * written to disk.  Like the command, it sets malloc up first (src/cli/heap.h) and finds
+ * the layouts and fonts as a build-tree nianbao does (NIANBAO_DATADIR, else the checkout).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "clock.h"
-#include "font.h"
+#include "files.h"
 #include "heap.h"
-#include "render.h"
+#include "nianbao.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -32,64 +43,28 @@ static double median(double *v, int n)
 }
 
 enum { NSTAGE = 9 };
-static const char *const stage_names[NSTAGE] = {"load",     "fonts",  "check", "shape", "linebreak",
+static const char *const stage_names[NSTAGE] = {"read",     "fonts",  "check", "shape", "linebreak",
                                                 "paginate", "subset", "write", "other"};
 
-/* font_ms: time spent opening faces during the render (nb_font_load_stats). */
-static void stage_values(const nb_render_stats *s, double font_ms, double *v)
+static void stage_values(const nianbao_result *r, double *v)
 {
-    v[0] = s->load_ms;
-    v[1] = s->fonts_ms + font_ms;
-    v[2] = s->check_ms;
-    v[3] = s->shape_ms;
-    v[4] = s->linebreak_ms;
-    v[5] = s->paginate_ms;
-    v[6] = s->subset_ms;
-    v[7] = s->write_ms - s->subset_ms; /* write_ms includes the subsetting */
     double sum = 0;
-    for (int k = 0; k < 8; k++)
-        sum += v[k];
-    v[8] = s->total_ms > sum ? s->total_ms - sum : 0;
+    for (int k = 0; k < NSTAGE - 1; k++)
+        sum += v[k] = nianbao_result_time(r, stage_names[k]);
+    double total = nianbao_result_time(r, "total");
+    v[NSTAGE - 1] = total > sum ? total - sum : 0;
 }
 
-static int render_once(nb_engine *e, const char *data, const nb_render_opts *o, nb_render_stats *s,
-                       size_t *bytes)
+/* One render; the result, or NULL after a message. */
+static nianbao_result *render_once(nianbao_engine *e, const char *data, size_t len)
 {
-    nb_status st = NB_STATUS_INIT;
-    nb_pdf_bytes pdf;
-    if (nb_render_mem(e, data, o, &pdf, s, &st) != NB_OK) {
-        fprintf(stderr, "nb_bench: %s\n", st.msg);
-        return -1;
+    nianbao_result *r = NULL;
+    if (nianbao_render(e, data, len, NULL, 0, &r) != NIANBAO_OK) {
+        fprintf(stderr, "nb_bench: %s\n", r ? nianbao_result_error(r) : "out of memory");
+        nianbao_result_free(r);
+        return NULL;
     }
-    if (bytes) *bytes = pdf.len;
-    nb_pdf_bytes_free(&pdf);
-    return 0;
-}
-
-/* Subsetting time per face over the cold renders, by PostScript name. */
-enum { NFACE = 16 };
-typedef struct face_times {
-    char name[64];
-    double *ms; /* one per run */
-} face_times;
-
-static void add_face_times(nb_engine *e, face_times *ft, int runs, int r)
-{
-    nb_font *faces[NFACE];
-    size_t n = nb_engine_faces(e, faces, NFACE);
-    for (size_t k = 0; k < n && k < NFACE; k++) {
-        const char *name = faces[k]->postscript_name ? faces[k]->postscript_name : "?";
-        int slot = 0;
-        while (slot < NFACE && ft[slot].ms && strcmp(ft[slot].name, name) != 0)
-            slot++;
-        if (slot == NFACE) continue;
-        if (!ft[slot].ms) {
-            snprintf(ft[slot].name, sizeof ft[slot].name, "%s", name);
-            ft[slot].ms = calloc((size_t)runs, sizeof(double));
-            if (!ft[slot].ms) continue;
-        }
-        ft[slot].ms[r] += faces[k]->subset_ms;
-    }
+    return r;
 }
 
 int main(int argc, char **argv)
@@ -101,61 +76,88 @@ int main(int argc, char **argv)
         i += 2;
     }
     if (i >= argc || runs < 1) {
-        fprintf(stderr, "usage: nb_bench [-n RUNS] DATA.json\n");
+        fprintf(stderr, "usage: nb_bench [-n RUNS] DATA.json [OTHER.json...]\n");
         return 2;
     }
-    const char *data = argv[i];
-    nb_render_opts o;
-    nb_render_opts_init(&o);
-    o.quiet = true;
-    o.diag = NULL;
+    char msg[5000], *data;
+    size_t len;
+    if (cli_read_input(argv[i], &data, &len, msg, sizeof msg)) {
+        fprintf(stderr, "nb_bench: %s\n", msg);
+        return 2;
+    }
+    nianbao_options opts;
+    nianbao_options_init(&opts);
+    char *datadir = cli_datadir();
+    opts.datadir = datadir;
     double *cold = calloc((size_t)runs, sizeof *cold);
     double *warm = calloc((size_t)runs, sizeof *warm);
     double *stages = calloc((size_t)runs * NSTAGE, sizeof *stages);
-    if (!cold || !warm || !stages) return 3;
+    if (!cold || !warm || !stages || !datadir) return 3;
     size_t bytes = 0, pages = 0;
     int rc = 0;
-    face_times ft[NFACE] = {0};
     for (int r = 0; r < runs && rc == 0; r++) {
-        nb_engine *e = nb_engine_new();
-        nb_render_stats s;
-        double f0, f1;
-        nb_font_load_stats(&f0, NULL);
-        double t = nb_now_ms();
-        rc = render_once(e, data, &o, &s, &bytes);
-        cold[r] = nb_now_ms() - t;
-        nb_font_load_stats(&f1, NULL);
-        add_face_times(e, ft, runs, r);
-        nb_engine_free(e);
-        pages = s.pages;
-        double v[NSTAGE];
-        stage_values(&s, f1 - f0, v);
-        for (int k = 0; k < NSTAGE; k++)
-            stages[k * runs + r] = v[k];
+        double t = now_ms();
+        nianbao_engine *e = nianbao_engine_new(&opts);
+        nianbao_result *res = e ? render_once(e, data, len) : NULL;
+        cold[r] = now_ms() - t;
+        if (!res) {
+            rc = 1;
+        } else {
+            nianbao_result_pdf(res, &bytes);
+            pages = nianbao_result_pages(res);
+            double v[NSTAGE];
+            stage_values(res, v);
+            for (int k = 0; k < NSTAGE; k++)
+                stages[k * runs + r] = v[k];
+        }
+        nianbao_result_free(res);
+        nianbao_engine_free(e);
     }
-    nb_engine *e = nb_engine_new();
-    if (rc == 0) rc = render_once(e, data, &o, NULL, NULL); /* warm up the engine */
+    nianbao_engine *e = nianbao_engine_new(&opts);
+    nianbao_result *res = rc == 0 && e ? render_once(e, data, len) : NULL; /* warm it up */
+    if (!res) rc = 1;
+    nianbao_result_free(res);
     for (int r = 0; r < runs && rc == 0; r++) {
-        double t = nb_now_ms();
-        rc = render_once(e, data, &o, NULL, NULL);
-        warm[r] = nb_now_ms() - t;
+        double t = now_ms();
+        res = render_once(e, data, len);
+        warm[r] = now_ms() - t;
+        if (!res) rc = 1;
+        nianbao_result_free(res);
     }
-    nb_engine_free(e);
+    int nothers = argc - i - 1;
+    double *other = calloc((size_t)nothers + 1, sizeof *other);
+    if (!other) rc = 3;
+    for (int k = 0; k < nothers && rc == 0; k++) {
+        char *od;
+        size_t olen;
+        if (cli_read_input(argv[i + 1 + k], &od, &olen, msg, sizeof msg)) {
+            fprintf(stderr, "nb_bench: %s\n", msg);
+            rc = 2;
+            break;
+        }
+        double t = now_ms();
+        res = render_once(e, od, olen);
+        other[k] = now_ms() - t;
+        if (!res) rc = 1;
+        nianbao_result_free(res);
+        free(od);
+    }
+    nianbao_engine_free(e);
     if (rc == 0) {
         printf("runs %d\n", runs);
         printf("inproc_cold_ms %.2f\n", median(cold, runs));
         printf("inproc_warm_ms %.2f\n", median(warm, runs));
+        if (nothers) printf("inproc_warm_other_ms %.2f\n", median(other, nothers));
         for (int k = 0; k < NSTAGE; k++)
             printf("stage_%s_ms %.2f\n", stage_names[k], median(stages + k * runs, runs));
-        for (int k = 0; k < NFACE && ft[k].ms; k++)
-            printf("subset_ms_of %s %.2f\n", ft[k].name, median(ft[k].ms, runs));
         printf("pdf_bytes %zu\n", bytes);
         printf("pages %zu\n", pages);
     }
     free(cold);
     free(warm);
+    free(other);
     free(stages);
-    for (int k = 0; k < NFACE; k++)
-        free(ft[k].ms);
+    free(data);
+    free(datadir);
     return rc ? 1 : 0;
 }

@@ -29,6 +29,21 @@ _nianbao() {
         _filedir json
         return
         ;;
+    --drafts)
+        _filedir -d
+        return
+        ;;
+    --token-file)
+        _filedir
+        return
+        ;;
+    --listen)
+        COMPREPLY=($(compgen -W '127.0.0.1:8080 0.0.0.0:8080' -- "$cur"))
+        return
+        ;;
+    --allow-host | --threads | --timeout)
+        return
+        ;;
     --batch)
         _filedir
         return
@@ -64,7 +79,7 @@ _nianbao() {
 
     case $cmd in
     "")
-        COMPREPLY=($(compgen -W 'render check --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'render check serve --help --version' -- "$cur"))
         ;;
     render)
         if [[ $cur == -* ]]; then
@@ -81,6 +96,10 @@ _nianbao() {
         else
             _filedir json
         fi
+        ;;
+    serve)
+        COMPREPLY=($(compgen -W '--listen --drafts --token-file --allow-host --threads
+            --timeout --help' -- "$cur"))
         ;;
     esac
 } && complete -F _nianbao nianbao

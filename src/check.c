@@ -14,18 +14,22 @@
 #include "check.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonlex.h"
+#include "textscan.h"
+
 #define MAX_SAFE 9007199254740991.0 /* 2^53 - 1 */
 #define MAX_KEY_WARNINGS 50
 
-static const char TABLE_A[] = "二、主动公开政府信息情况";
-static const char TABLE_B[] = "三、收到和处理政府信息公开申请情况";
-static const char TABLE_C[] = "四、政府信息公开行政复议、行政诉讼情况";
+#define TABLE_A "二、主动公开政府信息情况"
+#define TABLE_B "三、收到和处理政府信息公开申请情况"
+#define TABLE_C "四、政府信息公开行政复议、行政诉讼情况"
 
 /* ------------------------------------------------------------------ the key schema */
 
@@ -291,6 +295,23 @@ static const char *const C_COL_LABELS[5] = {"结果维持", "结果纠正", "其
 
 /* ------------------------------------------------------------------ small helpers */
 
+/* A number token of the data's JSON text in a table (below active, applications or reviews):
+ * how it was written.  Only decimal-written ones (3.0, 1e2) matter; the others are kept so
+ * that, with a duplicate key, the first token is the one looked at, as cJSON does. */
+typedef struct num_form {
+    char *path;      /* owned */
+    bool decimal;    /* written with '.', 'e' or 'E' */
+    char lexeme[48]; /* as written, cut with "…" when longer */
+    bool integral;   /* the number written is an integer (3.0), not only its double */
+    double value;    /* what it reads as (NaN when too long to convert) */
+} num_form;
+
+typedef struct num_forms {
+    num_form *items;
+    size_t count, cap;
+    bool nomem;
+} num_forms;
+
 typedef struct ctx {
     nb_findings *out;
     bool nomem;
@@ -299,6 +320,7 @@ typedef struct ctx {
     const char *mprefix; /* put before every message ("" or "上年报告 ") */
     size_t key_warnings;
     size_t key_warnings_dropped;
+    const num_forms *forms; /* the data's decimal-written numbers, or NULL (previous, no text) */
 } ctx;
 
 static char *dup_str(const char *s)
@@ -321,12 +343,26 @@ static void finding_clear(nb_finding *f)
 }
 
 /* Adds a finding; paths are taken as given (already prefixed). */
+static void add_findingv(ctx *c, nb_severity sev, const char *rule, size_t n,
+                         const char *const *paths, const double *values, const char *fmt,
+                         va_list ap0) __attribute__((format(printf, 7, 0)));
+
 static void add_finding(ctx *c, nb_severity sev, const char *rule, size_t n,
                         const char *const *paths, const double *values, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
 static void add_finding(ctx *c, nb_severity sev, const char *rule, size_t n,
                         const char *const *paths, const double *values, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_findingv(c, sev, rule, n, paths, values, fmt, ap);
+    va_end(ap);
+}
+
+static void add_findingv(ctx *c, nb_severity sev, const char *rule, size_t n,
+                         const char *const *paths, const double *values, const char *fmt,
+                         va_list ap0)
 {
     if (c->nomem) return;
     nb_findings *o = c->out;
@@ -342,7 +378,7 @@ static void add_finding(ctx *c, nb_severity sev, const char *rule, size_t n,
     }
     nb_finding f = {sev, NULL, NULL, NULL, NULL, 0};
     va_list ap;
-    va_start(ap, fmt);
+    va_copy(ap, ap0);
     int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     size_t plen = strlen(c->mprefix);
@@ -352,7 +388,7 @@ static void add_finding(ctx *c, nb_severity sev, const char *rule, size_t n,
     f.values = calloc(n ? n : 1, sizeof *f.values);
     if (f.message == NULL || f.rule == NULL || f.paths == NULL || f.values == NULL) goto fail;
     memcpy(f.message, c->mprefix, plen);
-    va_start(ap, fmt);
+    va_copy(ap, ap0);
     vsnprintf(f.message + plen, (size_t)len + 1, fmt, ap);
     va_end(ap);
     for (size_t i = 0; i < n; i++) {
@@ -511,6 +547,20 @@ static const char *decimal_problem(const char *s)
     return NULL;
 }
 
+/* The decimal-written number at `path` (as the finding names it), when the data's text was
+ * given and the number there reads as `x`; the first token with that path counts, as the
+ * first of duplicate keys is the one cJSON keeps. */
+static const num_form *form_of(const ctx *c, const char *path, double x)
+{
+    if (c->forms == NULL) return NULL;
+    for (size_t i = 0; i < c->forms->count; i++)
+        if (strcmp(c->forms->items[i].path, path) == 0) {
+            const num_form *f = &c->forms->items[i];
+            return f->decimal && f->value == x ? f : NULL;
+        }
+    return NULL;
+}
+
 /* Reads one value of `kind` at row.key.  On a type problem, a blank (JSON null) or absence
  * adds a finding and returns false, so that every rule needing the value is skipped.
  * `path` is the row's JSON path (without prefix); `where` names the cell by the template's
@@ -520,6 +570,8 @@ static bool read_value(ctx *c, const cJSON *row, const char *path, const char *k
                        const char *where, double *out)
 {
     char p[320], d[160];
+    /* a row that is missing or not an object was named once by the structure check */
+    if (!cJSON_IsObject(row)) return false;
     snprintf(p, sizeof p, "%s%s.%s", c->pprefix, path, key);
     const char *paths[1] = {p};
     double nan_v = NAN;
@@ -573,6 +625,9 @@ static bool read_value(ctx *c, const cJSON *row, const char *path, const char *k
                            ? "非负金额（单位：万元；数字，或写成十进制数字符串如 \"1.50\"）"
                            : "非负金额（数字，或写成十进制数字符串如 \"73802895.90\"）";
     const char *problem = NULL;
+    char written[96];
+    const num_form *form =
+        cJSON_IsNumber(v) && (kind == V_COUNT || kind == V_CHANGE) ? form_of(c, p, x) : NULL;
     if (kind == V_WAN_AMOUNT && cJSON_IsString(v)) {
         problem = decimal_problem(v->valuestring);
         if (problem == NULL) {
@@ -583,7 +638,12 @@ static bool read_value(ctx *c, const cJSON *row, const char *path, const char *k
         problem = "";
     else if (kind != V_WAN_AMOUNT && x != floor(x))
         problem = "（不是整数）";
-    else if (kind != V_CHANGE && x < 0)
+    else if (form != NULL && !form->integral) {
+        /* 2.9999999999999999 reads as the double 3: the page would print a number nobody
+         * wrote */
+        snprintf(written, sizeof written, "（不是整数：文件中写作 %s）", form->lexeme);
+        problem = written;
+    } else if (kind != V_CHANGE && x < 0)
         problem = "（为负数）";
     else if (fabs(x) > MAX_SAFE)
         problem = "（超出 2^53−1，无法精确表示）";
@@ -593,38 +653,22 @@ static bool read_value(ctx *c, const cJSON *row, const char *path, const char *k
                     problem);
         return false;
     }
+    if (form != NULL) {
+        char as_int[40];
+        fmt_number(as_int, sizeof as_int, x == 0 ? 0 : x);
+        add_finding(c, NB_SEV_WARNING, "type.count_form", 1, paths, &x,
+                    "%s: 写成了 %s，应写整数 %s（计数不带小数点和指数；按 %s 印出）", where,
+                    form->lexeme, as_int, as_int);
+    }
     *out = x == 0 ? 0 : x; /* no -0 */
     return true;
 }
 
 /* ------------------------------------------------------------------ structure */
 
-static nb_code need_object(const cJSON *parent, const char *key, const char *path, int edition,
-                           const cJSON **out, nb_status *st)
-{
-    const cJSON *v = child(parent, key);
-    if (v == NULL)
-        return nb_fail(st, NB_ERR_DATA, "$.%s: missing (required by the %d edition)", path,
-                       edition);
-    if (!cJSON_IsObject(v))
-        return nb_fail(st, NB_ERR_DATA, "$.%s: expected an object, got %s", path, json_type(v));
-    *out = v;
-    return NB_OK;
-}
-
-static nb_code need_string(const cJSON *parent, const char *key, const char *path, bool required,
-                           nb_status *st)
-{
-    const cJSON *v = child(parent, key);
-    if (v == NULL) {
-        if (!required) return NB_OK;
-        return nb_fail(st, NB_ERR_DATA, "$.%s: missing (a required field)", path);
-    }
-    if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
-        return nb_fail(st, NB_ERR_DATA, "$.%s: expected a non-empty string, got %s", path,
-                       cJSON_IsString(v) ? "an empty string" : json_type(v));
-    return NB_OK;
-}
+static const char *const SECTION_KEYS[3] = {"overview", "problems", "other"};
+static const char *const SECTION_TITLES[3] = {"一、总体情况", "五、存在的主要问题及改进情况",
+                                              "六、其他需要报告的事项"};
 
 static bool parse_date(const char *s, int *y, int *m, int *d)
 {
@@ -641,41 +685,6 @@ static bool parse_date(const char *s, int *y, int *m, int *d)
     return true;
 }
 
-static nb_code check_items(const cJSON *arr, const char *path, bool headings, nb_status *st)
-{
-    if (arr == NULL) return nb_fail(st, NB_ERR_DATA, "$.%s: missing (a required field)", path);
-    if (!cJSON_IsArray(arr) || arr->child == NULL)
-        return nb_fail(st, NB_ERR_DATA, "$.%s: expected a non-empty array of paragraphs, got %s",
-                       path, cJSON_IsArray(arr) ? "an empty array" : json_type(arr));
-    int i = 0;
-    for (const cJSON *it = arr->child; it != NULL; it = it->next, i++) {
-        if (cJSON_IsString(it) && it->valuestring[0] != '\0') continue;
-        const cJSON *h = child(it, "heading"), *t = child(it, "text");
-        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') {
-            if (t == NULL || (cJSON_IsString(t) && t->valuestring[0] != '\0')) continue;
-            return nb_fail(st, NB_ERR_DATA,
-                           "$.%s[%d].text: expected the non-empty paragraph that follows the "
-                           "run-in sub-heading, got %s",
-                           path, i, cJSON_IsString(t) ? "an empty string" : json_type(t));
-        }
-        if (headings && cJSON_IsObject(it) && h != NULL)
-            return nb_fail(st, NB_ERR_DATA, "$.%s[%d].heading: expected a non-empty string, got %s",
-                           path, i, cJSON_IsString(h) ? "an empty string" : json_type(h));
-        if (headings && cJSON_IsObject(it) && t != NULL)
-            return nb_fail(st, NB_ERR_DATA,
-                           "$.%s[%d].heading: missing (an item with \"text\" is a paragraph that "
-                           "begins with its sub-heading; write a plain string for a paragraph "
-                           "without one)",
-                           path, i);
-        return nb_fail(st, NB_ERR_DATA, "$.%s[%d]: expected %s, got %s", path, i,
-                       headings ? "a non-empty paragraph string, {\"heading\": \"…\"} or "
-                                  "{\"heading\": \"…\", \"text\": \"…\"}"
-                                : "a non-empty paragraph string",
-                       cJSON_IsString(it) ? "an empty string" : json_type(it));
-    }
-    return NB_OK;
-}
-
 static int edition_of(const cJSON *doc)
 {
     const cJSON *e = child(doc, "edition");
@@ -683,6 +692,250 @@ static int edition_of(const cJSON *doc)
     if (strcmp(e->valuestring, "2019") == 0) return 2019;
     if (strcmp(e->valuestring, "2021") == 0) return 2021;
     return 0;
+}
+
+/* The report year, when "year" is a four-digit integer. */
+static bool year_of(const cJSON *doc, int *year)
+{
+    const cJSON *y = child(doc, "year");
+    if (!cJSON_IsNumber(y) || y->valuedouble != floor(y->valuedouble) || y->valuedouble < 1000 ||
+        y->valuedouble > 9999)
+        return false;
+    *year = (int)y->valuedouble;
+    return true;
+}
+
+/* The non-empty string at parent.key, or NULL. */
+static const char *text_at(const cJSON *parent, const char *key)
+{
+    const cJSON *v = child(parent, key);
+    return cJSON_IsString(v) && v->valuestring[0] != '\0' ? v->valuestring : NULL;
+}
+
+static void s_missing(ctx *c, const char *path, const char *label, const char *key)
+{
+    char p[320];
+    snprintf(p, sizeof p, "%s%s", c->pprefix, path);
+    const char *paths[1] = {p};
+    double nan_v = NAN;
+    add_finding(c, NB_SEV_ERROR, "key.missing", 1, paths, &nan_v,
+                "%s: 缺少键“%s”（%d年版模板必填）", label, key, c->edition);
+}
+
+static void s_type(ctx *c, const char *path, const char *label, const char *want, const cJSON *v)
+{
+    char p[320], d[160];
+    snprintf(p, sizeof p, "%s%s", c->pprefix, path);
+    const char *paths[1] = {p};
+    double nan_v = NAN;
+    if (cJSON_IsString(v) && v->valuestring[0] == '\0')
+        snprintf(d, sizeof d, "空字符串");
+    else if (cJSON_IsArray(v) && v->child == NULL)
+        snprintf(d, sizeof d, "空数组");
+    else
+        describe(d, sizeof d, v);
+    add_finding(c, NB_SEV_ERROR, "type.field", 1, paths, &nan_v, "%s: 应为%s，实为 %s", label, want,
+                d);
+}
+
+/* The object at parent.key: true when it is one, else the finding (missing or wrong type). */
+static bool s_object(ctx *c, const cJSON *parent, const char *key, const char *path,
+                     const char *label, const cJSON **out)
+{
+    const cJSON *v = child(parent, key);
+    *out = v;
+    if (v == NULL) {
+        s_missing(c, path, label, key);
+        return false;
+    }
+    if (!cJSON_IsObject(v)) {
+        s_type(c, path, label, "对象 {…}", v);
+        return false;
+    }
+    return true;
+}
+
+static void s_text(ctx *c, const cJSON *parent, const char *key, const char *path,
+                   const char *label, bool required)
+{
+    const cJSON *v = child(parent, key);
+    if (v == NULL) {
+        if (required) s_missing(c, path, label, key);
+    } else if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+        s_type(c, path, label, "非空文字（带引号的字符串）", v);
+}
+
+/* "引言第2段", "一、总体情况 第3段" — where item i of a list of paragraphs is. */
+static void item_where(char *buf, size_t size, const char *list, int i)
+{
+    snprintf(buf, size, "%s%s第%d段", list, strcmp(list, "引言") == 0 ? "" : " ", i + 1);
+}
+
+/* A list of paragraphs (and, with `headings`, sub-headings {"heading": …} and run-in
+ * sub-headings {"heading": …, "text": …}): every bad item is a finding. */
+static void s_items(ctx *c, const cJSON *parent, const char *key, const char *path,
+                    const char *label, bool headings)
+{
+    const cJSON *arr = child(parent, key);
+    if (arr == NULL) {
+        s_missing(c, path, label, key);
+        return;
+    }
+    if (!cJSON_IsArray(arr) || arr->child == NULL) {
+        s_type(c, path, label, "段落的数组 [\"第一段\", \"第二段\"]（至少一段）", arr);
+        return;
+    }
+    int i = 0;
+    for (const cJSON *it = arr->child; it != NULL; it = it->next, i++) {
+        if (cJSON_IsString(it) && it->valuestring[0] != '\0') continue;
+        char ip[200], where[200], sub[220], subw[260];
+        snprintf(ip, sizeof ip, "%s[%d]", path, i);
+        item_where(where, sizeof where, label, i);
+        const cJSON *h = child(it, "heading"), *t = child(it, "text");
+        if (headings && cJSON_IsString(h) && h->valuestring[0] != '\0') {
+            if (t == NULL || (cJSON_IsString(t) && t->valuestring[0] != '\0')) continue;
+            snprintf(sub, sizeof sub, "%s.text", ip);
+            snprintf(subw, sizeof subw, "%s（小标题后的正文）", where);
+            s_type(c, sub, subw, "非空段落文字（带引号的字符串）", t);
+            continue;
+        }
+        if (headings && cJSON_IsObject(it) && h != NULL) {
+            snprintf(sub, sizeof sub, "%s.heading", ip);
+            snprintf(subw, sizeof subw, "%s（小标题）", where);
+            s_type(c, sub, subw, "非空文字（带引号的字符串）", h);
+            continue;
+        }
+        if (headings && cJSON_IsObject(it) && t != NULL) {
+            snprintf(sub, sizeof sub, "%s.heading", ip);
+            char p[320];
+            snprintf(p, sizeof p, "%s%s", c->pprefix, sub);
+            const char *paths[1] = {p};
+            double nan_v = NAN;
+            add_finding(c, NB_SEV_ERROR, "key.missing", 1, paths, &nan_v,
+                        "%s: 缺少键“heading”（有“text”的一项是以小标题开头的段落；没有小标题的段落"
+                        "请直接写成字符串）",
+                        where);
+            continue;
+        }
+        s_type(c, ip, where,
+               headings ? "非空段落文字、小标题 {\"heading\": \"（一）…\"} 或 "
+                          "{\"heading\": \"（一）…\", \"text\": \"…\"}"
+                        : "非空段落文字",
+               it);
+    }
+}
+
+/* The template's words for a level of table B's rows: a row's own label, or the group it
+ * belongs to (三、本年度办理结果（三）不予公开). */
+static void b_level_label(char *buf, size_t size, int edition, const char *prefix)
+{
+    static const struct {
+        const char *path, *label;
+    } groups[] = {{"results", RES},
+                  {"results.refused", RES "（三）不予公开"},
+                  {"results.unable", RES "（四）无法提供"},
+                  {"results.not_processed", RES "（五）不予处理"},
+                  {"results.other", RES "（六）其他处理"}};
+    const b_row *rows = edition == 2019 ? B_ROWS_2019 : B_ROWS_2021;
+    size_t n = edition == 2019 ? sizeof B_ROWS_2019 / sizeof *B_ROWS_2019
+                               : sizeof B_ROWS_2021 / sizeof *B_ROWS_2021;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].path, prefix) == 0) {
+            snprintf(buf, size, "%s %s", TABLE_B, rows[i].label);
+            return;
+        }
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+        if (strcmp(groups[i].path, prefix) == 0) {
+            snprintf(buf, size, "%s %s", TABLE_B, groups[i].label);
+            return;
+        }
+    snprintf(buf, size, "%s %s", TABLE_B, prefix);
+}
+
+/* Every structural problem of `doc` as a finding: each required key that is missing and each
+ * value of the wrong type, once (a missing group of rows is one finding, not one per row). */
+static void structure(ctx *c, const cJSON *doc)
+{
+    s_text(c, doc, "title", "title", "标题", true);
+    s_text(c, doc, "body", "body", "发布机关", true);
+    s_text(c, doc, "subject", "subject", "主题（PDF 文档属性）", false);
+    int year;
+    const cJSON *y = child(doc, "year");
+    if (y == NULL)
+        s_missing(c, "year", "报告年度", "year");
+    else if (!year_of(doc, &year))
+        s_type(c, "year", "报告年度", "四位数的年份（如 2021，不带引号）", y);
+    /* The signature is optional (most published reports print none); when given, it has
+     * both the office and the date. */
+    const cJSON *sig = child(doc, "signature");
+    if (sig != NULL && !cJSON_IsObject(sig))
+        s_type(c, "signature", "落款", "对象 {\"office\": …, \"date\": …}（不印落款时删去此键）",
+               sig);
+    else if (sig != NULL) {
+        s_text(c, sig, "office", "signature.office", "落款单位", true);
+        const cJSON *d = child(sig, "date");
+        int yy, mm, dd;
+        if (d == NULL)
+            s_missing(c, "signature.date", "成文日期", "date");
+        else if (!cJSON_IsString(d) || !parse_date(d->valuestring, &yy, &mm, &dd))
+            s_type(c, "signature.date", "成文日期",
+                   "真实的日期 \"YYYY-MM-DD\"（如 \"2022-01-20\"）", d);
+    }
+    s_items(c, doc, "opening", "opening", "引言", false);
+    const cJSON *sections;
+    if (s_object(c, doc, "sections", "sections", "正文各节", &sections))
+        for (int k = 0; k < 3; k++) {
+            char path[64];
+            snprintf(path, sizeof path, "sections.%s", SECTION_KEYS[k]);
+            s_items(c, sections, SECTION_KEYS[k], path, SECTION_TITLES[k], true);
+        }
+
+    /* the three tables and each of their row objects */
+    const cJSON *active, *apps, *reviews, *row;
+    char path[200], label[400];
+    if (s_object(c, doc, "active", "active", TABLE_A, &active)) {
+        const a_row *arows = c->edition == 2019 ? A_ROWS_2019 : A_ROWS_2021;
+        size_t narows = c->edition == 2019 ? sizeof A_ROWS_2019 / sizeof *A_ROWS_2019
+                                           : sizeof A_ROWS_2021 / sizeof *A_ROWS_2021;
+        for (size_t i = 0; i < narows; i++) {
+            snprintf(path, sizeof path, "active.%s", arows[i].key);
+            snprintf(label, sizeof label, "%s %s", TABLE_A, arows[i].label);
+            s_object(c, active, arows[i].key, path, label, &row);
+        }
+    }
+    if (s_object(c, doc, "applications", "applications", TABLE_B, &apps)) {
+        const b_row *brows = c->edition == 2019 ? B_ROWS_2019 : B_ROWS_2021;
+        size_t nbrows = c->edition == 2019 ? sizeof B_ROWS_2019 / sizeof *B_ROWS_2019
+                                           : sizeof B_ROWS_2021 / sizeof *B_ROWS_2021;
+        char bad[200] = ""; /* the last level found missing: the rows under it are not named */
+        for (size_t i = 0; i < nbrows; i++) {
+            const cJSON *node = apps;
+            const char *p = brows[i].path;
+            char key[64], prefix[160];
+            while (*p != '\0') {
+                const char *dot = strchr(p, '.');
+                size_t n = dot ? (size_t)(dot - p) : strlen(p);
+                memcpy(key, p, n);
+                key[n] = '\0';
+                snprintf(prefix, sizeof prefix, "%.*s", (int)(p + n - brows[i].path),
+                         brows[i].path);
+                snprintf(path, sizeof path, "applications.%s", prefix);
+                if (strcmp(path, bad) == 0) break;
+                b_level_label(label, sizeof label, c->edition, prefix);
+                if (!s_object(c, node, key, path, label, &node)) {
+                    snprintf(bad, sizeof bad, "%s", path);
+                    break;
+                }
+                p = dot ? dot + 1 : p + n;
+            }
+        }
+    }
+    if (s_object(c, doc, "reviews", "reviews", TABLE_C, &reviews))
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "reviews.%s", C_KEYS[i]);
+            snprintf(label, sizeof label, "%s %s", TABLE_C, C_LABELS[i]);
+            s_object(c, reviews, C_KEYS[i], path, label, &row);
+        }
 }
 
 nb_code nb_check_structure(const cJSON *doc, nb_status *st)
@@ -693,91 +946,12 @@ nb_code nb_check_structure(const cJSON *doc, nb_status *st)
     const cJSON *e = child(doc, "edition");
     if (e == NULL)
         return nb_fail(st, NB_ERR_DATA, "$.edition: missing (expected \"2019\" or \"2021\")");
-    int edition = edition_of(doc);
-    if (edition == 0) {
+    if (edition_of(doc) == 0) {
         char d[160];
         describe(d, sizeof d, e);
         return nb_fail(st, NB_ERR_DATA,
                        "$.edition: unknown edition %s (expected the string \"2019\" or \"2021\")",
                        d);
-    }
-    if (need_string(doc, "title", "title", true, st) ||
-        need_string(doc, "body", "body", true, st) ||
-        need_string(doc, "subject", "subject", false, st))
-        return st->code;
-    const cJSON *y = child(doc, "year");
-    if (y == NULL) return nb_fail(st, NB_ERR_DATA, "$.year: missing (a required field)");
-    if (!cJSON_IsNumber(y) || y->valuedouble != floor(y->valuedouble) || y->valuedouble < 1000 ||
-        y->valuedouble > 9999) {
-        char d[160];
-        describe(d, sizeof d, y);
-        return nb_fail(st, NB_ERR_DATA, "$.year: expected a four-digit integer year, got %s", d);
-    }
-    /* The signature is optional (most published reports print none); when given, it has
-     * both the office and the date. */
-    const cJSON *sig = child(doc, "signature");
-    if (sig != NULL && !cJSON_IsObject(sig))
-        return nb_fail(st, NB_ERR_DATA,
-                       "$.signature: expected an object {office, date}, got %s (leave the key "
-                       "out when the report prints no signature)",
-                       json_type(sig));
-    if (sig != NULL && (need_string(sig, "office", "signature.office", true, st) ||
-                        need_string(sig, "date", "signature.date", true, st)))
-        return st->code;
-    int yy, mm, dd;
-    const char *date = sig != NULL ? child(sig, "date")->valuestring : "";
-    if (sig != NULL && !parse_date(date, &yy, &mm, &dd)) {
-        char q[96];
-        quote_text(q, sizeof q, date, 40);
-        return nb_fail(st, NB_ERR_DATA,
-                       "$.signature.date: expected a calendar date \"YYYY-MM-DD\", got \"%s\"", q);
-    }
-    if (check_items(child(doc, "opening"), "opening", false, st)) return st->code;
-    const cJSON *sections = child(doc, "sections");
-    if (sections == NULL) return nb_fail(st, NB_ERR_DATA, "$.sections: missing (a required field)");
-    if (!cJSON_IsObject(sections))
-        return nb_fail(st, NB_ERR_DATA, "$.sections: expected an object, got %s",
-                       json_type(sections));
-    if (check_items(child(sections, "overview"), "sections.overview", true, st) ||
-        check_items(child(sections, "problems"), "sections.problems", true, st) ||
-        check_items(child(sections, "other"), "sections.other", true, st))
-        return st->code;
-
-    /* the three tables and each of their row objects */
-    const cJSON *active, *apps, *reviews, *row;
-    if (need_object(doc, "active", "active", edition, &active, st)) return st->code;
-    const a_row *arows = edition == 2019 ? A_ROWS_2019 : A_ROWS_2021;
-    size_t narows = edition == 2019 ? sizeof A_ROWS_2019 / sizeof *A_ROWS_2019
-                                    : sizeof A_ROWS_2021 / sizeof *A_ROWS_2021;
-    char path[160];
-    for (size_t i = 0; i < narows; i++) {
-        snprintf(path, sizeof path, "active.%s", arows[i].key);
-        if (need_object(active, arows[i].key, path, edition, &row, st)) return st->code;
-    }
-    if (need_object(doc, "applications", "applications", edition, &apps, st)) return st->code;
-    const b_row *brows = edition == 2019 ? B_ROWS_2019 : B_ROWS_2021;
-    size_t nbrows = edition == 2019 ? sizeof B_ROWS_2019 / sizeof *B_ROWS_2019
-                                    : sizeof B_ROWS_2021 / sizeof *B_ROWS_2021;
-    for (size_t i = 0; i < nbrows; i++) {
-        /* walk the dotted path so the first missing level is the one named */
-        const cJSON *node = apps;
-        const char *p = brows[i].path;
-        char key[64];
-        while (*p != '\0') {
-            const char *dot = strchr(p, '.');
-            size_t n = dot ? (size_t)(dot - p) : strlen(p);
-            memcpy(key, p, n);
-            key[n] = '\0';
-            snprintf(path, sizeof path, "applications.%.*s", (int)(p + n - brows[i].path),
-                     brows[i].path);
-            if (need_object(node, key, path, edition, &node, st)) return st->code;
-            p = dot ? dot + 1 : p + n;
-        }
-    }
-    if (need_object(doc, "reviews", "reviews", edition, &reviews, st)) return st->code;
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "reviews.%s", C_KEYS[i]);
-        if (need_object(reviews, C_KEYS[i], path, edition, &row, st)) return st->code;
     }
     return NB_OK;
 }
@@ -1031,9 +1205,9 @@ static void read_table_a(ctx *c, const cJSON *doc)
 
 static void rule_date(ctx *c, const cJSON *doc)
 {
-    int y, m, d;
-    int year = (int)child(doc, "year")->valuedouble;
+    int y, m, d, year;
     const cJSON *sig = child(doc, "signature");
+    if (!year_of(doc, &year)) return; /* named by the structure check */
     if (sig == NULL) {
         const char *paths[1] = {"signature"};
         double nan_v = NAN;
@@ -1043,7 +1217,8 @@ static void rule_date(ctx *c, const cJSON *doc)
                     year);
         return;
     }
-    if (!parse_date(child(sig, "date")->valuestring, &y, &m, &d)) return;
+    const char *date = text_at(sig, "date");
+    if (date == NULL || !parse_date(date, &y, &m, &d)) return; /* named by the structure check */
     if (y > year) return;
     const char *paths[2] = {"signature.date", "year"};
     double vals[2] = {NAN, year};
@@ -1054,7 +1229,8 @@ static void rule_date(ctx *c, const cJSON *doc)
 
 static void rule_edition_year(ctx *c, const cJSON *doc)
 {
-    int year = (int)child(doc, "year")->valuedouble;
+    int year;
+    if (!year_of(doc, &year)) return;
     bool fits = c->edition == 2019 ? (year == 2019 || year == 2020) : year >= 2021;
     if (fits) return;
     const char *paths[2] = {"edition", "year"};
@@ -1069,6 +1245,7 @@ static void rule_fees_statement(ctx *c, const cJSON *doc)
 {
     if (c->edition != 2021) return;
     const cJSON *other = at(doc, "sections.other");
+    if (!cJSON_IsArray(other)) return; /* named by the structure check */
     for (const cJSON *it = other ? other->child : NULL; it != NULL; it = it->next) {
         const cJSON *t = cJSON_IsObject(it) ? child(it, "text") : it; /* run-in: its text */
         if (cJSON_IsString(t) && strstr(t->valuestring, "信息处理费") != NULL) return;
@@ -1119,18 +1296,18 @@ static bool same_body(const char *a, const char *b)
 static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJSON *prev)
 {
     int prev_edition = edition_of(prev);
-    int year = (int)child(doc, "year")->valuedouble;
-    int pyear = (int)child(prev, "year")->valuedouble;
-    if (pyear != year - 1) {
+    int year, pyear;
+    bool years = year_of(doc, &year) && year_of(prev, &pyear);
+    if (years && pyear != year - 1) {
         const char *paths[2] = {"year", "previous:year"};
         double vals[2] = {year, pyear};
         add_finding(c, NB_SEV_WARNING, "year.previous_year", 2, paths, vals,
                     "跨年度: 上年报告为%d年度，本报告为%d年度（应为%d年度）", pyear, year,
                     year - 1);
     }
-    const char *body = child(doc, "body")->valuestring;
-    const char *pbody = child(prev, "body")->valuestring;
-    if (!same_body(body, pbody)) {
+    const char *body = text_at(doc, "body");
+    const char *pbody = text_at(prev, "body");
+    if (body != NULL && pbody != NULL && !same_body(body, pbody)) {
         char q1[200], q2[200];
         quote_text(q1, sizeof q1, body, 120);
         quote_text(q2, sizeof q2, pbody, 120);
@@ -1145,6 +1322,7 @@ static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJ
     pc.pprefix = "previous:";
     pc.mprefix = "上年报告 ";
     pc.edition = prev_edition;
+    pc.forms = NULL; /* the text given is this year's */
     const cJSON *pcf = at(prev, "applications.carried_forward");
     for (int k = 0; k < 7; k++) {
         double pv;
@@ -1202,9 +1380,553 @@ static void rules_cross_year(ctx *c, const cJSON *doc, const btable *t, const cJ
     }
 }
 
+/* ------------------------------------------------------------------ the texts */
+
+typedef enum text_kind {
+    T_TITLE,
+    T_BODY,
+    T_SUBJECT,
+    T_OFFICE,
+    T_OPENING, /* a paragraph of the opening */
+    T_PARA,    /* a paragraph of a section */
+    T_HEADING, /* a sub-heading {"heading": …} */
+    T_RUNIN,   /* the text after a run-in sub-heading {"heading": …, "text": …} */
+} text_kind;
+
+typedef struct text_ref {
+    text_kind kind;
+    const char *s;
+    const char *path; /* JSON path, without prefix */
+    const char *where; /* the template's words: 标题, 引言第1段, 一、总体情况 第3段 … */
+} text_ref;
+
+static bool is_paragraph(text_kind k)
+{
+    return k == T_OPENING || k == T_PARA || k == T_RUNIN;
+}
+
+static void text_finding(ctx *c, const char *rule, const text_ref *t, double value, const char *fmt,
+                         ...) __attribute__((format(printf, 5, 6)));
+
+/* A warning about one text, naming its path. */
+static void text_finding(ctx *c, const char *rule, const text_ref *t, double value, const char *fmt,
+                         ...)
+{
+    char p[320];
+    snprintf(p, sizeof p, "%s%s", c->pprefix, t->path);
+    const char *paths[1] = {p};
+    va_list ap;
+    va_start(ap, fmt);
+    add_findingv(c, NB_SEV_WARNING, rule, 1, paths, &value, fmt, ap);
+    va_end(ap);
+}
+
+/* 1 → 一, 12 → 十二, 20 → 二十 (1–99). */
+static void cn_numeral(char *buf, size_t size, int n)
+{
+    static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (n < 1 || n > 99)
+        snprintf(buf, size, "%d", n);
+    else if (n < 10)
+        snprintf(buf, size, "%s", d[n]);
+    else
+        snprintf(buf, size, "%s十%s", n >= 20 ? d[n / 10] : "", d[n % 10]);
+}
+
+/* 【请填写…】 left in: one warning per text. */
+static void rule_placeholder(ctx *c, const text_ref *t)
+{
+    const char *m = strstr(t->s, NB_CHECK_PLACEHOLDER);
+    if (m == NULL) return;
+    size_t count = 0, mlen = strlen(NB_CHECK_PLACEHOLDER);
+    for (const char *p = m; p != NULL; p = strstr(p + mlen, NB_CHECK_PLACEHOLDER))
+        count++;
+    /* the first marker with what it asks for, up to its 】 (cut after 30 characters) */
+    size_t a = (size_t)(m - t->s), b = a + mlen;
+    const char *close = strstr(m, "】");
+    size_t hi = close != NULL ? (size_t)(close - t->s) + strlen("】") : b;
+    char q[200], more[40] = "";
+    nb_text_excerpt(q, sizeof q, t->s, a, hi, a, b, 30);
+    if (count > 1) snprintf(more, sizeof more, "等%zu处", count);
+    text_finding(c, "text.placeholder", t, (double)count,
+                 "%s: 尚未填写：“%s”%s（把【请填写…】换成本机关自己的内容）", t->where, q, more);
+}
+
+/* Line breaks, tabs, leading and trailing spaces, full-width indentation. */
+static void rule_whitespace(ctx *c, const text_ref *t)
+{
+    size_t first;
+    unsigned f = nb_text_whitespace(t->s, &first);
+    if (f == 0) return;
+    static const struct {
+        unsigned flag;
+        const char *what;
+    } names[] = {
+        {NB_WS_NEWLINE, "换行符（版式自行换行，段内换行会印成空隙；要另起一段请写成下一段）"},
+        {NB_WS_TAB, "制表符（会印成空隙）"},
+        {NB_WS_CONTROL, "控制字符"},
+        {NB_WS_INDENT, "开头的全角空格（版式已自动首行缩进两字，再加就缩进过多）"},
+        {NB_WS_LEADING, "开头的空格"},
+        {NB_WS_TRAILING, "末尾的空格"},
+    };
+    char what[600] = "", q[200];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (f & names[i].flag)
+            n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", n ? "、" : "", names[i].what);
+    size_t len = strlen(t->s), end = first;
+    if (end < len) end += 1;
+    while (end < len && ((unsigned char)t->s[end] & 0xC0) == 0x80)
+        end++;
+    nb_text_excerpt(q, sizeof q, t->s, 0, len, first, end, 24);
+    text_finding(c, "text.whitespace", t, NAN, "%s: 有%s，请删去: “%s”", t->where, what, q);
+}
+
+/* A sub-heading (or a paragraph) numbered (一) with half-width parentheses. */
+static void rule_heading_parens(ctx *c, const text_ref *t)
+{
+    int n;
+    bool half;
+    size_t len;
+    if (!nb_text_heading_number(t->s, &n, &half, &len) || !half) return;
+    char as_written[64], fixed[96];
+    size_t lead = 0;
+    while (t->s[lead] == ' ' || strncmp(t->s + lead, "\u3000", 3) == 0)
+        lead += t->s[lead] == ' ' ? 1 : 3;
+    snprintf(as_written, sizeof as_written, "%.*s", (int)(len - lead), t->s + lead);
+    size_t k = 0;
+    for (const char *p = as_written; *p && k + 4 < sizeof fixed; p++) {
+        const char *rep = *p == '(' ? "（" : *p == ')' ? "）" : NULL;
+        if (rep) {
+            memcpy(fixed + k, rep, 3);
+            k += 3;
+        } else
+            fixed[k++] = *p;
+    }
+    fixed[k] = '\0';
+    text_finding(c, "text.heading_parens", t, n ? n : NAN, "%s: 编号“%s”用了半角括号，应为全角“%s”",
+                 t->where, as_written, fixed);
+}
+
+/* Whether number `n`, the k-th of a list that began with `first`, follows `prev`: it is
+ * prev + 1, or where it stands in the list (so that in 一 二 二 四 only the second 二 is
+ * wrong, and in 一 三 四 only 三), or 1 (a new list). */
+static bool in_sequence(int n, int prev, int first, size_t k)
+{
+    return n == 1 || n == prev + 1 || (long long)n == first + (long long)k;
+}
+
+/* 一是…二是…二是 in a paragraph: each marker follows the one before, or starts again at 一是. */
+static void rule_list_markers(ctx *c, const text_ref *t)
+{
+    nb_text_marker m[64];
+    size_t n = nb_text_list_markers(t->s, m, 64);
+    if (n > 64) n = 64;
+    for (size_t j = 1, first = 0; j < n; j++) {
+        if (m[j].n == 1) first = j; /* a new list */
+        if (in_sequence(m[j].n, m[j - 1].n, m[first].n, j - first)) continue;
+        char prev[16], cur[16], want[16], q[200];
+        cn_numeral(prev, sizeof prev, m[j - 1].n);
+        cn_numeral(cur, sizeof cur, m[j].n);
+        cn_numeral(want, sizeof want, m[j - 1].n + 1);
+        size_t ss, se;
+        nb_text_sentence(t->s, m[j].start, &ss, &se);
+        nb_text_excerpt(q, sizeof q, t->s, ss, se, m[j].start, m[j].end, 30);
+        text_finding(c, "text.numbering", t, m[j].n, "%s: “%s是”之后是“%s是”，应为“%s是”: “%s”",
+                     t->where, prev, cur, want, q);
+    }
+}
+
+/* The name of `kind`'s cell(s) and their values; false when a cell is blank or bad. */
+typedef struct fig_cells {
+    const char *label;
+    const char *paths[2];
+    double values[2];
+    size_t n;
+} fig_cells;
+
+/* A table value read without findings (its own reading already gave them). */
+static bool quiet_value(ctx *c, const cJSON *doc, const char *row, const char *key, double *out)
+{
+    ctx q = *c;
+    nb_findings sink = {0};
+    q.out = &sink;
+    bool ok = read_value(&q, at(doc, row), row, key, V_COUNT, "", out);
+    nb_findings_free(&sink);
+    c->nomem = c->nomem || q.nomem;
+    return ok;
+}
+
+static bool fig_cells_of(ctx *c, const cJSON *doc, const btable *tb, nb_fig_kind kind,
+                         fig_cells *fc)
+{
+    size_t total = tb->nrows - 2;
+    bool e19 = c->edition == 2019;
+    fc->n = 1;
+    switch (kind) {
+    case NB_FIG_NEW:
+    case NB_FIG_ACCEPTED:
+        fc->label = TABLE_B " 一、本年新收政府信息公开申请数量 / 总计";
+        fc->paths[0] = "applications.new.total";
+        fc->values[0] = tb->v[0][6];
+        return tb->ok[0][6];
+    case NB_FIG_CARRIED_OVER:
+        fc->label = TABLE_B " 二、上年结转政府信息公开申请数量 / 总计";
+        fc->paths[0] = "applications.carried_over.total";
+        fc->values[0] = tb->v[1][6];
+        return tb->ok[1][6];
+    case NB_FIG_RESULTS:
+        fc->label = TABLE_B " " RES "（七）总计 / 总计";
+        fc->paths[0] = "applications.results.total.total";
+        fc->values[0] = tb->v[total][6];
+        return tb->ok[total][6];
+    case NB_FIG_RECONSIDERATION:
+        fc->label = TABLE_C " 行政复议 / 总计";
+        fc->paths[0] = "reviews.reconsideration.total";
+        return quiet_value(c, doc, "reviews.reconsideration", "total", &fc->values[0]);
+    case NB_FIG_LITIGATION:
+        fc->label = TABLE_C " 行政诉讼 总计（未经复议直接起诉 + 复议后起诉）";
+        fc->paths[0] = "reviews.litigation_direct.total";
+        fc->paths[1] = "reviews.litigation_after_review.total";
+        fc->n = 2;
+        return quiet_value(c, doc, "reviews.litigation_direct", "total", &fc->values[0]) &&
+               quiet_value(c, doc, "reviews.litigation_after_review", "total", &fc->values[1]);
+    case NB_FIG_RULES:
+        fc->label = e19 ? TABLE_A " 规章 / 本年新公开数量" : TABLE_A " 规章 / 本年制发件数";
+        fc->paths[0] = e19 ? "active.rules.new_published" : "active.rules.issued";
+        return quiet_value(c, doc, "active.rules", e19 ? "new_published" : "issued",
+                           &fc->values[0]);
+    case NB_FIG_NORMATIVE:
+        fc->label =
+            e19 ? TABLE_A " 规范性文件 / 本年新公开数量" : TABLE_A " 行政规范性文件 / 本年制发件数";
+        fc->paths[0] =
+            e19 ? "active.normative_documents.new_published" : "active.normative_documents.issued";
+        return quiet_value(c, doc, "active.normative_documents", e19 ? "new_published" : "issued",
+                           &fc->values[0]);
+    }
+    return false;
+}
+
+/* Figures a paragraph states that the tables also hold: each must be the table's. */
+static void rule_figures(ctx *c, const text_ref *t, const cJSON *doc, const btable *tb, int year)
+{
+    nb_figure figs[32];
+    size_t n = nb_text_figures(t->s, year, figs, 32);
+    if (n > 32) n = 32;
+    for (size_t i = 0; i < n; i++) {
+        const nb_figure *f = &figs[i];
+        fig_cells fc;
+        if (!fig_cells_of(c, doc, tb, f->kind, &fc)) continue; /* a blank or bad cell */
+        double table = fc.n == 2 ? fc.values[0] + fc.values[1] : fc.values[0];
+        double fv = (double)f->value;
+        if (fv == table) continue;
+        /* 受理 N件, or 收到 N件（含上年结转…）: new and carried over together are right too */
+        double with_carry = NAN;
+        if ((f->kind == NB_FIG_ACCEPTED || (f->kind == NB_FIG_NEW && f->carry_after)) &&
+            tb->ok[1][6]) {
+            with_carry = table + tb->v[1][6];
+            if (fv == with_carry) continue;
+        }
+        char q[240], extra[160] = "", p0[320], p1[320], p2[320];
+        nb_text_excerpt(q, sizeof q, t->s, f->sent_start, f->sent_end, f->fig_start, f->fig_end,
+                        40);
+        if (fc.n == 2) snprintf(extra, sizeof extra, "（%.0f + %.0f）", fc.values[0], fc.values[1]);
+        if (!isnan(with_carry))
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                     "（与二、上年结转之和为%.0f，也不相符）", with_carry);
+        snprintf(p0, sizeof p0, "%s%s", c->pprefix, t->path);
+        snprintf(p1, sizeof p1, "%s%s", c->pprefix, fc.paths[0]);
+        snprintf(p2, sizeof p2, "%s%s", c->pprefix, fc.n == 2 ? fc.paths[1] : "");
+        const char *paths[3] = {p0, p1, p2};
+        double vals[3] = {fv, fc.values[0], fc.values[1]};
+        add_finding(c, NB_SEV_WARNING, "text.table_mismatch", 1 + fc.n, paths, vals,
+                    "正文与表格不符: %s“%s”写%lld件，而%s为%.0f%s", t->where, q, f->value, fc.label,
+                    table, extra);
+    }
+}
+
+/* The title, and each opening paragraph's statistics period, name the report year. */
+static void rule_text_years(ctx *c, const cJSON *doc, int year)
+{
+    const char *title = text_at(doc, "title");
+    nb_text_year ys[8];
+    if (title != NULL) {
+        size_t n = nb_text_years(title, 0, strlen(title), ys, 8), k;
+        for (k = 0; k < n && k < 8 && ys[k].year != year; k++)
+            ;
+        if (n > 0 && k == (n < 8 ? n : 8)) {
+            const char *paths[2] = {"title", "year"};
+            double vals[2] = {ys[0].year, year};
+            add_finding(c, NB_SEV_WARNING, "text.year", 2, paths, vals,
+                        "标题写的是%d年，而报告年度（year）是%d年", ys[0].year, year);
+        }
+    }
+    const cJSON *opening = child(doc, "opening");
+    if (!cJSON_IsArray(opening)) return;
+    int i = 0;
+    for (const cJSON *it = opening->child; it != NULL; it = it->next, i++) {
+        size_t ss, se;
+        if (!cJSON_IsString(it) || !nb_text_period_sentence(it->valuestring, &ss, &se)) continue;
+        size_t n = nb_text_years(it->valuestring, ss, se, ys, 8);
+        for (size_t k = 0; k < n && k < 8; k++) {
+            if (ys[k].year == year) continue;
+            char p[40], q[240];
+            snprintf(p, sizeof p, "opening[%d]", i);
+            nb_text_excerpt(q, sizeof q, it->valuestring, ss, se, ys[k].start, ys[k].end, 40);
+            const char *paths[2] = {p, "year"};
+            double vals[2] = {ys[k].year, year};
+            add_finding(c, NB_SEV_WARNING, "text.year", 2, paths, vals,
+                        "引言第%d段的统计期限写的是%d年，而报告年度（year）是%d年: “%s”", i + 1,
+                        ys[k].year, year, q);
+            break;
+        }
+    }
+}
+
+/* Spaces (half- and full-width) at both ends of s[0, *len) cut off; returns the start. */
+static const char *trim(const char *s, size_t *len)
+{
+    size_t a = 0, b = strlen(s);
+    for (;;) {
+        if (a < b && s[a] == ' ')
+            a++;
+        else if (b - a >= 3 && strncmp(s + a, "\u3000", 3) == 0)
+            a += 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (b > a && s[b - 1] == ' ')
+            b--;
+        else if (b - a >= 3 && strncmp(s + b - 3, "\u3000", 3) == 0)
+            b -= 3;
+        else
+            break;
+    }
+    *len = b - a;
+    return s + a;
+}
+
+/* Whether `s` repeats the section heading `title` (一、总体情况): the heading itself, with
+ * or without its number (总体情况, 一.总体情况), or followed by more text. */
+static bool repeats_heading(const char *s, const char *title)
+{
+    size_t len;
+    const char *t = trim(s, &len);
+    size_t tl = strlen(title);
+    if (len >= tl && memcmp(t, title, tl) == 0) return true; /* 一、总体情况… */
+    const char *bare = strstr(title, "、") + strlen("、");
+    size_t bl = strlen(bare);
+    if (len < bl || memcmp(t + len - bl, bare, bl) != 0) return false;
+    size_t pre = len - bl, nl;
+    if (pre == 0) return true; /* 总体情况 */
+    if (nb_text_cn_numeral(t, &nl) == 0 || nl >= pre) return false;
+    static const char *const seps[] = {"、", "．", "，", ".", ",", " ", "\u3000"};
+    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
+        if (pre - nl == strlen(seps[i]) && memcmp(t + nl, seps[i], pre - nl) == 0) return true;
+    return false;
+}
+
+/* One section's items: its first item repeating the heading, the sub-headings' numbering,
+ * and every text in it. */
+typedef struct numbered {
+    int n;
+    const char *s;
+    char path[96];
+} numbered;
+
+static void texts_of_section(ctx *c, const cJSON *doc, const btable *tb, int year, int k);
+
+static void per_text(ctx *c, const text_ref *t, const cJSON *doc, const btable *tb, int year)
+{
+    rule_placeholder(c, t);
+    rule_whitespace(c, t);
+    if (t->kind == T_HEADING || t->kind == T_PARA) rule_heading_parens(c, t);
+    if (is_paragraph(t->kind)) {
+        rule_list_markers(c, t);
+        rule_figures(c, t, doc, tb, year);
+    }
+}
+
+static void rule_heading_numbers(ctx *c, const numbered *items, size_t n, const char *title)
+{
+    for (size_t j = 1, first = 0; j < n; j++) {
+        if (items[j].n == 1) first = j; /* numbering starts again */
+        if (in_sequence(items[j].n, items[j - 1].n, items[first].n, j - first)) continue;
+        char want[16], q0[120], q1[120];
+        cn_numeral(want, sizeof want, items[j - 1].n + 1);
+        size_t l0 = strlen(items[j - 1].s), l1 = strlen(items[j].s);
+        nb_text_excerpt(q0, sizeof q0, items[j - 1].s, 0, l0, 0, 0, 16);
+        nb_text_excerpt(q1, sizeof q1, items[j].s, 0, l1, 0, 0, 16);
+        const char *paths[2] = {items[j - 1].path, items[j].path};
+        double vals[2] = {items[j - 1].n, items[j].n};
+        add_finding(c, NB_SEV_WARNING, "text.numbering", 2, paths, vals,
+                    "%s: 小标题“%s”之后是“%s”，编号应为“（%s）”", title, q0, q1, want);
+    }
+}
+
+static void texts_of_section(ctx *c, const cJSON *doc, const btable *tb, int year, int k)
+{
+    char path[64], ip[96], where[160];
+    snprintf(path, sizeof path, "sections.%s", SECTION_KEYS[k]);
+    const cJSON *arr = at(doc, path);
+    if (!cJSON_IsArray(arr)) return;
+    numbered heads[64], paras[64];
+    size_t nh = 0, np = 0;
+    int i = 0;
+    for (const cJSON *it = arr->child; it != NULL; it = it->next, i++) {
+        item_where(where, sizeof where, SECTION_TITLES[k], i);
+        const char *h = text_at(it, "heading");
+        const char *s = cJSON_IsString(it) ? it->valuestring : h;
+        if (i == 0 && s != NULL && repeats_heading(s, SECTION_TITLES[k])) {
+            snprintf(ip, sizeof ip, "%s[0]%s", path, h ? ".heading" : "");
+            text_ref t = {T_PARA, s, ip, where};
+            char q[160];
+            size_t len = strlen(s);
+            nb_text_excerpt(q, sizeof q, s, 0, len, 0, 0, 24);
+            text_finding(c, "text.heading_repeated", &t, NAN,
+                         "%s: “%s”重复了本节标题“%s”（节标题由版式印出，请删去）", where, q,
+                         SECTION_TITLES[k]);
+        }
+        int n;
+        bool half;
+        size_t nl;
+        if (cJSON_IsString(it) && it->valuestring[0] != '\0') {
+            snprintf(ip, sizeof ip, "%s[%d]", path, i);
+            text_ref t = {T_PARA, it->valuestring, ip, where};
+            per_text(c, &t, doc, tb, year);
+            if (np < 64 && nb_text_heading_number(it->valuestring, &n, &half, &nl) && n > 0) {
+                paras[np] = (numbered){n, it->valuestring, ""};
+                snprintf(paras[np++].path, sizeof paras[0].path, "%s", ip);
+            }
+            continue;
+        }
+        if (h == NULL) continue;
+        char hw[200];
+        snprintf(ip, sizeof ip, "%s[%d].heading", path, i);
+        snprintf(hw, sizeof hw, "%s（小标题）", where);
+        text_ref t = {T_HEADING, h, ip, hw};
+        per_text(c, &t, doc, tb, year);
+        if (nh < 64 && nb_text_heading_number(h, &n, &half, &nl) && n > 0) {
+            heads[nh] = (numbered){n, h, ""};
+            snprintf(heads[nh++].path, sizeof heads[0].path, "%s", ip);
+        }
+        const char *run = text_at(it, "text");
+        if (run != NULL) {
+            snprintf(ip, sizeof ip, "%s[%d].text", path, i);
+            snprintf(hw, sizeof hw, "%s（小标题后的正文）", where);
+            text_ref r = {T_RUNIN, run, ip, hw};
+            per_text(c, &r, doc, tb, year);
+        }
+    }
+    /* the sub-headings' numbering; paragraphs that begin （一）… when there are none */
+    if (nh > 0)
+        rule_heading_numbers(c, heads, nh, SECTION_TITLES[k]);
+    else
+        rule_heading_numbers(c, paras, np, SECTION_TITLES[k]);
+}
+
+/* Every rule on the texts, in document order. */
+static void rules_texts(ctx *c, const cJSON *doc, const btable *tb)
+{
+    int year = 0;
+    bool year_ok = year_of(doc, &year);
+    static const struct {
+        const char *key, *where;
+        text_kind kind;
+    } singles[] = {{"title", "标题", T_TITLE},
+                   {"body", "发布机关", T_BODY},
+                   {"subject", "主题（PDF 文档属性）", T_SUBJECT}};
+    for (size_t i = 0; i < sizeof singles / sizeof *singles; i++) {
+        const char *s = text_at(doc, singles[i].key);
+        if (s == NULL) continue;
+        text_ref t = {singles[i].kind, s, singles[i].key, singles[i].where};
+        per_text(c, &t, doc, tb, year);
+    }
+    if (year_ok) rule_text_years(c, doc, year);
+    const cJSON *opening = child(doc, "opening");
+    int i = 0;
+    for (const cJSON *it = cJSON_IsArray(opening) ? opening->child : NULL; it != NULL;
+         it = it->next, i++) {
+        if (!cJSON_IsString(it) || it->valuestring[0] == '\0') continue;
+        char ip[40], where[40];
+        snprintf(ip, sizeof ip, "opening[%d]", i);
+        item_where(where, sizeof where, "引言", i);
+        text_ref t = {T_OPENING, it->valuestring, ip, where};
+        per_text(c, &t, doc, tb, year);
+    }
+    for (int k = 0; k < 3; k++)
+        texts_of_section(c, doc, tb, year, k);
+    const char *office = text_at(child(doc, "signature"), "office");
+    if (office != NULL) {
+        text_ref t = {T_OFFICE, office, "signature.office", "落款单位"};
+        per_text(c, &t, doc, tb, year);
+    }
+}
+
+/* ------------------------------------------------------------------ number forms */
+
+static bool collect_form(void *arg, const char *path, const char *lexeme, size_t len, size_t offset)
+{
+    (void)offset;
+    num_forms *nf = arg;
+    /* only table values are counts; a report has a few hundred */
+    if (strncmp(path, "active.", 7) != 0 && strncmp(path, "applications.", 13) != 0 &&
+        strncmp(path, "reviews.", 8) != 0)
+        return true;
+    if (strlen(path) > 200 || nf->count >= 8192) return true;
+    if (nf->count == nf->cap) {
+        size_t cap = nf->cap ? nf->cap * 2 : 256;
+        num_form *items = realloc(nf->items, cap * sizeof *items);
+        if (items == NULL) {
+            nf->nomem = true;
+            return false;
+        }
+        nf->items = items;
+        nf->cap = cap;
+    }
+    num_form *f = &nf->items[nf->count];
+    memset(f, 0, sizeof *f);
+    f->path = dup_str(path);
+    if (f->path == NULL) {
+        nf->nomem = true;
+        return false;
+    }
+    nf->count++;
+    f->decimal = memchr(lexeme, '.', len) || memchr(lexeme, 'e', len) || memchr(lexeme, 'E', len);
+    if (!f->decimal) return true;
+    f->integral = nb_jsonlex_is_integral(lexeme, len);
+    if (len < sizeof f->lexeme)
+        snprintf(f->lexeme, sizeof f->lexeme, "%.*s", (int)len, lexeme);
+    else
+        snprintf(f->lexeme, sizeof f->lexeme, "%.*s…", (int)(sizeof f->lexeme - 4), lexeme);
+    char buf[400];
+    f->value = NAN;
+    if (len < sizeof buf) {
+        memcpy(buf, lexeme, len);
+        buf[len] = '\0';
+        errno = 0;
+        f->value = strtod(buf, NULL);
+    }
+    return true;
+}
+
+static void forms_free(num_forms *nf)
+{
+    for (size_t i = 0; i < nf->count; i++)
+        free(nf->items[i].path);
+    free(nf->items);
+}
+
 /* ------------------------------------------------------------------ entry points */
 
 nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_status *st)
+{
+    return nb_check_ex(data, previous, NULL, out, st);
+}
+
+nb_code nb_check_ex(const cJSON *data, const cJSON *previous, const nb_check_opts *opts,
+                    nb_findings *out, nb_status *st)
 {
     memset(out, 0, sizeof *out);
     if (nb_check_structure(data, st) != NB_OK) return st->code;
@@ -1212,8 +1934,19 @@ nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_
         nb_status_prefix(st, "previous report");
         return st->code;
     }
-    ctx c = {out, false, edition_of(data), "", "", 0, 0};
+    num_forms forms = {0};
+    if (opts != NULL && opts->text != NULL) {
+        nb_code rc = nb_jsonlex_numbers(opts->text, opts->text_len, collect_form, &forms, st);
+        if (rc == NB_OK && forms.nomem) rc = nb_fail(st, NB_ERR_NOMEM, "checker: out of memory");
+        if (rc != NB_OK) {
+            forms_free(&forms);
+            if (rc != NB_ERR_NOMEM) nb_status_prefix(st, "checker: the text given with the data");
+            return rc;
+        }
+    }
+    ctx c = {out, false, edition_of(data), "", "", 0, 0, opts && opts->text ? &forms : NULL};
 
+    structure(&c, data);
     walk_keys(&c, data, c.edition == 2019 ? top19_keys : top21_keys,
               c.edition == 2019 ? top21_keys : top19_keys, "");
     if (c.key_warnings_dropped > 0) {
@@ -1225,15 +1958,29 @@ nb_code nb_check(const cJSON *data, const cJSON *previous, nb_findings *out, nb_
     rule_edition_year(&c, data);
     read_table_a(&c, data);
     btable *t = calloc(1, sizeof *t);
-    if (t == NULL) return nb_fail(st, NB_ERR_NOMEM, "checker: out of memory");
+    if (t == NULL) {
+        forms_free(&forms);
+        return nb_fail(st, NB_ERR_NOMEM, "checker: out of memory");
+    }
     read_table_b(&c, data, t);
     rule_b_row_total(&c, t);
     rule_b_columns(&c, t);
     rule_table_c(&c, data);
     rule_date(&c, data);
     rule_fees_statement(&c, data);
-    if (previous != NULL) rules_cross_year(&c, data, t, previous);
+    rules_texts(&c, data, t);
+    if (previous != NULL) {
+        ctx pc = c;
+        pc.pprefix = "previous:";
+        pc.mprefix = "上年报告 ";
+        pc.edition = edition_of(previous);
+        pc.forms = NULL;
+        structure(&pc, previous);
+        c.nomem = c.nomem || pc.nomem;
+        rules_cross_year(&c, data, t, previous);
+    }
     free(t);
+    forms_free(&forms);
     if (c.nomem) return nb_fail(st, NB_ERR_NOMEM, "checker: out of memory");
     return NB_OK;
 }

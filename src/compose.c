@@ -432,7 +432,6 @@ nb_code nb_compose(const nb_layout_spec *spec, const cJSON *data, nb_fontset *fs
     c.set.shape_opts.language = "zh-Hans";
     c.set.shape_opts.allow_missing = opts && opts->allow_missing_glyphs;
     c.set.verbose = opts ? opts->verbose : NULL;
-    if (opts && opts->allow_missing_glyphs && !c.set.verbose) c.set.verbose = stderr;
     if (c.set.verbose) {
         c.set.shape_opts.notice = shape_notice;
         c.set.shape_opts.notice_ctx = &c.set;

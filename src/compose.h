@@ -34,8 +34,8 @@
 typedef struct cJSON cJSON;
 
 typedef struct nb_compose_opts {
-    bool allow_missing_glyphs; /* .notdef instead of an error (a warning is printed) */
-    FILE *verbose;             /* notes on font fallback etc., or NULL */
+    bool allow_missing_glyphs; /* .notdef instead of an error (a warning on `verbose`) */
+    FILE *verbose;             /* notes on font fallback and missing characters, or NULL */
     const char *data_name;     /* the data file's name, for messages */
 } nb_compose_opts;
 

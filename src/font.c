@@ -115,11 +115,9 @@ struct nb_fontset {
     bool subset_reuse;
     spelling *spelled; /* paths as given, and the file each one is */
     size_t nspelled;
+    double load_ms;        /* spent opening faces and initialising fontconfig */
+    unsigned faces_opened; /* faces opened */
 };
-
-/* Time spent opening faces and initialising fontconfig, all fontsets of the process. */
-static double g_load_ms;
-static unsigned g_faces_opened;
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
@@ -688,8 +686,8 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     }
     f->id = (unsigned)id;
     fs->slots[id].font = f;
-    g_load_ms += nb_now_ms() - t0;
-    g_faces_opened++;
+    fs->load_ms += nb_now_ms() - t0;
+    fs->faces_opened++;
     *out = f;
     return NB_OK;
 }
@@ -748,10 +746,10 @@ nb_font *nb_fontset_font(const nb_fontset *fs, unsigned id)
     return id < fs->nslots ? fs->slots[id].font : NULL;
 }
 
-void nb_font_load_stats(double *ms, unsigned *faces)
+void nb_fontset_load_stats(const nb_fontset *fs, double *ms, unsigned *faces)
 {
-    if (ms) *ms = g_load_ms;
-    if (faces) *faces = g_faces_opened;
+    if (ms) *ms = fs->load_ms;
+    if (faces) *faces = fs->faces_opened;
 }
 
 bool nb_font_has_char(const nb_font *f, uint32_t cp)
@@ -915,25 +913,20 @@ bool nb_font_preprocess_adopt(nb_font *f, hb_face_t *pre)
 
 /* ---- fontset ------------------------------------------------------------------------- */
 
-static bool g_default_reuse;
-
 bool nb_font_reused(const nb_font *f)
 {
     const font_impl *im = f->impl;
     return im && im->fs && im->fs->subset_reuse;
 }
 
-void nb_fonts_set_default_subset_reuse(bool reuse)
+void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse)
 {
-    g_default_reuse = reuse;
+    fs->subset_reuse = reuse;
 }
 
 nb_fontset *nb_fontset_new(void)
 {
-    nb_fontset *fs = calloc(1, sizeof *fs);
-    if (!fs) return NULL;
-    fs->subset_reuse = g_default_reuse;
-    return fs;
+    return calloc(1, sizeof(nb_fontset));
 }
 
 static void entry_free(font_entry *e)
@@ -1027,7 +1020,7 @@ static bool fc_ready(nb_fontset *fs)
     if (fs->fc)
         for (size_t i = 0; i < fs->ndirs; i++)
             FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)fs->dirs[i]);
-    g_load_ms += nb_now_ms() - t0;
+    fs->load_ms += nb_now_ms() - t0;
     return fs->fc != NULL;
 }
 

@@ -10,7 +10,8 @@
  * the same text gives the same ids whatever was rendered before.  Faces are kept for the
  * fontset's lifetime, so a batch run opens each font file once; nb_fontset_free frees
  * them all.  Not thread-safe: opening faces, nb_font_chain_more and nb_shape's cache
- * change the fontset; use one fontset per thread (batch mode uses processes).
+ * change the fontset; use one fontset per thread (batch mode uses processes).  Different
+ * fontsets share no mutable state, so two threads may each use their own at once.
  */
 #ifndef NB_FONT_H
 #define NB_FONT_H
@@ -140,14 +141,14 @@ bool nb_font_preprocess_adopt(nb_font *f, hb_face_t *pre);
 bool nb_font_subsets_same(nb_font *f, hb_face_t *pre, const hb_set_t *glyphs);
 
 /* Batch use: faces keep their recent subsets (pdf_font.c), reused when a document draws
- * the same glyphs of a face as an earlier one.  nb_fonts_set_default_subset_reuse turns
- * this on for fontsets made afterwards (batch mode). */
+ * the same glyphs of a face as an earlier one.  nb_fontset_set_subset_reuse turns this on
+ * for the fontset's faces (off by default; batch mode turns it on through its engine). */
 /* Whether the face's fontset is set for reuse (caches worth their memory). */
 bool nb_font_reused(const nb_font *f);
-void nb_fonts_set_default_subset_reuse(bool reuse);
+void nb_fontset_set_subset_reuse(nb_fontset *fs, bool reuse);
 
-/* For benchmarks: milliseconds spent opening faces and initialising fontconfig, and faces
- * opened, summed over every fontset of the process since it started. */
-void nb_font_load_stats(double *ms, unsigned *faces);
+/* For benchmarks and tests: milliseconds this fontset spent opening faces and
+ * initialising fontconfig, and how many faces it opened, since it was made. */
+void nb_fontset_load_stats(const nb_fontset *fs, double *ms, unsigned *faces);
 
 #endif

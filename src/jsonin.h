@@ -2,13 +2,17 @@
  *
  * nb_json_load reads a whole file within the documented limits (16 MiB a file, 64 levels of
  * nesting, 1 MiB a string or key, 1,000,000 values, 30 combining marks in a row), rejects a
- * byte-order mark, NUL bytes and invalid UTF-8 (with line and column), parses it with cJSON and
- * reports a syntax error with line and column (NaN and Infinity are named as such: JSON has no such
- * numbers). After parsing, every string is checked against the string limit and every number must
- * be finite (1e999 is refused, not read as infinity); those messages name the JSON path.  Path
- * helpers look values up by dotted paths ("applications.new.natural", "sections.overview[2]") and
- * format them for messages as "$.a.b".  An nb_json_doc owns its text and tree; free with
- * nb_json_free.
+ * byte-order mark, NUL bytes, "\u" escapes cJSON would misread and invalid UTF-8 (with line and
+ * column; a GBK/GB18030 or UTF-16 file is named as such), parses it with cJSON and reports a
+ * syntax error with line and column, what was expected there and the likely fix: the slips of
+ * typing with a Chinese input method (full-width punctuation and digits, unquoted dates such as
+ * 2025年1月20日, missing and trailing commas, quotes not closed) are named, and NaN and
+ * Infinity are named as such (JSON has no such numbers).  Excerpts of the input in messages end
+ * on whole characters.  After parsing, every string is checked against the string limit and
+ * every number must be finite (1e999 is refused, not read as infinity); those messages name the
+ * JSON path.  Path helpers look values up by dotted paths ("applications.new.natural",
+ * "sections.overview[2]") and format them for messages as "$.a.b".  An nb_json_doc owns its
+ * text and tree; free with nb_json_free.
  */
 #ifndef NB_JSONIN_H
 #define NB_JSONIN_H

@@ -205,20 +205,6 @@ static int cmp_code(const void *a, const void *b)
     return x->gid < y->gid ? -1 : x->gid > y->gid;
 }
 
-static nb_code hpdf_fail(HPDF_Doc pdf, const nb_pdf_font *pf, nb_status *st, const char *what)
-{
-    return nb_fail(st, NB_ERR_PDF, "%s: cannot build %s (libharu error 0x%04lX)",
-                   pf->font->path ? pf->font->path : "font", what,
-                   (unsigned long)HPDF_GetError(pdf));
-}
-
-static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
-{
-    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
-    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
-    return d;
-}
-
 /* ToUnicode CMap for the used glyphs, sorted by code. */
 static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n, nb_buf *b)
 {
@@ -257,7 +243,7 @@ static void build_tounicode(const nb_pdf_font *pf, const code_gid *cg, size_t n,
 }
 
 /* /W: runs of consecutive codes whose width differs from /DW 1000. */
-static HPDF_STATUS build_widths(HPDF_Doc pdf, const nb_pdf_font *pf, const code_gid *cg, size_t n,
+static HPDF_STATUS build_widths(nb_hpdf *h, const nb_pdf_font *pf, const code_gid *cg, size_t n,
                                 HPDF_Array w)
 {
     HPDF_STATUS ret = HPDF_OK;
@@ -268,7 +254,7 @@ static HPDF_STATUS build_widths(HPDF_Doc pdf, const nb_pdf_font *pf, const code_
             i++;
             continue;
         }
-        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
+        HPDF_Array run = nb_hpdf_array(h);
         if (!run) return HPDF_FAILD_TO_ALLOC_MEM;
         ret = HPDF_Array_AddNumber(w, (HPDF_INT32)cg[i].code);
         if (ret == HPDF_OK) ret = HPDF_Array_Add(w, run);
@@ -662,7 +648,7 @@ nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status
     return NB_OK;
 }
 
-nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
+nb_code nb_pdf_font_attach(nb_pdf_font *pf, nb_hpdf *h, nb_packer *pk, HPDF_MD5_CTX *md5,
                            nb_status *st)
 {
     const nb_font *f = pf->font;
@@ -687,19 +673,18 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
     }
 
     /* 6. Objects. */
-    HPDF_MMgr mm = pdf->mmgr;
-    HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    HPDF_Dict file = nb_hpdf_stream_dict(h);
     if (!file) goto hpdf_error;
     if (f->is_cff) {
         if (HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C") != HPDF_OK) goto hpdf_error;
     } else if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)p->plen) != HPDF_OK) {
         goto hpdf_error;
     }
-    rc = nb_pdf_stream_put_packed(pk, file, &p->packed, "a font program", st);
+    rc = nb_pdf_stream_put_packed(h, file, &p->packed, "a font program", st);
     if (rc != NB_OK) goto done;
-    HPDF_Dict desc = new_indirect_dict(pdf);
+    HPDF_Dict desc = nb_hpdf_dict(h, true);
     if (!desc) goto hpdf_error;
-    HPDF_Array bbox = HPDF_Array_New(mm);
+    HPDF_Array bbox = nb_hpdf_array(h);
     if (!bbox) goto hpdf_error;
     for (int k = 0; k < 4; k++)
         if (HPDF_Array_AddNumber(bbox, scale1000(f, f->bbox[k])) != HPDF_OK) goto hpdf_error;
@@ -721,22 +706,22 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
     if (p->pdfa) {
         const unsigned char *cs_bytes = p->hit ? p->hit->cidset : p->cidset;
         size_t cs_len = p->hit ? p->hit->cidset_len : p->cidset_len;
-        HPDF_Dict cs = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+        HPDF_Dict cs = nb_hpdf_stream_dict(h);
         if (!cs || HPDF_Dict_Add(desc, "CIDSet", cs) != HPDF_OK) goto hpdf_error;
-        rc = nb_pdf_stream_put(pk, cs, cs_bytes, cs_len, "a CIDSet", st);
+        rc = nb_pdf_stream_put(pk, h, cs, cs_bytes, cs_len, "a CIDSet", st);
         if (rc != NB_OK) goto done;
     }
 
-    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
-    if (!sysinfo || HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL)) ||
-        HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL)) ||
+    HPDF_Dict sysinfo = nb_hpdf_dict(h, false);
+    if (!sysinfo || HPDF_Dict_Add(sysinfo, "Registry", nb_hpdf_ascii(h, "Adobe")) ||
+        HPDF_Dict_Add(sysinfo, "Ordering", nb_hpdf_ascii(h, "Identity")) ||
         HPDF_Dict_AddNumber(sysinfo, "Supplement", 0))
         goto hpdf_error;
 
-    HPDF_Array w = HPDF_Array_New(mm);
-    if (!w || build_widths(pdf, pf, p->cg, p->ncg, w) != HPDF_OK) goto hpdf_error;
+    HPDF_Array w = nb_hpdf_array(h);
+    if (!w || build_widths(h, pf, p->cg, p->ncg, w) != HPDF_OK) goto hpdf_error;
 
-    HPDF_Dict cid = new_indirect_dict(pdf);
+    HPDF_Dict cid = nb_hpdf_dict(h, true);
     if (!cid || HPDF_Dict_AddName(cid, "Type", "Font") != HPDF_OK ||
         HPDF_Dict_AddName(cid, "Subtype", f->is_cff ? "CIDFontType0" : "CIDFontType2") != HPDF_OK ||
         HPDF_Dict_AddName(cid, "BaseFont", pf->basefont) != HPDF_OK ||
@@ -746,14 +731,14 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
         goto hpdf_error;
     if (!f->is_cff && HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity") != HPDF_OK) goto hpdf_error;
 
-    HPDF_Dict tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    HPDF_Dict tu = nb_hpdf_stream_dict(h);
     if (!tu) goto hpdf_error;
-    rc = nb_pdf_stream_put(pk, tu, p->cmap.p, p->cmap.len, "a ToUnicode CMap", st);
+    rc = nb_pdf_stream_put(pk, h, tu, p->cmap.p, p->cmap.len, "a ToUnicode CMap", st);
     if (rc != NB_OK) goto done;
 
-    HPDF_Array desc_fonts = HPDF_Array_New(mm);
+    HPDF_Array desc_fonts = nb_hpdf_array(h);
     if (!desc_fonts || HPDF_Array_Add(desc_fonts, cid) != HPDF_OK) goto hpdf_error;
-    HPDF_Dict t0 = new_indirect_dict(pdf);
+    HPDF_Dict t0 = nb_hpdf_dict(h, true);
     if (!t0 || HPDF_Dict_AddName(t0, "Type", "Font") != HPDF_OK ||
         HPDF_Dict_AddName(t0, "Subtype", "Type0") != HPDF_OK ||
         HPDF_Dict_AddName(t0, "BaseFont", pf->basefont) != HPDF_OK ||
@@ -766,7 +751,7 @@ nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD
     goto done;
 
 hpdf_error:
-    rc = hpdf_fail(pdf, pf, st, "the font objects");
+    rc = nb_hpdf_fail(h, st, "build the font objects of %s", f->path ? f->path : "a font");
 done:
     prep_free(p);
     pf->prep = NULL;

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "font.h"
+#include "pdf_hpdf.h"
 #include "pdf_stream.h"
 #include "status.h"
 
@@ -51,14 +52,14 @@ nb_code nb_pdf_font_use(nb_pdf_font *pf, uint32_t gid, const char *text, size_t 
  * the document's packer does): for different faces it may run on different threads at
  * once (it reads the face and writes only this nb_pdf_font and the face's subset
  * statistics, subset source and batch subset cache), and it frees what hb-subset made
- * before it returns.  nb_pdf_font_attach then adds the font objects to `pdf` on the
+ * before it returns.  nb_pdf_font_attach then adds the font objects to document `h` on the
  * document's thread, writing streams through `pk`, and feeds what determines the font
  * program (the face's name, index, 'head' checksum and dates, the program's length and
  * the glyph ids) and the ToUnicode bytes to `md5` when non-NULL.  Attach in a fixed order
  * and the PDF's bytes do not depend on which thread prepared what.  A failed prepare
  * leaves its error in st; attach (or nb_pdf_font_free) releases what prepare made. */
 nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status *st);
-nb_code nb_pdf_font_attach(nb_pdf_font *pf, HPDF_Doc pdf, nb_packer *pk, HPDF_MD5_CTX *md5,
+nb_code nb_pdf_font_attach(nb_pdf_font *pf, nb_hpdf *h, nb_packer *pk, HPDF_MD5_CTX *md5,
                            nb_status *st);
 
 /* After embedding: the code to write for a used glyph and its width in 1/1000 em (as in

@@ -1,21 +1,17 @@
-/* pdf_stream.h — the bytes of a PDF's streams and of the PDF itself, moved past libharu's
- * byte-by-byte memory streams.  Text (content streams, CMaps, CIDSets, ICC profiles) is
- * Flate-compressed with libdeflate, font programs with literal-only deflate
- * (deflate_lit.h); the same input always gives the same bytes.
- *
- * A packer keeps every stream's bytes: libharu reads them through a callback stream when
- * the document is saved, so the packer must outlive the save (free it after HPDF_Free).
- * nb_pdf_stream_put replaces the dictionary's libharu stream; for a page's contents the
- * caller points the page at the new one (attr->stream).  nb_pdf_save has libharu write
- * the document straight into one malloc'd buffer.
+/* pdf_stream.h — the bytes of a PDF's streams, compressed by nianbao rather than libharu.
+ * Text (content streams, CMaps, CIDSets, ICC profiles) is Flate-compressed with libdeflate,
+ * font programs with literal-only deflate (deflate_lit.h); the same input always gives the
+ * same bytes.  A stream is stored compressed only when that makes it smaller, and then
+ * its dictionary says /Filter /FlateDecode.  The bytes are handed to the libharu document
+ * through the adapter (pdf_hpdf.h), which keeps them until the document is saved.
  */
 #ifndef NB_PDF_STREAM_H
 #define NB_PDF_STREAM_H
 
-#include <hpdf.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pdf_hpdf.h"
 #include "status.h"
 
 typedef struct nb_packer nb_packer;
@@ -25,14 +21,16 @@ typedef struct nb_packer nb_packer;
 nb_packer *nb_packer_new(bool compress);
 void nb_packer_free(nb_packer *pk);
 
-/* Makes text data[0..len) (a content stream, a CMap, a CIDSet, an ICC profile) the stream
- * of `d` (a libharu stream dictionary, whose own filter is set to none): compressed when
- * the packer compresses and that makes it smaller, then /Filter /FlateDecode is added.
- * The bytes are copied; d->stream is replaced.  NB_ERR_NOMEM or NB_ERR_PDF (naming
- * `what`) on failure.  Font programs go through nb_pack_font and
- * nb_pdf_stream_put_packed. */
-nb_code nb_pdf_stream_put(nb_packer *pk, HPDF_Dict d, const void *data, size_t len,
+/* Makes text data[0..len) (a CMap, a CIDSet, an ICC profile) the stream of `d` (made with
+ * nb_hpdf_stream_dict): compressed when the packer compresses and that makes it smaller.
+ * The bytes are copied.  NB_ERR_NOMEM or NB_ERR_PDF (naming `what`) on failure.  Font
+ * programs go through nb_pack_font and nb_pdf_stream_put_packed. */
+nb_code nb_pdf_stream_put(nb_packer *pk, nb_hpdf *h, HPDF_Dict d, const void *data, size_t len,
                           const char *what, nb_status *st);
+
+/* The same for a page's content stream. */
+nb_code nb_pdf_page_put(nb_packer *pk, nb_hpdf *h, HPDF_Page page, const void *data, size_t len,
+                        nb_status *st);
 
 /* Stream bytes made ahead, e.g. on another thread: data is malloc'd, flate tells whether
  * they are Flate-compressed. */
@@ -47,13 +45,9 @@ typedef struct nb_packed {
 nb_code nb_pack_font(bool compress, const void *data, size_t len, nb_packed *out, nb_status *st);
 void nb_packed_free(nb_packed *pd);
 
-/* Makes pd's bytes the stream of `d`, taking them over (pd->data is NULL afterwards, also on
- * failure). */
-nb_code nb_pdf_stream_put_packed(nb_packer *pk, HPDF_Dict d, nb_packed *pd, const char *what,
+/* Makes pd's bytes the stream of `d` (made with nb_hpdf_stream_dict), handing them to h
+ * (pd->data is NULL afterwards, also on failure). */
+nb_code nb_pdf_stream_put_packed(nb_hpdf *h, HPDF_Dict d, nb_packed *pd, const char *what,
                                  nb_status *st);
-
-/* Serialises the document into *data (malloc'd, the caller frees it) and *len. */
-nb_code nb_pdf_save(HPDF_Doc pdf, const nb_packer *pk, unsigned char **data, size_t *len,
-                    nb_status *st);
 
 #endif

@@ -3,8 +3,10 @@
  * Two passes over the layout: the first records every glyph each face draws (pdf_font.c
  * subsets and embeds them, ordered by nb_font.id), the second writes the pages' content
  * streams with the codes the subsets gave.  Page content, outline, Info, PDF/A pieces
- * (pdfa.c) and the trailer ID (MD5 over what was written) follow; libharu serialises
- * into memory.  Numbers are formatted by hand so the bytes do not depend on the locale.
+ * (pdfa.c), /Lang and the trailer ID (MD5 over what was written) follow; libharu
+ * serialises into memory.  Every libharu call goes through its documented API or its
+ * object layer; what needs more is in pdf_hpdf.c.  Numbers are formatted by hand so the
+ * bytes do not depend on the locale.
  */
 #include "pdf_write.h"
 #include "buf.h"
@@ -12,21 +14,19 @@
 #include "pdf_stream.h"
 #include "utf8.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hpdf.h>
 #include <pthread.h>
-#include <unistd.h>
 #include <hpdf_encrypt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pdf_font.h"
+#include "pdf_hpdf.h"
 #include "pdfa.h"
 
 #ifndef NIANBAO_VERSION
@@ -34,30 +34,6 @@
 #endif
 
 #define NB_PRODUCER "nianbao " NIANBAO_VERSION " (libharu)"
-
-/* ---- libharu errors ------------------------------------------------------------------- */
-
-typedef struct hpdf_ctx {
-    nb_status hst; /* what libharu reported, first error wins */
-} hpdf_ctx;
-
-static void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
-{
-    hpdf_ctx *ctx = user_data;
-    if (error_no == HPDF_FAILD_TO_ALLOC_MEM)
-        nb_fail(&ctx->hst, NB_ERR_NOMEM, "out of memory (libharu error 0x%04lX)",
-                (unsigned long)error_no);
-    else
-        nb_fail(&ctx->hst, NB_ERR_PDF, "libharu error 0x%04lX (detail %lu)",
-                (unsigned long)error_no, (unsigned long)detail_no);
-}
-
-static nb_code hfail(const hpdf_ctx *ctx, nb_status *st, const char *what)
-{
-    return nb_fail(st, ctx->hst.code == NB_ERR_NOMEM ? NB_ERR_NOMEM : NB_ERR_PDF,
-                   "PDF writer: cannot %s: %s", what,
-                   ctx->hst.code ? ctx->hst.msg : "libharu call failed");
-}
 
 /* ---- content-stream text ------------------------------------------------------------ */
 
@@ -361,8 +337,8 @@ static size_t line_span(const nb_page *pg, size_t bi, const doc_fonts *df, size_
     return end > bi + 1 && gap ? end : bi + 1;
 }
 
-static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, const doc_fonts *df,
-                           HPDF_Page *pages, HPDF_MD5_CTX *md5, const hpdf_ctx *ctx, nb_status *st)
+static nb_code write_pages(nb_hpdf *h, nb_packer *pk, const nb_layout *l, const doc_fonts *df,
+                           HPDF_Page *pages, HPDF_MD5_CTX *md5, nb_status *st)
 {
     nb_buf c = {0};
     nb_code rc = NB_OK;
@@ -373,10 +349,10 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
                          (double)pg->width, (double)pg->height);
             break;
         }
-        HPDF_Page page = HPDF_AddPage(pdf);
+        HPDF_Page page = HPDF_AddPage(h->doc);
         if (!page || HPDF_Page_SetWidth(page, pg->width) != HPDF_OK ||
             HPDF_Page_SetHeight(page, pg->height) != HPDF_OK) {
-            rc = hfail(ctx, st, "add a page");
+            rc = nb_hpdf_fail(h, st, "add page %zu", pi + 1);
             break;
         }
         pages[pi] = page;
@@ -392,7 +368,7 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
                 const char *name =
                     HPDF_Page_GetLocalFontName(page, (HPDF_Font)nb_pdf_font_dict(pf));
                 if (!name) {
-                    rc = hfail(ctx, st, "add a font to the page resources");
+                    rc = nb_hpdf_fail(h, st, "add a font to the resources of page %zu", pi + 1);
                     goto out;
                 }
                 if (bi >= group_end) {
@@ -413,9 +389,7 @@ static nb_code write_pages(HPDF_Doc pdf, nb_packer *pk, const nb_layout *l, cons
             rc = nb_fail(st, NB_ERR_NOMEM, "out of memory writing page %zu", pi + 1);
             break;
         }
-        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        rc = nb_pdf_stream_put(pk, attr->contents, c.p, c.len, "a page's content", st);
-        attr->stream = attr->contents->stream; /* the one libharu's page operators would use */
+        rc = nb_pdf_page_put(pk, h, page, c.p, c.len, st);
         if (rc != NB_OK) break;
         char dims[64];
         int dn = snprintf(dims, sizeof dims, "%.3f %.3f\n", (double)pg->width, (double)pg->height);
@@ -496,31 +470,30 @@ static unsigned char *utf16be_bom(const char *s, size_t *out_len)
 }
 
 /* Puts a UTF-16BE text string under `key`. */
-static HPDF_STATUS add_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *utf8,
+static HPDF_STATUS add_text(nb_hpdf *h, HPDF_Dict d, const char *key, const char *utf8,
                             HPDF_MD5_CTX *md5)
 {
     size_t n = 0;
     unsigned char *u = utf16be_bom(utf8, &n);
-    if (!u) /* reported as libharu's own failures are, so that the caller names it */
-        return HPDF_RaiseError(&pdf->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+    if (!u) { /* recorded as libharu's own failures are, so that nb_hpdf_fail names it */
+        if (!h->error) h->error = HPDF_FAILD_TO_ALLOC_MEM;
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    }
     if (n > 2 + 2 * NB_PDF_META_MAX_UNITS) { /* a 300,000-character title as a bookmark */
         n = 2 + 2 * NB_PDF_META_MAX_UNITS;
         if ((u[n - 2] & 0xFC) == 0xD8) n -= 2; /* never end on half a surrogate pair */
     }
-    HPDF_Binary bin = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)n);
+    HPDF_Binary bin = nb_hpdf_binary(h, u, n);
     if (md5) HPDF_MD5Update(md5, u, (HPDF_UINT32)n);
     free(u);
     if (!bin) return HPDF_FAILD_TO_ALLOC_MEM;
     return HPDF_Dict_Add(d, key, bin);
 }
 
-static nb_code write_info(HPDF_Doc pdf, const nb_pdf_meta *meta, HPDF_MD5_CTX *md5,
-                          const hpdf_ctx *ctx, nb_status *st)
+static nb_code write_info(nb_hpdf *h, const nb_pdf_meta *meta, HPDF_MD5_CTX *md5, nb_status *st)
 {
-    /* Makes sure the Info dictionary exists, then replaces the entries. */
-    if (HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "nianbao") != HPDF_OK || !pdf->info)
-        return hfail(ctx, st, "create the Info dictionary");
-    HPDF_Dict info = pdf->info;
+    HPDF_Dict info = nb_hpdf_info(h);
+    if (!info) return nb_hpdf_fail(h, st, "create the Info dictionary");
     struct {
         const char *key, *val;
     } items[] = {{"Title", meta->title},     {"Author", meta->author},
@@ -528,22 +501,21 @@ static nb_code write_info(HPDF_Doc pdf, const nb_pdf_meta *meta, HPDF_MD5_CTX *m
                  {"Creator", meta->creator}, {"Producer", NB_PRODUCER}};
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         if (!items[i].val) continue;
-        if (add_text(pdf, info, items[i].key, items[i].val, md5) != HPDF_OK)
-            return hfail(ctx, st, "write the Info dictionary");
+        if (add_text(h, info, items[i].key, items[i].val, md5) != HPDF_OK)
+            return nb_hpdf_fail(h, st, "write /%s in the Info dictionary", items[i].key);
     }
     if (meta->date == NB_PDF_NO_DATE) return NB_OK;
     char pdf_date[32], xmp_date[32];
     nb_pdfa_dates(meta->date, pdf_date, xmp_date);
     HPDF_MD5Update(md5, (const HPDF_BYTE *)pdf_date, (HPDF_UINT32)strlen(pdf_date));
-    if (HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(pdf->mmgr, pdf_date, NULL)) !=
-            HPDF_OK ||
-        HPDF_Dict_Add(info, "ModDate", HPDF_String_New(pdf->mmgr, pdf_date, NULL)) != HPDF_OK)
-        return hfail(ctx, st, "write the Info dates");
+    if (HPDF_Dict_Add(info, "CreationDate", nb_hpdf_ascii(h, pdf_date)) != HPDF_OK ||
+        HPDF_Dict_Add(info, "ModDate", nb_hpdf_ascii(h, pdf_date)) != HPDF_OK)
+        return nb_hpdf_fail(h, st, "write the Info dates");
     return NB_OK;
 }
 
-static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages, HPDF_MD5_CTX *md5,
-                             const hpdf_ctx *ctx, nb_status *st)
+static nb_code write_outline(nb_hpdf *h, const nb_layout *l, HPDF_Page *pages, HPDF_MD5_CTX *md5,
+                             nb_status *st)
 {
     HPDF_Outline top = NULL;
     for (size_t i = 0; i < l->noutline; i++) {
@@ -552,25 +524,25 @@ static nb_code write_outline(HPDF_Doc pdf, const nb_layout *l, HPDF_Page *pages,
             return nb_fail(st, NB_ERR_PDF, "outline entry %zu: page %zu does not exist", i + 1,
                            e->page + 1);
         HPDF_Outline parent = (e->level > 0 && top) ? top : NULL;
-        HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "-", NULL);
-        if (!o || add_text(pdf, o, "Title", e->title, md5) != HPDF_OK)
-            return hfail(ctx, st, "add an outline entry");
+        HPDF_Outline o = HPDF_CreateOutline(h->doc, parent, "-", NULL);
+        if (!o || add_text(h, o, "Title", e->title, md5) != HPDF_OK)
+            return nb_hpdf_fail(h, st, "add outline entry %zu", i + 1);
         /* libharu marks items /Type /Outlines, which only the outline root may have. */
         if (HPDF_Dict_GetItem(o, "Type", HPDF_OCLASS_NAME) &&
             HPDF_Dict_RemoveElement(o, "Type") != HPDF_OK)
-            return hfail(ctx, st, "clean an outline entry");
-        HPDF_Array dest = HPDF_Array_New(pdf->mmgr);
+            return nb_hpdf_fail(h, st, "clean outline entry %zu", i + 1);
+        HPDF_Array dest = nb_hpdf_array(h);
         double ty = (double)l->pages[e->page].height - e->y;
         if (ty < 0) ty = 0;
         if (!dest || HPDF_Array_Add(dest, pages[e->page]) != HPDF_OK ||
             HPDF_Array_AddName(dest, "FitH") != HPDF_OK ||
             HPDF_Array_AddReal(dest, (HPDF_REAL)ty) != HPDF_OK ||
             HPDF_Dict_Add(o, "Dest", dest) != HPDF_OK)
-            return hfail(ctx, st, "set an outline destination");
+            return nb_hpdf_fail(h, st, "set the destination of outline entry %zu", i + 1);
         if (e->level == 0) {
             top = o;
             if (HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
-                return hfail(ctx, st, "open an outline entry");
+                return nb_hpdf_fail(h, st, "open outline entry %zu", i + 1);
         }
     }
     return NB_OK;
@@ -666,10 +638,18 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         return nb_fail(st, NB_ERR_PDF, "PDF writer: no layout, metadata or options given");
     if (layout->npages == 0) return nb_fail(st, NB_ERR_PDF, "PDF writer: the layout has no pages");
 
+    const char *lang = meta->lang ? meta->lang : NB_PDF_LANG_DEFAULT;
+    size_t lang_len =
+        strspn(lang, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+    if (lang_len == 0 || lang_len > 35 || lang[lang_len] || lang[0] == '-')
+        return nb_fail(st, NB_ERR_PDF,
+                       "PDF writer: language \"%.40s\" is not a language tag (expected e.g. "
+                       "\"zh-CN\": letters, digits and hyphens)",
+                       lang);
+
     doc_fonts df = {0};
     nb_pdf_meta clean = {0};
-    hpdf_ctx ctx = {NB_STATUS_INIT};
-    HPDF_Doc pdf = NULL;
+    nb_hpdf h = {0};
     HPDF_Page *pages = NULL;
     nb_packer *pk = NULL;
     nb_code rc = NB_OK;
@@ -682,17 +662,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         goto done;
     subset_ms = nb_now_ms() - ts;
 
-    pdf = HPDF_New(hpdf_on_error, &ctx);
-    if (!pdf) {
-        rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: libharu cannot create a document");
-        goto done;
-    }
-    pdf->pdf_version = HPDF_VER_14;
-    /* Streams are compressed by pdf_stream.c, libharu's own compression stays off. */
-    if (HPDF_SetCompressionMode(pdf, HPDF_COMP_NONE) != HPDF_OK) {
-        rc = hfail(&ctx, st, "set the compression mode");
-        goto done;
-    }
+    if ((rc = nb_hpdf_open(&h, st)) != NB_OK) goto done;
     pk = nb_packer_new(opts->compress);
     if (!pk) {
         rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
@@ -703,7 +673,7 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
 
     ts = nb_now_ms();
     for (size_t i = 0; i < df.n; i++) {
-        rc = nb_pdf_font_attach(df.v[i].pf, pdf, pk, &md5, st);
+        rc = nb_pdf_font_attach(df.v[i].pf, &h, pk, &md5, st);
         if (rc != NB_OK) goto done;
     }
     subset_ms += nb_now_ms() - ts;
@@ -713,8 +683,8 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
         rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
         goto done;
     }
-    if ((rc = write_pages(pdf, pk, layout, &df, pages, &md5, &ctx, st)) != NB_OK) goto done;
-    if ((rc = write_outline(pdf, layout, pages, &md5, &ctx, st)) != NB_OK) goto done;
+    if ((rc = write_pages(&h, pk, layout, &df, pages, &md5, st)) != NB_OK) goto done;
+    if ((rc = write_outline(&h, layout, pages, &md5, st)) != NB_OK) goto done;
     /* Info and XMP are written from the same cleaned strings, so they always agree. */
     bool oom = false;
     clean.date = meta->date;
@@ -723,39 +693,41 @@ nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_
     clean.subject = clean_text(meta->subject, &oom);
     clean.keywords = clean_text(meta->keywords, &oom);
     clean.creator = clean_text(meta->creator, &oom);
+    clean.lang = lang;
     if (oom) {
         rc = nb_fail(st, NB_ERR_NOMEM, "PDF writer: out of memory");
         goto done;
     }
-    if ((rc = write_info(pdf, &clean, &md5, &ctx, st)) != NB_OK) goto done;
-    if (opts->pdfa && (rc = nb_pdfa_attach(pdf, &clean, NB_PRODUCER, pk, &md5, st)) != NB_OK)
+    if ((rc = write_info(&h, &clean, &md5, st)) != NB_OK) goto done;
+    if (opts->pdfa && (rc = nb_pdfa_attach(&h, &clean, NB_PRODUCER, pk, &md5, st)) != NB_OK)
         goto done;
 
+    /* The natural language of the text, for screen readers and text extraction. */
+    HPDF_MD5Update(&md5, (const HPDF_BYTE *)lang, (HPDF_UINT32)lang_len);
+    HPDF_Dict catalog = nb_hpdf_catalog(&h);
+    if (!catalog || HPDF_Dict_Add(catalog, "Lang", nb_hpdf_ascii(&h, lang)) != HPDF_OK) {
+        rc = nb_hpdf_fail(&h, st, "set the document language /Lang");
+        goto done;
+    }
     if (opts->show_outline && layout->noutline > 0 &&
-        HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK) {
-        rc = hfail(&ctx, st, "set the page mode");
+        HPDF_SetPageMode(h.doc, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK) {
+        rc = nb_hpdf_fail(&h, st, "set the page mode");
         goto done;
     }
     HPDF_Destination open = HPDF_Page_CreateDestination(pages[0]);
-    if (!open || HPDF_SetOpenAction(pdf, open) != HPDF_OK) {
-        rc = hfail(&ctx, st, "set the open action");
+    if (!open || HPDF_SetOpenAction(h.doc, open) != HPDF_OK) {
+        rc = nb_hpdf_fail(&h, st, "set the open action");
         goto done;
     }
 
     /* Trailer ID: two equal strings, the MD5 of everything written above. */
     HPDF_BYTE digest[16];
     HPDF_MD5Final(digest, &md5);
-    HPDF_Array id = HPDF_Array_New(pdf->mmgr);
-    if (!id || HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK ||
-        HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK ||
-        HPDF_Dict_Add(pdf->trailer, "ID", id) != HPDF_OK) {
-        rc = hfail(&ctx, st, "set the trailer ID");
-        goto done;
-    }
+    if ((rc = nb_hpdf_set_id(&h, digest, st)) != NB_OK) goto done;
 
     unsigned char *bytes = NULL;
     size_t nbytes = 0;
-    if ((rc = nb_pdf_save(pdf, pk, &bytes, &nbytes, st)) != NB_OK) goto done;
+    if ((rc = nb_hpdf_save(&h, &bytes, &nbytes, st)) != NB_OK) goto done;
     out->data = bytes;
     out->len = nbytes;
 
@@ -765,7 +737,7 @@ done:
     free((char *)clean.subject);
     free((char *)clean.keywords);
     free((char *)clean.creator);
-    if (pdf) HPDF_Free(pdf);
+    nb_hpdf_close(&h);
     nb_packer_free(pk);
     free(pages);
     fonts_free(&df);
@@ -782,104 +754,4 @@ void nb_pdf_bytes_free(nb_pdf_bytes *b)
     free(b->data);
     b->data = NULL;
     b->len = 0;
-}
-
-/* ---- atomic file output ------------------------------------------------------------------ */
-
-static nb_code write_all(int fd, const unsigned char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return NB_ERR_IO;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    return NB_OK;
-}
-
-nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
-                             size_t nprotected, nb_status *st)
-{
-    struct stat tst;
-    if (!path || strcmp(path, "-") == 0 || stat(path, &tst) != 0) return NB_OK;
-    if (!S_ISREG(tst.st_mode) && !S_ISDIR(tst.st_mode)) /* the rename would replace a device */
-        return nb_fail(st, NB_ERR_IO,
-                       "refusing to write %s: not a regular file (-o - writes to "
-                       "standard output)",
-                       path);
-    for (size_t i = 0; i < nprotected; i++) {
-        struct stat pst;
-        if (protected_paths[i] && stat(protected_paths[i], &pst) == 0 && pst.st_dev == tst.st_dev &&
-            pst.st_ino == tst.st_ino)
-            return nb_fail(st, NB_ERR_IO, "refusing to write %s: it is the input file %s", path,
-                           protected_paths[i]);
-    }
-    return NB_OK;
-}
-
-nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
-                             const char *const *protected_paths, size_t nprotected, nb_status *st)
-{
-    if (!path || !*path) return nb_fail(st, NB_ERR_IO, "no output file given");
-    if (strcmp(path, "-") == 0) {
-        if (write_all(STDOUT_FILENO, data, len) != NB_OK)
-            return nb_fail(st, NB_ERR_IO, "cannot write standard output: %s", strerror(errno));
-        return NB_OK;
-    }
-    if (nb_output_path_check(path, protected_paths, nprotected, st) != NB_OK) return st->code;
-    struct stat tst;
-    bool exists = stat(path, &tst) == 0;
-    /* Temporary file beside the target: ".<name>.XXXXXX" in the same folder. */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t tlen = dirlen + strlen(base) + 16;
-    char *tmp = malloc(tlen);
-    if (!tmp) return nb_fail(st, NB_ERR_NOMEM, "out of memory writing %s", path);
-    if (slash)
-        snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dirlen, path, base);
-    else
-        snprintf(tmp, tlen, ".%s.XXXXXX", base);
-    if (slash && dirlen == 0) snprintf(tmp, tlen, "/.%s.XXXXXX", base);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, strerror(e));
-    }
-    mode_t mode;
-    if (exists) {
-        mode = tst.st_mode & 07777;
-    } else {
-        mode_t um = umask(022);
-        umask(um);
-        mode = 0666 & ~um;
-    }
-    int err = 0;
-    if (fchmod(fd, mode) != 0 && !err) err = errno;
-    if (!err && write_all(fd, data, len) != NB_OK) err = errno;
-    if (!err && fsync(fd) != 0) err = errno;
-    if (close(fd) != 0 && !err) err = errno;
-    if (!err && rename(tmp, path) != 0) err = errno;
-    if (err) {
-        unlink(tmp);
-        free(tmp);
-        return nb_fail(st, NB_ERR_IO, "cannot write %s: %s", path, strerror(err));
-    }
-    /* Make the rename durable; failure here does not undo a complete write. */
-    char *dir = strndup(slash ? path : ".", slash ? (dirlen ? dirlen : 1) : 1);
-    if (dir) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    free(tmp);
-    return NB_OK;
 }

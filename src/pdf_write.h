@@ -1,15 +1,16 @@
-/* pdf_write.h — an nb_layout → PDF bytes, through libharu's object layer.
+/* pdf_write.h — an nb_layout → PDF bytes, through libharu (pdf_hpdf.h).
  *
  * Knows nothing of reports: it draws text boxes with Type0/Identity-H fonts (one per face
  * used, subset with hb-subset, CFF as FontFile3/CIDFontType0C, TrueType as FontFile2),
- * rules in DeviceGray black, the outline, the Info dictionary and, unless turned off,
- * what PDF/A-1b asks for (XMP, OutputIntent with an ICC profile, CIDSet, trailer ID).
+ * rules in DeviceGray black, the outline, the Info dictionary, the document's language
+ * (/Lang, zh-CN unless the meta says otherwise) and, unless turned off, what PDF/A-1b
+ * asks for (XMP, OutputIntent with an ICC profile, CIDSet, trailer ID).
  * Output is deterministic: the same layout, fonts and options give the same bytes.
  * Info and XMP are written from the same cleaned copies of the nb_pdf_meta strings (valid
  * UTF-8, no control characters), so they always agree.  The caller keeps ownership of the
  * layout and meta; the bytes belong to the caller (nb_pdf_bytes_free).
- * The result is written to memory; nb_write_file_atomic writes it safely (temporary file
- * beside the target, fsync, rename; the target is untouched on any failure).
+ * The result is written to memory; writing it to a file is the program's business (the
+ * nianbao command's is src/cli/outfile.h).
  * What PDF/A-1b rules are checked, and how: docs/pdfa.md.
  */
 #ifndef NB_PDF_WRITE_H
@@ -29,9 +30,13 @@ typedef struct nb_pdf_meta {
     const char *subject;  /* UTF-8 */
     const char *keywords; /* UTF-8, may be NULL */
     const char *creator;  /* UTF-8: "nianbao <version>" */
-    time_t date;          /* CreationDate = ModDate (UTC); from the data or SOURCE_DATE_EPOCH;
+    time_t date;          /* CreationDate = ModDate (UTC); from the data or the caller;
                            * NB_PDF_NO_DATE: no dates at all (neither Info nor XMP) */
+    const char *lang;     /* the catalog's /Lang, a language tag (BCP 47: letters, digits,
+                           * hyphens); NULL: NB_PDF_LANG_DEFAULT */
 } nb_pdf_meta;
+
+#define NB_PDF_LANG_DEFAULT "zh-CN"
 
 #define NB_PDF_NO_DATE ((time_t)-1)
 
@@ -56,15 +61,5 @@ typedef struct nb_pdf_timing {
 nb_code nb_pdf_write(const nb_layout *layout, const nb_pdf_meta *meta, const nb_pdf_opts *opts,
                      nb_pdf_bytes *out, nb_pdf_timing *timing, nb_status *st);
 void nb_pdf_bytes_free(nb_pdf_bytes *b);
-
-/* Writes bytes to `path` atomically ("-" = standard output).  Refuses (NB_ERR_IO) when
- * `path` is one of the `protected_paths` (the inputs), compared by device and inode. */
-nb_code nb_write_file_atomic(const char *path, const unsigned char *data, size_t len,
-                             const char *const *protected_paths, size_t nprotected, nb_status *st);
-
-/* The refusal alone, for a caller that wants to fail before doing any work: NB_ERR_IO when
- * `path` (not "-") names an existing file that is one of `protected_paths`. */
-nb_code nb_output_path_check(const char *path, const char *const *protected_paths,
-                             size_t nprotected, nb_status *st);
 
 #endif

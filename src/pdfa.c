@@ -298,13 +298,7 @@ char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len)
 
 /* ---- attaching to the document ------------------------------------------------------- */
 
-static nb_code hpdf_failed(HPDF_Doc pdf, nb_status *st, const char *what)
-{
-    return nb_fail(st, NB_ERR_PDF, "PDF/A: cannot add %s (libharu error 0x%04lX)", what,
-                   (unsigned long)HPDF_GetError(pdf));
-}
-
-nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *producer, nb_packer *pk,
+nb_code nb_pdfa_attach(nb_hpdf *h, const nb_pdf_meta *meta, const char *producer, nb_packer *pk,
                        HPDF_MD5_CTX *md5, nb_status *st)
 {
     size_t xlen = 0, ilen = 0;
@@ -320,43 +314,43 @@ nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *produc
         HPDF_MD5Update(md5, icc, (HPDF_UINT32)ilen);
     }
 
-    HPDF_Dict meta_stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!meta_stream || HPDF_Dict_AddName(meta_stream, "Type", "Metadata") != HPDF_OK ||
+    /* The metadata stream is never compressed (ISO 19005-1 6.7.2: no /Filter). */
+    HPDF_Dict catalog = nb_hpdf_catalog(h);
+    HPDF_Dict meta_stream = nb_hpdf_stream_dict(h);
+    if (!catalog || !meta_stream || HPDF_Dict_AddName(meta_stream, "Type", "Metadata") != HPDF_OK ||
         HPDF_Dict_AddName(meta_stream, "Subtype", "XML") != HPDF_OK ||
-        HPDF_Stream_Write(meta_stream->stream, (const HPDF_BYTE *)xmp, (HPDF_UINT)xlen) !=
-            HPDF_OK ||
-        HPDF_Dict_Add(pdf->catalog, "Metadata", meta_stream) != HPDF_OK) {
-        rc = hpdf_failed(pdf, st, "the XMP metadata stream");
+        HPDF_Dict_Add(catalog, "Metadata", meta_stream) != HPDF_OK) {
+        rc = nb_hpdf_fail(h, st, "add the XMP metadata stream (PDF/A)");
         goto done;
     }
-    meta_stream->filter = HPDF_STREAM_FILTER_NONE;
-
-    HPDF_Dict icc_stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!icc_stream || HPDF_Dict_AddNumber(icc_stream, "N", 3) != HPDF_OK ||
-        HPDF_Dict_AddName(icc_stream, "Alternate", "DeviceRGB") != HPDF_OK) {
-        rc = hpdf_failed(pdf, st, "the ICC profile stream");
-        goto done;
-    }
-    rc = nb_pdf_stream_put(pk, icc_stream, icc, ilen, "the ICC profile", st);
+    rc = nb_hpdf_stream_take(h, meta_stream, (unsigned char *)xmp, xlen, false, "the XMP metadata",
+                             st);
+    xmp = NULL; /* h has it now */
     if (rc != NB_OK) goto done;
 
-    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
-    if (!intent || HPDF_Xref_Add(pdf->xref, intent) != HPDF_OK ||
-        HPDF_Dict_AddName(intent, "Type", "OutputIntent") != HPDF_OK ||
-        HPDF_Dict_AddName(intent, "S", "GTS_PDFA1") != HPDF_OK ||
-        HPDF_Dict_Add(intent, "OutputConditionIdentifier",
-                      HPDF_String_New(pdf->mmgr, "sRGB", NULL)) != HPDF_OK ||
-        HPDF_Dict_Add(intent, "Info",
-                      HPDF_String_New(pdf->mmgr, "sRGB-like display, gamma 2.2", NULL)) !=
-            HPDF_OK ||
-        HPDF_Dict_Add(intent, "DestOutputProfile", icc_stream) != HPDF_OK) {
-        rc = hpdf_failed(pdf, st, "the OutputIntent");
+    HPDF_Dict icc_stream = nb_hpdf_stream_dict(h);
+    if (!icc_stream || HPDF_Dict_AddNumber(icc_stream, "N", 3) != HPDF_OK ||
+        HPDF_Dict_AddName(icc_stream, "Alternate", "DeviceRGB") != HPDF_OK) {
+        rc = nb_hpdf_fail(h, st, "add the ICC profile stream (PDF/A)");
         goto done;
     }
-    HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+    rc = nb_pdf_stream_put(pk, h, icc_stream, icc, ilen, "the ICC profile", st);
+    if (rc != NB_OK) goto done;
+
+    HPDF_Dict intent = nb_hpdf_dict(h, true);
+    if (!intent || HPDF_Dict_AddName(intent, "Type", "OutputIntent") != HPDF_OK ||
+        HPDF_Dict_AddName(intent, "S", "GTS_PDFA1") != HPDF_OK ||
+        HPDF_Dict_Add(intent, "OutputConditionIdentifier", nb_hpdf_ascii(h, "sRGB")) != HPDF_OK ||
+        HPDF_Dict_Add(intent, "Info", nb_hpdf_ascii(h, "sRGB-like display, gamma 2.2")) !=
+            HPDF_OK ||
+        HPDF_Dict_Add(intent, "DestOutputProfile", icc_stream) != HPDF_OK) {
+        rc = nb_hpdf_fail(h, st, "add the OutputIntent (PDF/A)");
+        goto done;
+    }
+    HPDF_Array intents = nb_hpdf_array(h);
     if (!intents || HPDF_Array_Add(intents, intent) != HPDF_OK ||
-        HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents) != HPDF_OK) {
-        rc = hpdf_failed(pdf, st, "/OutputIntents");
+        HPDF_Dict_Add(catalog, "OutputIntents", intents) != HPDF_OK) {
+        rc = nb_hpdf_fail(h, st, "add /OutputIntents (PDF/A)");
         goto done;
     }
 done:

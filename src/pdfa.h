@@ -4,8 +4,9 @@
  * nb_pdf_meta), and the OutputIntent that carries the profile.
  *
  * The byte builders return malloc'd memory that the caller frees.  nb_pdfa_attach adds
- * the XMP stream and the OutputIntent to a libharu document; the objects then belong to
- * the document.  Everything is deterministic: dates come from meta->date, never the clock.
+ * the XMP stream and the OutputIntent to a libharu document (through pdf_hpdf.h); the
+ * objects then belong to the document.  Everything is deterministic: dates come from
+ * meta->date, never the clock.
  */
 #ifndef NB_PDFA_H
 #define NB_PDFA_H
@@ -15,6 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "pdf_hpdf.h"
 #include "pdf_stream.h"
 #include "pdf_write.h"
 #include "status.h"
@@ -35,7 +37,7 @@ char *nb_pdfa_xmp(const nb_pdf_meta *meta, const char *producer, size_t *len);
 /* Adds /Metadata (uncompressed XMP) to the catalog and /OutputIntents [GTS_PDFA1 with the
  * ICC profile, written through `pk`].  Feeds the bytes it writes to `md5` when non-NULL
  * (for the trailer ID). */
-nb_code nb_pdfa_attach(HPDF_Doc pdf, const nb_pdf_meta *meta, const char *producer, nb_packer *pk,
+nb_code nb_pdfa_attach(nb_hpdf *h, const nb_pdf_meta *meta, const char *producer, nb_packer *pk,
                        HPDF_MD5_CTX *md5, nb_status *st);
 
 #endif

@@ -1,9 +1,10 @@
+/* render.c — the core run: data bytes → checked, composed PDF bytes (see render.h). */
 #include "render.h"
 
 #include <cjson/cJSON.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "check.h"
@@ -14,7 +15,9 @@
 #include "layout.h"
 
 typedef struct cached_layout {
-    char *path;
+    char *path; /* the file it came from, or the name it was given with */
+    char *text; /* the JSON it was parsed from when given as bytes, else NULL */
+    size_t len;
     nb_layout_spec spec;
 } cached_layout;
 
@@ -28,19 +31,14 @@ struct nb_engine {
     size_t nlayouts;
     cached_fonts *fonts;
     size_t nfonts;
+    bool subset_reuse; /* nb_engine_set_subset_reuse */
 };
-
-const char *nb_datadir(void)
-{
-    const char *d = getenv("NIANBAO_DATADIR");
-    return d && *d ? d : NIANBAO_DATADIR;
-}
 
 void nb_render_opts_init(nb_render_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->pdfa = true;
-    o->diag = stderr;
+    o->date = -1;
 }
 
 nb_engine *nb_engine_new(void)
@@ -53,6 +51,7 @@ void nb_engine_free(nb_engine *e)
     if (!e) return;
     for (size_t i = 0; i < e->nlayouts; i++) {
         free(e->layouts[i].path);
+        free(e->layouts[i].text);
         nb_layout_spec_free(&e->layouts[i].spec);
     }
     for (size_t i = 0; i < e->nfonts; i++) {
@@ -79,10 +78,15 @@ size_t nb_engine_faces(const nb_engine *e, nb_font **out, size_t max)
     return n;
 }
 
-static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec **out, nb_status *st)
+/* The layout read from `path`, or, when `text` is not NULL, parsed from its len bytes under
+ * the name `path` with the relative font map found in `base_dir`; parsed once per engine. */
+static nb_code get_layout(nb_engine *e, const char *path, const char *text, size_t len,
+                          const char *base_dir, const nb_layout_spec **out, nb_status *st)
 {
     for (size_t i = 0; i < e->nlayouts; i++) {
-        if (strcmp(e->layouts[i].path, path) == 0) {
+        const cached_layout *c = &e->layouts[i];
+        if (strcmp(c->path, path) == 0 && !c->text == !text &&
+            (!text || (c->len == len && memcmp(c->text, text, len) == 0))) {
             *out = &e->layouts[i].spec;
             return NB_OK;
         }
@@ -91,12 +95,19 @@ static nb_code get_layout(nb_engine *e, const char *path, const nb_layout_spec *
     if (!grown) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     e->layouts = grown;
     cached_layout *c = &e->layouts[e->nlayouts];
-    if (nb_layout_spec_load(path, &c->spec, st)) return st->code;
+    memset(c, 0, sizeof *c);
+    if (text ? nb_layout_spec_parse(path, text, len, base_dir, &c->spec, st)
+             : nb_layout_spec_load(path, &c->spec, st))
+        return st->code;
     c->path = strdup(path);
-    if (!c->path) {
+    c->text = text ? malloc(len ? len : 1) : NULL;
+    if (!c->path || (text && !c->text)) {
+        free(c->path);
         nb_layout_spec_free(&c->spec);
         return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
+    if (text) memcpy(c->text, text, len);
+    c->len = len;
     e->nlayouts++;
     *out = &c->spec;
     return NB_OK;
@@ -119,6 +130,7 @@ static nb_code get_fonts(nb_engine *e, const char *map, const nb_render_opts *o,
         if (strcmp(e->fonts[i].key, key) == 0) {
             free(key);
             *out = e->fonts[i].fs;
+            nb_fontset_set_subset_reuse(*out, o->subset_reuse);
             return NB_OK;
         }
     }
@@ -131,12 +143,13 @@ static nb_code get_fonts(nb_engine *e, const char *map, const nb_render_opts *o,
         return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     }
     e->fonts = grown;
+    nb_fontset_set_subset_reuse(fs, o->subset_reuse);
     if (nb_fontset_load_map(fs, map, st)) goto fail;
     for (size_t i = 0; i < o->nfont_overrides; i++) {
         const char *ov = o->font_overrides[i];
         const char *eq = strchr(ov, '=');
         if (!eq || eq == ov || !eq[1]) {
-            nb_fail(st, NB_ERR_USAGE, "--font %s: expected ROLE=FILE or ROLE=FAMILY", ov);
+            nb_fail(st, NB_ERR_USAGE, "font %s: expected ROLE=FILE or ROLE=FAMILY", ov);
             goto fail;
         }
         char role[64];
@@ -191,53 +204,64 @@ static const char *meta_string(const cJSON *data, const char *path)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts *o,
-                      nb_pdf_bytes *out, nb_render_stats *stats, nb_status *st)
+nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_render_opts *o,
+                      nb_pdf_bytes *out, nb_findings *found, nb_render_stats *stats, nb_status *st)
 {
     nb_render_stats local = {0};
     nb_render_stats *S = stats ? stats : &local;
     memset(S, 0, sizeof *S);
     memset(out, 0, sizeof *out);
+    if (found) memset(found, 0, sizeof *found);
     double t0 = nb_now_ms();
+    const char *data_name = o->data_name ? o->data_name : "data";
+    const char *prev_name = o->previous_name ? o->previous_name : "last year's report";
     nb_json_doc data = {0}, prev = {0};
     nb_findings findings = {0};
     nb_layout layout;
     nb_layout_init(&layout);
     nb_code rc = NB_OK;
-    if ((rc = nb_json_load(data_path, &data, st))) goto done;
-    if (o->previous_path && (rc = nb_json_load(o->previous_path, &prev, st))) goto done;
+    if ((rc = nb_json_parse(data_name, text, len, &data, st))) goto done;
+    if (o->previous && (rc = nb_json_parse(prev_name, o->previous, o->previous_len, &prev, st)))
+        goto done;
     if (!cJSON_IsObject(data.root)) {
-        rc = nb_fail(st, NB_ERR_DATA, "%s: $: expected a JSON object (a report)", data_path);
+        rc = nb_fail(st, NB_ERR_DATA, "%s: $: expected a JSON object (a report)", data_name);
         goto done;
     }
     /* The layout: given, or the default for the data's edition. */
     const cJSON *ed = cJSON_GetObjectItemCaseSensitive(data.root, "edition");
     if (!cJSON_IsString(ed)) {
         rc = nb_fail(st, NB_ERR_DATA, "%s: $.edition: %s (expected \"2019\" or \"2021\")",
-                     data_path, ed ? "not a string" : "missing");
+                     data_name, ed ? "not a string" : "missing");
         goto done;
     }
-    char layout_path[4096];
-    if (o->layout_path)
-        snprintf(layout_path, sizeof layout_path, "%s", o->layout_path);
-    else {
+    char layout_path[4096], base_dir[4096];
+    if (o->layout) {
+        snprintf(layout_path, sizeof layout_path, "%s", o->layout_name ? o->layout_name : "layout");
+        if (o->layout_name) {
+            char copy[sizeof base_dir];
+            snprintf(copy, sizeof copy, "%s", o->layout_name);
+            snprintf(base_dir, sizeof base_dir, "%s", dirname(copy));
+        } else {
+            snprintf(base_dir, sizeof base_dir, "%s/layouts", o->datadir);
+        }
+    } else {
         if (strcmp(ed->valuestring, "2019") != 0 && strcmp(ed->valuestring, "2021") != 0) {
             rc = nb_fail(st, NB_ERR_DATA,
                          "%s: $.edition: \"%s\" is not an edition of the template "
                          "(expected \"2019\" or \"2021\")",
-                         data_path, ed->valuestring);
+                         data_name, ed->valuestring);
             goto done;
         }
-        snprintf(layout_path, sizeof layout_path, "%s/layouts/gov-annual-%s.json", nb_datadir(),
+        snprintf(layout_path, sizeof layout_path, "%s/layouts/gov-annual-%s.json", o->datadir,
                  ed->valuestring);
     }
     const nb_layout_spec *spec = NULL;
-    if ((rc = get_layout(e, layout_path, &spec, st))) goto done;
+    if ((rc = get_layout(e, layout_path, o->layout, o->layout_len, base_dir, &spec, st))) goto done;
     if (spec->edition && strcmp(spec->edition, ed->valuestring) != 0) {
         rc = nb_fail(st, NB_ERR_DATA,
                      "%s: $.edition is \"%s\" but the layout %s is for the %s edition; use a %s "
-                     "layout (or omit --layout)",
-                     data_path, ed->valuestring, layout_path, spec->edition, ed->valuestring);
+                     "layout (or none: the official one for the data's edition)",
+                     data_name, ed->valuestring, layout_path, spec->edition, ed->valuestring);
         goto done;
     }
     S->load_ms = nb_now_ms() - t0;
@@ -245,72 +269,53 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
     double tc = nb_now_ms();
     /* A structurally broken report of last year is named as such, not as the data. */
     if (prev.root && (rc = nb_check_structure(prev.root, st))) {
-        nb_status_prefix(st, "last year's report (--previous): %s", o->previous_path);
+        nb_status_prefix(st, "%s", prev_name);
         goto done;
     }
-    if ((rc = nb_check(data.root, prev.root, &findings, st))) {
-        nb_status_prefix(st, "%s", data_path);
+    /* the text too: how a count was written (3.0) is lost in the parsed tree */
+    nb_check_opts copts = {text, len};
+    if ((rc = nb_check_ex(data.root, prev.root, &copts, &findings, st))) {
+        nb_status_prefix(st, "%s", data_name);
         goto done;
     }
     S->check_ms = nb_now_ms() - tc;
+    S->checked = true;
     S->warnings = nb_findings_warnings(&findings);
-    if (o->diag && (!o->quiet || nb_findings_errors(&findings)))
-        nb_findings_print(&findings, data_path, o->diag);
     if (nb_findings_errors(&findings) && !o->force) {
-        rc = nb_fail(st, NB_ERR_CHECK,
-                     "%s: %zu error(s) found by the checker; nothing rendered (use --force to "
-                     "render anyway)",
-                     data_path, nb_findings_errors(&findings));
+        rc = nb_fail(st, NB_ERR_CHECK, "%s: %zu error(s) found by the checker; nothing rendered",
+                     data_name, nb_findings_errors(&findings));
         goto done;
     }
     double tf = nb_now_ms();
     nb_fontset *fs = NULL;
     if ((rc = get_fonts(e, spec->fontmap, o, &fs, st))) goto done;
     S->fonts_ms = nb_now_ms() - tf;
-    nb_compose_opts co = {o->allow_missing_glyphs, o->verbose, data_path};
+    double faces0;
+    nb_fontset_load_stats(fs, &faces0, NULL);
+    nb_compose_opts co = {o->allow_missing_glyphs, o->notes, data_name};
     nb_compose_timing ct = {0};
-    if ((rc = nb_compose(spec, data.root, fs, &co, &layout, &ct, st))) goto done;
+    rc = nb_compose(spec, data.root, fs, &co, &layout, &ct, st);
+    double faces1;
+    nb_fontset_load_stats(fs, &faces1, NULL);
+    S->faces_ms = faces1 - faces0;
+    if (rc) goto done;
     S->shape_ms = ct.shape_ms;
     S->linebreak_ms = ct.linebreak_ms;
     S->paginate_ms = ct.paginate_ms;
     S->pages = layout.npages;
-    if (o->dump_path) {
-        struct stat ds;
-        if (stat(o->dump_path, &ds) == 0 && !S_ISREG(ds.st_mode)) {
-            rc = nb_fail(st, NB_ERR_IO, "cannot write the box dump %s: not a regular file",
-                         o->dump_path);
-            goto done;
-        }
-        FILE *f = fopen(o->dump_path, "w");
-        if (!f) {
-            rc = nb_fail(st, NB_ERR_IO, "cannot write the box dump %s", o->dump_path);
-            goto done;
-        }
-        nb_layout_dump(&layout, f);
-        fclose(f);
-    }
-    /* Metadata from the data; dates from SOURCE_DATE_EPOCH, else the signing date, else (a
-     * report without a signature) the end of the report year, 31 December 00:00 UTC of the
-     * data's `year`: reproducible either way.  A layout naming no date field gets none. */
+    if (o->dump) nb_layout_dump(&layout, o->dump);
+    /* Metadata from the data; dates from the options, else the signing date, else (a report
+     * without a signature) the end of the report year, 31 December 00:00 UTC of the data's
+     * `year`: reproducible either way.  A layout naming no date field gets none. */
     nb_pdf_meta meta = {0};
     meta.title = meta_string(data.root, spec->meta_title);
     meta.author = meta_string(data.root, spec->meta_author);
     meta.subject = meta_string(data.root, spec->meta_subject);
     if (!meta.subject) meta.subject = "政府信息公开工作年度报告";
     meta.creator = "nianbao " NIANBAO_VERSION;
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
     const char *ds = meta_string(data.root, spec->meta_date);
-    char *endp;
-    long long epoch = sde && *sde ? strtoll(sde, &endp, 10) : -1;
-    if (sde && *sde && (*endp || epoch < 0)) {
-        rc = nb_fail(st, NB_ERR_USAGE, "SOURCE_DATE_EPOCH=%s: expected whole seconds since 1970",
-                     sde);
-        goto done;
-    }
-    if (epoch >= 0)
-        meta.date = (time_t)epoch;
-    else if (o->date_from_clock)
-        meta.date = time(NULL);
+    if (o->date >= 0)
+        meta.date = (time_t)o->date;
     else {
         bool dated = ds ? parse_date(ds, &meta.date)
                         : spec->meta_date != NULL && year_end(data.root, &meta.date);
@@ -325,26 +330,12 @@ nb_code nb_render_mem(nb_engine *e, const char *data_path, const nb_render_opts 
 done:
     S->total_ms = nb_now_ms() - t0;
     nb_layout_free(&layout);
-    nb_findings_free(&findings);
+    if (found)
+        *found = findings;
+    else
+        nb_findings_free(&findings);
     nb_json_free(&data);
     nb_json_free(&prev);
     if (rc) nb_pdf_bytes_free(out);
-    return rc;
-}
-
-nb_code nb_render_file(nb_engine *e, const char *data_path, const char *out_path,
-                       const nb_render_opts *o, nb_render_stats *stats, nb_status *st)
-{
-    /* The inputs are never overwritten: refused before any work, and again at the write. */
-    const char *protect[4] = {data_path, o->layout_path, o->previous_path, o->dump_path};
-    size_t np = 0;
-    const char *list[4];
-    for (int i = 0; i < 4; i++)
-        if (protect[i]) list[np++] = protect[i];
-    if (nb_output_path_check(out_path, list, np, st)) return st->code;
-    nb_pdf_bytes pdf;
-    if (nb_render_mem(e, data_path, o, &pdf, stats, st)) return st->code;
-    nb_code rc = nb_write_file_atomic(out_path, pdf.data, pdf.len, list, np, st);
-    nb_pdf_bytes_free(&pdf);
     return rc;
 }

@@ -1,4 +1,5 @@
 #include "status.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +8,9 @@ nb_code nb_vfail(nb_status *st, nb_code code, const char *fmt, va_list ap)
 {
     if (st == NULL || st->code != NB_OK) return code;
     st->code = code;
-    vsnprintf(st->msg, sizeof st->msg, fmt, ap);
+    int n = vsnprintf(st->msg, sizeof st->msg, fmt, ap);
+    /* A message cut to the buffer ends with whole characters, never half of one. */
+    if (n >= (int)sizeof st->msg) st->msg[nb_utf8_whole(st->msg, sizeof st->msg - 1)] = '\0';
     return code;
 }
 
@@ -26,12 +29,15 @@ void nb_status_prefix(nb_status *st, const char *fmt, ...)
     char prefix[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    if (vsnprintf(prefix, sizeof prefix, fmt, ap) >= (int)sizeof prefix)
+        prefix[nb_utf8_whole(prefix, sizeof prefix - 1)] = '\0';
     va_end(ap);
     /* Truncation keeps the prefix and as much of the message as fits. */
     char joined[NB_STATUS_MSG_MAX + sizeof prefix + 2];
     snprintf(joined, sizeof joined, "%s: %s", prefix, st->msg);
     snprintf(st->msg, sizeof st->msg, "%.*s", (int)sizeof st->msg - 1, joined);
+    if (strlen(joined) >= sizeof st->msg)
+        st->msg[nb_utf8_whole(st->msg, sizeof st->msg - 1)] = '\0';
 }
 
 void nb_status_clear(nb_status *st)

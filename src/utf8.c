@@ -49,3 +49,36 @@ bool nb_utf8_valid(const char *s, size_t len, size_t *bad_offset)
     }
     return true;
 }
+
+/* How many bytes a sequence starting with lead byte c announces; 0 for a continuation byte
+ * or a byte that starts nothing. */
+static size_t announced(unsigned char c)
+{
+    if (c < 0x80) return 1;
+    if ((c & 0xE0) == 0xC0) return 2;
+    if ((c & 0xF0) == 0xE0) return 3;
+    if ((c & 0xF8) == 0xF0) return 4;
+    return 0;
+}
+
+size_t nb_utf8_whole(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    /* Look back over at most 3 continuation bytes for the lead byte of the last character. */
+    size_t back = 0;
+    while (back < 3 && back < len && (s[len - 1 - back] & 0xC0) == 0x80)
+        back++;
+    if (back == len) return len; /* no lead byte: nothing that was cut */
+    size_t lead = len - 1 - back, want = announced(s[lead]);
+    if (want > back + 1) return lead; /* the last character lacks bytes: drop it */
+    return len;
+}
+
+size_t nb_utf8_start(const char *str, size_t off)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t k = 0;
+    while (k < 3 && off > k && (s[off - k] & 0xC0) == 0x80)
+        k++;
+    return (s[off - k] & 0xC0) == 0x80 ? off : off - k;
+}

@@ -3,10 +3,11 @@
 # (1) The outline: exactly seven entries, the report's title and the six section headings in
 #     Chinese (titles stored as UTF-16BE with a BOM so every viewer reads them), each pointing
 #     at the page that shows that text, just above it; the document opens on page 1 with the
-#     outline panel (/PageMode /UseOutlines, /OpenAction to the first page). Read with
-#     `qpdf --json` (and `mutool show FILE outline` when mupdf-tools is installed).
+#     outline panel (/PageMode /UseOutlines, /OpenAction to the first page); the catalog
+#     declares the language, /Lang (zh-CN). Read with `qpdf --json` (and `mutool show FILE
+#     outline` when mupdf-tools is installed).
 # (2) Rendering twice gives identical bytes (cmp), also with malloc left at its defaults
-#     (NIANBAO_HUGEPAGES=0, see src/heap.h).
+#     (NIANBAO_HUGEPAGES=0, see src/cli/heap.h).
 # (3) Dates: without SOURCE_DATE_EPOCH they are the data's signing date (and follow it when
 #     the data changes); with SOURCE_DATE_EPOCH they follow it, in pdfinfo and in the XMP;
 #     two different epochs give files that differ only in the dates and the trailer ID;
@@ -23,7 +24,7 @@ render_ok "$data" a.pdf -q
 render_ok "$data" b.pdf -q
 cmp a.pdf b.pdf || fail "two renders of the same data differ"
 NIANBAO_HUGEPAGES=0 render_ok "$data" c.pdf -q
-cmp a.pdf c.pdf || fail "the heap set-up (src/heap.h) changed the output"
+cmp a.pdf c.pdf || fail "the heap set-up (src/cli/heap.h) changed the output"
 
 # ---- (1) outline ----------------------------------------------------------------------------
 python3 - a.pdf "$data" <<'PY' || fail "outline checks failed"
@@ -88,6 +89,9 @@ oa = cat.get("/OpenAction")
 oa = objs["obj:" + oa]["value"] if isinstance(oa, str) and oa.endswith(" R") else oa
 if not oa or oa[0] != pages[0]:
     errs.append(f"/OpenAction {oa} is not the first page")
+# qpdf writes a string that is valid UTF-8 as "u:..."; a binary one as "b:<hex>".
+if cat.get("/Lang") != "u:zh-CN":
+    errs.append(f"catalog /Lang is {cat.get('/Lang')!r}, want the string (zh-CN)")
 for e in errs:
     print("FAIL:", e, file=sys.stderr)
 sys.exit(1 if errs else 0)

@@ -10,7 +10,9 @@
 #   - -o names the data file (also through a symlink and a roundabout path), the --layout file
 #     or the --previous file: refused, the input unchanged.
 # Also: -o - writes the same bytes to standard output and nothing else; a failed -o - writes
-# nothing; rewriting keeps the earlier file's permissions.
+# nothing; rewriting keeps the earlier file's permissions; a new file gets 0666 less the
+# umask (027 here: 640), and the render never calls umask(2), which changes the whole
+# process (strace, when installed).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
@@ -113,4 +115,22 @@ SOURCE_DATE_EPOCH=1700000000 render_ok "$data" out/out.pdf -q
 [ "$(stat -c %a out/out.pdf)" = 640 ] || fail "rewrite changed the mode to $(stat -c %a out/out.pdf)"
 ! cmp -s out/out.pdf keep.pdf || fail "the rewrite did not replace the file"
 [ "$(listing out)" = "$before" ] || fail "temporary files left in out/: $(listing out)"
+
+# ---- a new file: 0666 less the umask, and the umask is never set ------------------------------
+(umask 027 && render_ok "$data" out/new.pdf -q)
+mode=$(stat -c %a out/new.pdf)
+[ "$mode" = 640 ] || fail "a new file under umask 027 has mode $mode, not 640"
+cmp -s out/new.pdf keep.pdf || fail "out/new.pdf differs from the first render"
+rm -f out/new.pdf
+if command -v strace >/dev/null 2>&1; then
+    # LeakSanitizer cannot run under ptrace (the ASan build)
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -e trace=umask -o umask.trace "$NIANBAO" render "$data" -o out/traced.pdf -q ||
+        fail "render under strace failed"
+    [ -s out/traced.pdf ] || fail "render under strace wrote no PDF"
+    ! grep -q 'umask(' umask.trace || fail "the render called umask: $(head -3 umask.trace)"
+    rm -f out/traced.pdf
+else
+    note "strace not installed: the no-umask check is skipped"
+fi
 note "failed and refused writes leave the earlier file; -o - writes the same bytes"

@@ -94,13 +94,17 @@ printf '{"title": "a\0b"}' >"$W/nul.json"
 expect_render nul 2 "nul.json:1:13: NUL byte in the file" "$W/nul.json"
 printf '{"title": "a\\u0000b"}' >"$W/nul-escape.json"
 expect_render nul-escape 2 'nul-escape.json:1:13: \u0000 (a NUL character) in a string' "$W/nul-escape.json"
+# cJSON reads "\uZZZZ" as U+0000 and would drop the rest of the string: refused instead.
+printf '{"title": "a\\uZZZZb"}' >"$W/bad-escape.json"
+expect_render bad-escape 2 'bad-escape.json:1:13: invalid escape \uZZZZ in a string' "$W/bad-escape.json"
+expect_check bad-escape 2 'invalid escape \uZZZZ' "$W/bad-escape.json"
 
 # --- syntax ------------------------------------------------------------------------------
 printf '{\n  "edition": "2021",\n  "year" 2021\n}\n' >"$W/syntax.json"
-expect_render syntax 2 "syntax.json:3:10: JSON syntax error near '2021'" "$W/syntax.json"
+expect_render syntax 2 "syntax.json:3:10: JSON syntax error near '2021' — expected \":\" after the key" "$W/syntax.json"
 expect_check syntax 2 "syntax.json:3:10: JSON syntax error" "$W/syntax.json"
 printf '{"edition": "2021",\n "year": 2021,\n}' >"$W/trailing-comma.json"
-expect_render trailing-comma 2 "trailing-comma.json:3:1: JSON syntax error near '}' (a comma before it?)" \
+expect_render trailing-comma 2 'trailing-comma.json:2:14: comma "," before "}" with nothing after it' \
     "$W/trailing-comma.json"
 printf '{"edition": "2021", "year": ' >"$W/truncated.json"
 expect_render truncated 2 "truncated.json:1:29: JSON syntax error: unexpected end of file" "$W/truncated.json"
@@ -116,7 +120,7 @@ for lit in NaN Infinity -Infinity; do
     sed "s/\"year\": 2021/\"year\": $lit/" "$COUNTY" >"$W/lit$lit.json"
     grep -q "\"year\": $lit" "$W/lit$lit.json" || fail "could not plant $lit"
     expect_render "lit$lit" 2 "JSON syntax error near '$lit" "$W/lit$lit.json"
-    assert_file_contains "$W/lit$lit.stderr" "(NaN and Infinity are not JSON numbers: write a number)"
+    assert_file_contains "$W/lit$lit.stderr" "— NaN and Infinity are not JSON numbers: write a number"
 done
 sed 's/"year": 2021/"year": 1e999/' "$COUNTY" >"$W/e999.json"
 expect_render e999 2 'e999.json: $.year: number out of range' "$W/e999.json"
@@ -134,8 +138,10 @@ grep -q 9007199254740993 "$W/huge-count.json" || fail "could not plant a huge co
 expect_render huge-count 1 "（超出 2^53−1，无法精确表示）" "$W/huge-count.json"
 mutate object-count 'd["applications"]["new"]["natural"] = {"n": 1}'
 expect_render object-count 1 "[applications.new.natural]" "$W/object-count.json"
+# A wrong type in the structure is a checker error like the others (all of them listed).
 mutate string-title 'd["title"] = 42'
-expect_render string-title 2 '$.title' "$W/string-title.json"
+expect_render string-title 1 '标题: 应为非空文字（带引号的字符串），实为 42  [title]' "$W/string-title.json"
+expect_check string-title 1 '[title]' "$W/string-title.json"
 
 # --- limits ------------------------------------------------------------------------------
 # The object is level 1, so 64 brackets inside it make 65 levels.

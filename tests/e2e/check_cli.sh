@@ -1,9 +1,11 @@
 # check_cli.sh — `nianbao check` from the command line: the findings it prints (text and
 # JSON carry the same findings; severities error, warning and note, notes counted apart),
-# its exit status (0 clean or warnings/notes only, 1 errors, 2 an
-# input that cannot be read: missing file, bad JSON, structurally broken, or bad usage), and
-# the cross-year check with --previous.  Every broken input under tests/data/check/ must
-# trip the rule it is named after, and only that rule.
+# its exit status (0 clean or warnings/notes only, 1 errors — missing keys and wrong types
+# among them, all listed in one run —, 2 an input that cannot be read: missing file, bad
+# JSON, not an object or no known edition, or bad usage), and the cross-year check with
+# --previous.  Every broken input under tests/data/check/ must trip the rule it is named
+# after, and only that rule; the samples get no warning from the rules on the text but the
+# real mistakes they contain.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
 require_tool python3
@@ -109,13 +111,27 @@ res=$(same_findings "$W/baofeng.out" "$W/baofeng-json.out" "$SAMPLES/baofeng-202
 
 # ---------------------------------------------------------------- clean inputs: exit 0, silent
 for f in "$SAMPLES/county-bureau-2021.json" "$SAMPLES/pair-2021.json" "$SAMPLES/pair-2022.json" \
-    "$DATA/base-2019.json" "$DATA/base-2020.json"; do
+    "$DATA/base-2019.json" "$DATA/base-2020.json" "$DATA/text-figures-agree.json"; do
     expect_status 0 "$W/clean" "$f"
     [ ! -s "$W/clean.out" ] || fail "$f: expected no findings, got: $(cat "$W/clean.out")"
     expect_status 0 "$W/clean-json" "$f" --format json
     res=$(same_findings "$W/clean.out" "$W/clean-json.out" "$f")
     [ "$res" = "0 0" ] || fail "$f JSON: expected no findings, got $res"
 done
+
+# the other samples: their blanks and missing signature (real-2021), and one real mistake in
+# stress-2020 (its text says 主动公开规范性文件16件, its table A says 0)
+while IFS=: read -r file rules; do
+    expect_status 0 "$W/sample" "$SAMPLES/$file"
+    expect_status 0 "$W/sample-json" "$SAMPLES/$file" --format json
+    res=$(same_findings "$W/sample.out" "$W/sample-json.out" "$SAMPLES/$file")
+    [ "$(rules_of "$res")" = "$rules" ] || fail "$file: rules '$(rules_of "$res")', expected '$rules'"
+done <<'EOF'
+real-2021.json:date.no_signature value.blank
+stress-2020.json:text.table_mismatch
+EOF
+assert_file_contains "$W/sample.out" "“全年主动公开规范性文件16件、政策解读28篇"
+assert_file_contains "$W/sample.out" "[sections.overview[2], active.normative_documents.new_published]"
 
 # ---------------------------------------------------------------- one broken file per rule
 # file : exit status : the rule ids it must trip (and no other)
@@ -153,6 +169,22 @@ fees-statement.json:0:text.fees_statement
 unknown-key.json:0:key.unknown
 blank-cell.json:0:value.blank
 no-signature.json:0:date.no_signature
+missing-field.json:1:key.missing
+structure-all.json:1:key.missing type.field
+text-year-title.json:0:text.year
+text-year-period.json:0:text.year
+text-newline.json:0:text.whitespace
+text-tab.json:0:text.whitespace
+text-spaces.json:0:text.whitespace
+text-indent.json:0:text.whitespace
+text-heading-parens.json:0:text.heading_parens
+text-heading-numbering.json:0:text.numbering
+text-list-numbering.json:0:text.numbering
+text-heading-repeated.json:0:text.heading_repeated
+table-mismatch-applications.json:0:text.table_mismatch
+table-mismatch-reviews.json:0:text.table_mismatch
+table-mismatch-active.json:0:text.table_mismatch
+placeholder-2021.json:0:date.no_signature text.placeholder value.blank
 EOF
 
 # ---------------------------------------------------------------- blanks, notes, decimal amounts
@@ -216,7 +248,7 @@ res=$(same_findings "$W/pc.out" "$W/pc-json.out" "$DATA/previous-count.json")
     fail "previous-count: got '$res', expected one year.previous_count warning"
 
 # ---------------------------------------------------------------- inputs that cannot be read: 2
-note "exit 2: missing file, bad JSON, structurally broken data, bad usage"
+note "exit 2: missing file, bad JSON, not a report or no known edition, bad usage"
 expect_status 2 "$W/missing" "$W/no-such-file.json"
 assert_file_contains "$W/missing.err" "no-such-file.json"
 [ ! -s "$W/missing.out" ] || fail "missing file: findings printed on stdout"
@@ -231,15 +263,22 @@ printf '[1, 2, 3]\n' >"$W/array.json"
 expect_status 2 "$W/array" "$W/array.json"
 assert_file_contains "$W/array.err" "array.json: \$: expected a JSON object"
 
-expect_status 2 "$W/struct" "$DATA/missing-field.json"
-assert_file_contains "$W/struct.err" \
-    "missing-field.json: \$.applications.results.total: missing (required by the 2021 edition)"
+printf '{"edition": "2020", "title": "x"}\n' >"$W/edition2020.json"
+expect_status 2 "$W/unread" "$W/edition2020.json"
+assert_file_contains "$W/unread.err" "edition2020.json: \$.edition: unknown edition 字符串 \"2020\""
+printf '{"title": "x"}\n' >"$W/noedition.json"
+expect_status 2 "$W/noedition" "$W/noedition.json"
+assert_file_contains "$W/noedition.err" "noedition.json: \$.edition: missing"
 
-# a broken --previous: the message names the previous file, not the data file
-expect_status 2 "$W/prev-struct" "$SAMPLES/pair-2022.json" --previous "$DATA/missing-field.json"
+# a missing key is not unreadable: exit 1 and the finding
+expect_status 1 "$W/struct" "$DATA/missing-field.json"
+assert_file_contains "$W/struct.out" \
+    "missing-field.json: error: 三、收到和处理政府信息公开申请情况 三、本年度办理结果（七）总计: 缺少键“total”（2021年版模板必填）  [applications.results.total]"
+
+# a --previous that cannot be read: the message names the previous file, not the data file
+expect_status 2 "$W/prev-struct" "$SAMPLES/pair-2022.json" --previous "$W/edition2020.json"
 assert_file_contains "$W/prev-struct.err" "--previous"
-assert_file_contains "$W/prev-struct.err" \
-    "missing-field.json: \$.applications.results.total: missing"
+assert_file_contains "$W/prev-struct.err" "edition2020.json: \$.edition: unknown edition"
 if grep -qF "pair-2022.json" "$W/prev-struct.err"; then
     fail "broken --previous file blamed on the data file: $(cat "$W/prev-struct.err")"
 fi
@@ -247,12 +286,16 @@ expect_status 2 "$W/prev-missing" "$SAMPLES/pair-2022.json" --previous "$W/no-su
 assert_file_contains "$W/prev-missing.err" "no-such-file.json"
 expect_status 2 "$W/prev-badjson" "$SAMPLES/pair-2022.json" --previous "$W/truncated.json"
 assert_file_contains "$W/prev-badjson.err" "truncated.json"
-# a broken data file with a good --previous is blamed on the data file
-expect_status 2 "$W/data-struct" "$DATA/missing-field.json" --previous "$SAMPLES/pair-2021.json"
-assert_file_contains "$W/data-struct.err" "missing-field.json: \$.applications.results.total"
+# a data file that cannot be read with a good --previous is blamed on the data file
+expect_status 2 "$W/data-struct" "$W/edition2020.json" --previous "$SAMPLES/pair-2021.json"
+assert_file_contains "$W/data-struct.err" "edition2020.json: \$.edition: unknown edition"
 if grep -qF -- "--previous" "$W/data-struct.err"; then
     fail "broken data file blamed on --previous: $(cat "$W/data-struct.err")"
 fi
+# last year's missing keys are findings with previous: paths (exit 1)
+expect_status 1 "$W/prev-keys" "$SAMPLES/pair-2022.json" --previous "$DATA/missing-field.json"
+assert_file_contains "$W/prev-keys.out" "error: 上年报告 三、收到和处理政府信息公开申请情况 三、本年度办理结果（七）总计: 缺少键“total”"
+assert_file_contains "$W/prev-keys.out" "[previous:applications.results.total]"
 
 expect_status 2 "$W/usage1"
 expect_status 2 "$W/usage2" "$SAMPLES/pair-2022.json" --format xml

@@ -46,14 +46,15 @@ if grep -n 'canary' "$W/strace.log" >"$W/hits.txt"; then
     fail "a path planted in the data reached a system call: $(head -n 3 "$W/hits.txt")"
 fi
 # And every file that was opened is one nianbao was given or needs: the data, the layout,
-# the font map and its fonts, the output (through its temporary file), system libraries
-# and fontconfig's configuration and caches.
-python3 - "$W/strace.log" "$W" "$SRCDIR" "${HOME:-/root}" <<'PY' || fail "nianbao opened a file it was not given"
+# the font map and its fonts, the output (through its temporary file), libnianbao and the
+# system libraries, and fontconfig's configuration and caches.
+lib=$(ldd "$NIANBAO" | awk '$1 ~ /^libnianbao/ {print $3}')
+python3 - "$W/strace.log" "$W" "$SRCDIR" "${HOME:-/root}" "${lib:-/nonexistent}" <<'PY' || fail "nianbao opened a file it was not given"
 import re, sys
-log, w, src, home = sys.argv[1:]
+log, w, src, home, lib = sys.argv[1:]
 allowed = ("/lib/", "/lib64/", "/usr/", "/etc/", "/proc/", "/sys/", "/dev/", "/var/cache/",
            home + "/", src + "/deps/", src + "/layouts/", src + "/fonts/",
-           w + "/planted.json", w + "/.planted.pdf.", w + "/planted.pdf")
+           w + "/planted.json", w + "/.planted.pdf.", w + "/planted.pdf", lib)
 bad = set()
 for line in open(log, encoding="utf-8", errors="replace"):
     m = re.search(r'open(?:at)?\((?:AT_FDCWD|\d+), "([^"]*)"', line)

@@ -3,7 +3,8 @@
 #     the output path is left as it was); with --force it renders, findings still shown;
 #   - warnings are printed and the render goes on (exit 0); -q silences them;
 #   - --previous: the cross-year errors stop the render too; a clean pair renders;
-#   - a structurally broken file or a missing one: exit 2, no PDF;
+#   - missing keys and wrong types (this year's or last year's): checker errors, exit 1, no PDF;
+#   - a file that cannot be read (no known edition) or a missing one: exit 2, no PDF;
 #   - data of one edition given the other edition's layout is refused with a message naming
 #     both editions and the layout, both ways round, and no PDF.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -89,18 +90,32 @@ render_ok "$DATA/carry-over-mismatch.json" "$W/carry-alone.pdf"
 render_ok "$SAMPLES/pair-2022.json" "$W/pair.pdf" --previous "$SAMPLES/pair-2021.json"
 [ ! -s "$W/pair.pdf.stderr" ] || fail "clean pair printed: $(cat "$W/pair.pdf.stderr")"
 
-# ---------------------------------------------------------------- unreadable input: exit 2
-note "structurally broken or missing input: exit 2, no PDF"
-expect_render_status 2 "$DATA/missing-field.json" "$W/struct.pdf"
+# ---------------------------------------------------------------- structure
+note "missing keys and wrong types are checker errors: exit 1, all of them listed, no PDF"
+expect_render_status 1 "$DATA/structure-all.json" "$W/struct.pdf"
 assert_file_absent "$W/struct.pdf"
-assert_file_contains "$W/struct.pdf.stderr" "\$.applications.results.total: missing"
-expect_render_status 2 "$SAMPLES/pair-2022.json" "$W/prevstruct.pdf" \
+[ "$(grep -c ': error: ' "$W/struct.pdf.stderr")" -eq 8 ] ||
+    fail "structure-all: expected its 8 errors on stderr, got: $(cat "$W/struct.pdf.stderr")"
+assert_file_contains "$W/struct.pdf.stderr" "缺少键“refused”（2021年版模板必填）  [applications.results.refused]"
+# last year's structural problems are named with previous: paths and stop the render too
+expect_render_status 1 "$SAMPLES/pair-2022.json" "$W/prevstruct.pdf" \
     --previous "$DATA/missing-field.json"
 assert_file_absent "$W/prevstruct.pdf"
-assert_file_contains "$W/prevstruct.pdf.stderr" \
-    "last year's report (--previous): $DATA/missing-field.json: \$.applications.results.total: missing"
-if grep -qF "pair-2022.json" "$W/prevstruct.pdf.stderr"; then
-    fail "a broken --previous report was blamed on the data file: $(cat "$W/prevstruct.pdf.stderr")"
+assert_file_contains "$W/prevstruct.pdf.stderr" "上年报告 三、收到和处理政府信息公开申请情况 三、本年度办理结果（七）总计: 缺少键“total”"
+assert_file_contains "$W/prevstruct.pdf.stderr" "[previous:applications.results.total]"
+
+# ---------------------------------------------------------------- unreadable input: exit 2
+note "input that cannot be read (no known edition, missing file): exit 2, no PDF"
+printf '{"edition": "2020", "title": "x"}\n' >"$W/edition2020.json"
+expect_render_status 2 "$W/edition2020.json" "$W/unread.pdf"
+assert_file_absent "$W/unread.pdf"
+assert_file_contains "$W/unread.pdf.stderr" "edition2020.json: \$.edition: \"2020\" is not an edition"
+expect_render_status 2 "$SAMPLES/pair-2022.json" "$W/prevunread.pdf" --previous "$W/edition2020.json"
+assert_file_absent "$W/prevunread.pdf"
+assert_file_contains "$W/prevunread.pdf.stderr" \
+    "last year's report (--previous): $W/edition2020.json: \$.edition: unknown edition"
+if grep -qF "pair-2022.json" "$W/prevunread.pdf.stderr"; then
+    fail "a broken --previous report was blamed on the data file: $(cat "$W/prevunread.pdf.stderr")"
 fi
 expect_render_status 2 "$W/no-such-file.json" "$W/nofile.pdf"
 assert_file_absent "$W/nofile.pdf"

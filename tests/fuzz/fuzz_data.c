@@ -4,7 +4,9 @@
  * depth and size limits, syntax), then nb_check (structure, types, every rule) and the
  * findings printers.  The same input is also checked as "last year's report" of a fixed
  * sample, so the cross-year rules see hostile input too.  Nothing may crash, leak or hang;
- * a failure must come back as a status with a message.
+ * a failure must come back as a status with a message, and a syntax error with what was
+ * expected at its place (the diagnosis in jsonin.c agrees with cJSON on where the text goes
+ * wrong).
  */
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -33,6 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nb_json_doc doc;
     if (nb_json_parse("fuzz.json", (const char *)data, size, &doc, &st)) {
         if (st.msg[0] == '\0') __builtin_trap(); /* every failure has a message */
+        /* Every syntax error cJSON finds, the reader's own scan finds too and says what was
+         * expected: the bare "near '...'" message is only for cJSON failing otherwise (out of
+         * memory), which does not happen here. */
+        size_t line, col;
+        int k = 0;
+        if (sscanf(st.msg, "fuzz.json:%zu:%zu: JSON syntax error near '%n", &line, &col, &k) == 2 &&
+            k > 0 && !strstr(st.msg + k, "' — "))
+            __builtin_trap();
         return 0;
     }
     nb_findings f = {0};

@@ -53,6 +53,18 @@ shapes["reviews"] = "none"
 shapes["sections"] = {"overview": {"heading": 1}}
 put("data", "wrong-shapes.json", dump(shapes))
 put("data", "dup-keys", '{"edition": "2021", "edition": "2019", "year": 2020, "year": 2021}')
+# Slips of clerks typing with a Chinese input method (issue 15), for the diagnosis that runs
+# after a syntax error: full-width punctuation, digits and spaces, Chinese dates, quotes
+# closed full-width or not at all, commas missing, left over or doubled, GBK and UTF-16
+# files, escapes cJSON refuses or misreads.
+put("data", "slip-fullwidth", '{\n  "edition": "2021"，\n  "year"： ２０２１,\n  “body”: 1\n}\n')
+put("data", "slip-quotes", '{\n  "edition”: "2021",\n  "body": "x,\n  "year": 2021\n}\n')
+put("data", "slip-date", '{\n  "signature": {"date": ２０２２年1月23日}\n}\n')
+put("data", "slip-commas", '{\n  "a": [1, 2,],\n  "b": {"x": 1,,}\n  "c": 3\n}\n')
+put("data", "slip-spaces", '{\u3000"a":\u00a0[【1】], "fee": 1.5万元}')
+put("data", "slip-gbk", '{"body": "青溪县自然资源局", "title": "年度报告"}'.encode("gb18030"))
+put("data", "slip-utf16", '{"body": "青溪县"}'.encode("utf-16"))
+put("data", "slip-escapes", b'{"a": "C:\\data", "b": "\\ud800\\u0041", "c": "\\uZZZZ"}')
 
 # --- render: data that passes the reader but stresses the layout engine -------------------
 r = copy.deepcopy(county)

@@ -472,10 +472,10 @@ static void test_lazy_fallbacks_and_ids(void **state)
         assert_null(nb_fontset_font(a, i));
     double ms0;
     unsigned faces0, faces1;
-    nb_font_load_stats(&ms0, &faces0);
+    nb_fontset_load_stats(a, &ms0, &faces0);
     const nb_font_chain *body_a, *h1_a;
     assert_int_equal(nb_fontset_chain(a, "body", &body_a, &st), NB_OK);
-    nb_font_load_stats(NULL, &faces1);
+    nb_fontset_load_stats(a, NULL, &faces1);
     assert_int_equal(faces1, faces0 + 1); /* the primary only */
     assert_int_equal(body_a->count, 1);
     assert_string_equal(body_a->fonts[0]->postscript_name, "FandolFang-Regular");

@@ -1,7 +1,10 @@
 /* test_jsonin.c — the JSON reader: every limit and every kind of malformed input fails with
  * the right code and a message naming the place (line:column or JSON path); inputs just
- * inside a limit are accepted; the UTF-8 decoder agrees with a brute-force reference; the
- * path helper finds what it should. */
+ * inside a limit are accepted; the slips of people typing with a Chinese input method
+ * (full-width punctuation and digits, Chinese dates, missing and trailing commas, GBK files)
+ * are named with the place, what was expected and the fix; no message holds a character cut
+ * in half; the UTF-8 decoder agrees with a brute-force reference; the path helper finds what
+ * it should. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -127,9 +130,54 @@ static void test_syntax(void **state)
     assert_int_equal(parse_s("{} x", &st), NB_ERR_JSON);
     assert_msg(&st, "t.json:1:4: JSON syntax error: text after the document");
     assert_int_equal(parse_s("{\"a\": 1,}", &st), NB_ERR_JSON);
-    assert_msg(&st, "(a comma before it?)");
+    assert_msg(&st, "t.json:1:8: comma \",\" before \"}\" with nothing after it");
     assert_int_equal(parse_s("{'a': 1}", &st), NB_ERR_JSON);
-    assert_msg(&st, "(JSON strings take double quotes)");
+    assert_msg(&st,
+               "t.json:1:2: JSON syntax error near ''a': 1}' — JSON strings take double quotes");
+    assert_int_equal(parse_s("{\"a\": 'x'}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:7: JSON syntax error near ''x'}' — JSON strings take double quotes");
+    /* What was expected, when no slip is recognised. */
+    assert_int_equal(parse_s("{\"a\": x}", &st), NB_ERR_JSON);
+    assert_msg(&st, "near 'x}' — expected a value: a number, text in double quotes");
+    assert_int_equal(parse_s("{\"a\" 1}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:6: JSON syntax error near '1}' — expected \":\" after the key");
+    assert_int_equal(parse_s("{\"a\": 1 :}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:9: JSON syntax error near ':}' — expected \",\" or \"}\"");
+    assert_int_equal(parse_s("{\"a\":}", &st), NB_ERR_JSON); /* the first key's value */
+    assert_msg(&st, "t.json:1:6: JSON syntax error near '}' — expected a value");
+    assert_int_equal(parse_s("{\"a\":]", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:6: JSON syntax error near ']' — expected a value");
+    assert_int_equal(parse_s("[]]", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:3: JSON syntax error: text after the document");
+    assert_int_equal(parse_s("{1: 2}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:2: JSON syntax error near '1: 2}' — expected a key in double quotes");
+    /* Ends of file: what is still open, or what should have followed. */
+    assert_int_equal(parse_s("{\n \"a\": [1, 2\n", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:3:1: JSON syntax error: unexpected end of file — the \"[\" opened at "
+                    "line 2, column 7 is never closed; add \"]\"");
+    assert_int_equal(parse_s("{\"a\":", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:6: JSON syntax error: unexpected end of file — a value should "
+                    "follow the \":\" at line 1, column 5");
+    assert_int_equal(parse_s(" \n ", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:2:2: JSON syntax error: unexpected end of file — the file is empty");
+    /* Escapes cJSON would take wrongly ("\uZZZZ" as U+0000, dropping the rest) or refuses. */
+    assert_int_equal(parse_s("{\"a\": \"x\\uZZZZy\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:9: invalid escape \\uZZZZ in a string");
+    assert_int_equal(parse_s("{\"a\": \"x\\u12\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:9: invalid escape \\u12\"}");
+    assert_int_equal(parse_s("{\"p\": \"C:\\data\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:10: invalid escape \\d in a string — JSON knows only");
+    assert_int_equal(parse_s("{\"p\": \"\\中\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:8: invalid escape \\中 in a string");
+    assert_int_equal(parse_s("{\"a\": \"\\ud800x\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:8: invalid escape \\ud800 in a string — JSON knows only \\\" \\\\ "
+                    "\\/ \\b \\f \\n \\r \\t and \\u with four hex digits (\\uD800-\\uDFFF "
+                    "only as a pair)");
+    assert_int_equal(parse_s("{\"a\": \"\\ud800\\u0041\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:8: invalid escape \\ud800\\u0041 in a string");
+    assert_int_equal(parse_s("{\"a\": \"\\udc00\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:8: invalid escape \\udc00 in a string");
+    assert_int_equal(parse_s("{\"a\": \"\\ud83d\\ude00\\u00e9\\n\"}", &st), NB_OK);
     const char *nonfinite[] = {"NaN", "Infinity", "-Infinity"};
     for (size_t i = 0; i < 3; i++) {
         char t[64];
@@ -142,6 +190,253 @@ static void test_syntax(void **state)
     /* The excerpt never ends inside a character: the message stays valid UTF-8. */
     assert_int_equal(parse_s("{\"a\": x中文中文中文中文}", &st), NB_ERR_JSON);
     assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+}
+
+/* One slip and the message it must get (place, what is wrong, the fix). */
+typedef struct slip {
+    const char *text;
+    const char *want;
+} slip;
+
+static const slip slips[] = {
+    /* Full-width punctuation typed as JSON syntax. */
+    {"{\n  \"a\": 1，\n  \"b\": 2\n}",
+     "t.json:2:9: full-width comma \"，\" used between values — JSON needs the ASCII comma \",\"; "
+     "retype it with the input method in English mode (or press Shift to switch)"},
+    {"[1，2]", "t.json:1:3: full-width comma \"，\""},
+    {"{\"a\": 1、\"b\": 2}", "t.json:1:8: enumeration comma \"、\" used between values"},
+    {"{\n  \"a\"： 1\n}",
+     "t.json:2:6: full-width colon \"：\" after a key — JSON needs the ASCII colon \":\"; retype "
+     "it with the input method"},
+    {"{\n  “a”: 1\n}", "t.json:2:3: full-width quotation mark “ where a key or text should "
+                       "begin — JSON needs the ASCII double quote \" around keys and text"},
+    {"{\"a\": “x”}", "t.json:1:7: full-width quotation mark “ where a key or text"},
+    {"{\"a\": ‘x’}", "t.json:1:7: full-width quotation mark ‘"},
+    {"{\n  \"a”: 1,\n  \"b\": 2\n}",
+     "t.json:2:5: full-width quotation mark ” ends the key or text begun at line 2, column 3 — "
+     "JSON needs the ASCII double quote \""},
+    {"{\"a\": \"x”,\n \"b\": 1}", "t.json:1:9: full-width quotation mark ” ends the key or text "
+                                  "begun at line 1, column 7"},
+    {"{\"a\": \"x”\n}", "t.json:1:9: full-width quotation mark ” ends the key or text"},
+    {"{\"a\": ｛}", "t.json:1:7: full-width bracket ｛ — JSON needs the ASCII bracket \"{\""},
+    {"{\"a\": 【1]}", "t.json:1:7: full-width bracket 【 — JSON needs the ASCII bracket \"[\""},
+    {"{\"a\": [1］}", "t.json:1:9: full-width bracket ］ — JSON needs the ASCII bracket \"]\""},
+    {"{\"a\": 1｝", "t.json:1:8: full-width bracket ｝ — JSON needs the ASCII bracket \"}\""},
+    {"{\"a\":\xE3\x80\x80"
+     "1}",
+     "t.json:1:6: full-width space (U+3000) outside quotes — JSON "
+     "allows only ASCII spaces, tabs and line breaks"},
+    {"{\"a\":\xC2\xA0"
+     "1}",
+     "t.json:1:6: special space (U+00A0) outside quotes"},
+    /* Full-width digits. */
+    {"{\"a\": ３}", "t.json:1:7: full-width digits ３ — use ASCII digits 3; retype the number"},
+    {"{\"a\": 1２.5}", "t.json:1:7: full-width digits 1２.5 — use ASCII digits 12.5"},
+    {"{\"a\": －３．５}", "t.json:1:7: full-width digits －３．５ — use ASCII digits -3.5"},
+    {"[０]", "t.json:1:2: full-width digits ０ — use ASCII digits 0"},
+    /* Chinese dates without quotes. */
+    {"{\"d\": 2025年1月20日}", "t.json:1:7: date 2025年1月20日 written without quotes — JSON dates "
+                               "are text in the form \"YYYY-MM-DD\"; write \"2025-01-20\""},
+    {"{\n \"d\": ２０２５年１２月３号\n}",
+     "t.json:2:7: date ２０２５年１２月３号 written without quotes "
+     "— JSON dates are text in the form \"YYYY-MM-DD\"; write "
+     "\"2025-12-03\""},
+    {"{\"d\": 2025年1月}", "t.json:1:7: a number followed by text near '2025年1月}'"},
+    {"{\"d\": 2025-1-20}", "t.json:1:7: date 2025-1-20 written without quotes — JSON dates are "
+                           "text in the form \"YYYY-MM-DD\"; write \"2025-01-20\""},
+    {"{\"d\": 2025/01/20}", "t.json:1:7: date 2025/01/20 written without quotes"},
+    {"{\"d\": 2025.1.2}", "t.json:1:7: date 2025.1.2 written without quotes — JSON dates are text "
+                          "in the form \"YYYY-MM-DD\"; write \"2025-01-02\""},
+    {"{\"d\": 2025-1/20}", "t.json:1:7: a number followed by text near '2025-1/20}'"},
+    {"{\"r\": 95%}", "t.json:1:7: a number followed by text near '95%}'"},
+    /* Numbers with thousands separators. */
+    {"{\"a\": 63,365, \"b\": 1}", "t.json:1:10: thousands separator \",\" in the number 63,365 — "
+                                  "JSON numbers are written without separators; write 63365"},
+    {"{\"a\": -1,234,567.5}", "t.json:1:10: thousands separator \",\" in the number -1,234,567.5 "
+                              "— JSON numbers are written without separators; write -1234567.5"},
+    /* An ASCII quote inside text. */
+    {"{\"a\": \"他说\"你好\"。\"}",
+     "t.json:1:10: the double quote \" here ends the key or text begun at line 1, column 7, but "
+     "more text follows it — inside text, write quotation marks as full-width “ ” (or as \\\")"},
+    {"{\"a\"b\": 1}", "t.json:1:4: the double quote \" here ends the key or text begun at line 1, "
+                      "column 2"},
+    {"{\"a\": \"x\"，\"b\": 1}", "t.json:1:10: full-width comma \"，\""},
+    {"[\"x\"}", "t.json:1:5: JSON syntax error near '}' — expected \",\" or \"]\""},
+    {"{\"a\": \"x\"\"b\": 1}",
+     "t.json:1:10: expected \",\" or \"}\" between two values — 缺少逗号？"},
+    /* Commas: missing (pointing at the end of the value before) or left over. */
+    {"{\n \"a\": 1\n \"b\": 2\n}",
+     "t.json:2:8: expected \",\" or \"}\" after this value — 缺少逗号？ a comma is probably "
+     "missing at the end of line 2, before the next item on line 3; add \",\" here"},
+    {"{\n \"a\": {\"x\": [1]}\n \"b\": 2\n}", "t.json:2:17: expected \",\" or \"}\" after this "
+                                              "value — 缺少逗号？"},
+    {"{\"a\": [\n  \"x\"\n  \"y\"\n]}",
+     "t.json:2:6: expected \",\" or \"]\" after this value — "
+     "缺少逗号？ a comma is probably missing at the end of line 2"},
+    {"[1 2]", "t.json:1:3: expected \",\" or \"]\" between two values — 缺少逗号？ a comma is "
+              "probably missing here; add \",\""},
+    {"{\"a\": 1,\n}", "t.json:1:8: comma \",\" before \"}\" with nothing after it — JSON allows "
+                      "no comma after the last item; delete this comma"},
+    {"[1, 2, ]", "t.json:1:6: comma \",\" before \"]\" with nothing after it"},
+    {"{\"a\": 1,, \"b\": 2}", "t.json:1:9: two commas in a row — expected a value between them"},
+    {"[1,,2]", "t.json:1:4: two commas in a row"},
+    /* Quotes left out. */
+    {"{\"o\": 青溪县}", "t.json:1:7: text without double quotes near '青溪县}' — JSON text is "
+                        "written in ASCII double quotes, \"like this\"; add them around the text"},
+    {"{\"fee\": 1.5万元}",
+     "t.json:1:9: a number followed by text near '1.5万元}' — a JSON number stands alone: write "
+     "the number without its unit"},
+    {"{name: 1}", "t.json:1:2: key without double quotes near 'name: 1}' — JSON keys are "
+                  "written in ASCII double quotes"},
+    {"{名称: 1}", "t.json:1:2: key without double quotes near '名称: 1}'"},
+    {"{\"a\": \"x,\n \"b\": 1}", "t.json:1:10: the key or text begun at line 1, column 7 is not "
+                                 "closed on its line — a closing quote \" is probably missing "
+                                 "at the end of line 1"},
+    {"{\"a\": \"x\n", "t.json:1:9: the key or text begun at line 1, column 7 is not closed on "
+                      "its line"},
+    /* Not UTF-8: GBK (青溪县自然资源局 as GB18030) and UTF-16. */
+    {"{\"body\": \"\xC7\xE0\xCF\xAA\xCF\xD8\xD7\xD4\xC8\xBB\xD7\xCA\xD4\xB4\xBE\xD6\"}",
+     "t.json:1:11: the file is not UTF-8 (it looks like GBK/GB18030, the encoding of older "
+     "Chinese Windows programs) — save it as UTF-8 (请另存为 UTF-8)"},
+    {"{\n\"a\": \"x\",\n\"b\": \"\xC7\xE0\xCF\xAA\"}", "t.json:3:7: the file is not UTF-8 (it "
+                                                       "looks like GBK/GB18030"},
+    {"\xFF\xFE{\0}\0", "t.json:1:1: the file is UTF-16 (\"Unicode\" in Notepad), not UTF-8 — "
+                       "save it as UTF-8 (请另存为 UTF-8)"},
+    {"{\0\"\0a\0\"\0", "t.json:1:1: the file is UTF-16"},
+};
+
+/* The length of a slip's text: through its last byte that is not the string's NUL, since the
+ * UTF-16 texts hold NULs (each ends in "}\0" or "\"\0"). */
+static size_t slip_len(const slip *s)
+{
+    if (s->text[0] == '\xFF') return 6;
+    if (s->text[1] == '\0') return 8;
+    return strlen(s->text);
+}
+
+static void test_slips(void **state)
+{
+    (void)state;
+    nb_status st = NB_STATUS_INIT;
+    for (size_t i = 0; i < sizeof slips / sizeof slips[0]; i++) {
+        size_t len = slip_len(&slips[i]);
+        if (parse(slips[i].text, len, &st, NULL) != NB_ERR_JSON)
+            fail_msg("slip %zu: accepted, or not as a JSON error: %s", i, st.msg);
+        if (!strstr(st.msg, slips[i].want))
+            fail_msg("slip %zu: message '%s' lacks '%s'", i, st.msg, slips[i].want);
+        assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+    }
+    /* A damaged character in UTF-8 Chinese is not taken for GBK. */
+    assert_int_equal(parse_s("{\"a\": \"中文中文\xE4\xB8中文\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "t.json:1:12: invalid UTF-8 (byte 0xE4 at offset 19)");
+    assert_int_equal(parse_s("{\"a\": \"\xE4\xB8\"}", &st), NB_ERR_JSON); /* one pair: unsure */
+    assert_msg(&st, "invalid UTF-8");
+    /* UTF-8 and GBK mixed in one file is not called GBK: the first bad byte is named. */
+    assert_int_equal(parse_s("{\"a\": \"中\", \"b\": \"\xC7\xE0\xCF\xAA\"}", &st), NB_ERR_JSON);
+    assert_msg(&st, "invalid UTF-8");
+    /* Every prefix of every slip fails cleanly with a message that names the file and is
+     * valid UTF-8 (under ASan this also shows the diagnosis reads nothing out of bounds: each
+     * prefix is copied to a buffer of exactly its length). */
+    for (size_t i = 0; i < sizeof slips / sizeof slips[0]; i++) {
+        size_t len = slip_len(&slips[i]);
+        for (size_t k = 0; k < len; k++) {
+            char *cut = malloc(k ? k : 1);
+            assert_non_null(cut);
+            memcpy(cut, slips[i].text, k);
+            nb_code rc = parse(cut, k, &st, NULL);
+            if (rc == NB_OK) fail_msg("slip %zu cut to %zu bytes was accepted", i, k);
+            assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+            free(cut);
+        }
+    }
+}
+
+/* Mixed text: 1-, 2-, 3- and 4-byte characters. */
+static const char mixed[] = "a\xC3\xA9\xE4\xB8\xAD\xF0\xA0\x80\x80"
+                            "b\xE6\x96\x87\xC3\xA9";
+
+static void test_excerpts(void **state)
+{
+    (void)state;
+    size_t len = sizeof mixed - 1;
+    bool boundary[sizeof mixed] = {false};
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        boundary[i] = true;
+        i += nb_utf8_decode(mixed + i, len - i, &cp);
+    }
+    boundary[len] = true;
+    /* nb_utf8_whole: every cut keeps whole characters only, and all of them. */
+    for (size_t k = 0; k <= len; k++) {
+        size_t w = nb_utf8_whole(mixed, k);
+        assert_true(w <= k && boundary[w]);
+        for (size_t b = w + 1; b <= k; b++)
+            assert_false(boundary[b]); /* no whole character was dropped */
+        assert_true(nb_utf8_valid(mixed, w, NULL));
+    }
+    /* nb_utf8_start: every byte belongs to the character starting there. */
+    for (size_t off = 0; off < len; off++) {
+        size_t s = nb_utf8_start(mixed, off);
+        assert_true(s <= off && boundary[s]);
+        for (size_t b = s + 1; b <= off; b++)
+            assert_false(boundary[b]);
+    }
+    /* Invalid bytes are left as they are: no lead byte to go back to. */
+    assert_int_equal(nb_utf8_whole("ab\x80\x80\x80\x80", 6), 6);
+    assert_int_equal(nb_utf8_start("\x80\x80\x80\x80\x80", 4), 4);
+    assert_int_equal(nb_utf8_whole("ab\xE4", 3), 2);
+
+    /* Syntax errors: the excerpt after the place holds whole characters only, however the
+     * mixed text falls against the excerpt's length: a 16-character excerpt starting 0..20
+     * characters before the mixed text. */
+    nb_status st = NB_STATUS_INIT;
+    for (int pad = 0; pad <= 20; pad++) {
+        char t[256];
+        int n = snprintf(t, sizeof t, "{\"a\": x%.*s%s%s%s}", pad, "yyyyyyyyyyyyyyyyyyyyyyyy",
+                         mixed, mixed, mixed);
+        assert_true(n > 0 && (size_t)n < sizeof t);
+        assert_int_equal(parse_s(t, &st), NB_ERR_JSON);
+        assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+        const char *near = strstr(st.msg, "near 'x");
+        assert_non_null(near);
+        near += 6;
+        const char *close = strstr(near, "' — ");
+        assert_non_null(close);
+        /* Exactly 16 characters, all from the text. */
+        size_t chars = 0;
+        for (const char *p = near; p < close;) {
+            uint32_t cp;
+            p += nb_utf8_decode(p, (size_t)(close - p), &cp);
+            chars++;
+        }
+        assert_int_equal(chars, 16);
+        assert_memory_equal(near, t + 6, (size_t)(close - near));
+    }
+    /* Messages cut to the status buffer end on a whole character: a file name of 2..5 ASCII
+     * bytes and then Chinese puts the cut at every byte of a 3-byte character. */
+    for (int pad = 2; pad <= 5; pad++) {
+        char name[1400];
+        memset(name, 'n', (size_t)pad);
+        size_t k = (size_t)pad;
+        while (k + 3 < sizeof name - 1) {
+            memcpy(name + k, "\xE4\xB8\xAD", 3);
+            k += 3;
+        }
+        name[k] = '\0';
+        nb_json_doc d;
+        nb_status_clear(&st);
+        assert_int_equal(nb_json_parse(name, "{,}", 3, &d, &st), NB_ERR_JSON);
+        assert_true(strlen(st.msg) >= NB_STATUS_MSG_MAX - 4);
+        assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+        nb_status_prefix(&st, "%s", name); /* the prefix is cut as well */
+        assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+        nb_status_clear(&st);
+        nb_status_prefix(&st, "x"); /* nothing to prefix */
+        nb_fail(&st, NB_ERR_JSON, "x");
+        nb_status_prefix(&st, "%s", name);
+        assert_true(strlen(st.msg) >= 509 - 4);
+        assert_true(nb_utf8_valid(st.msg, strlen(st.msg), NULL));
+    }
 }
 
 static void test_numbers(void **state)
@@ -353,7 +648,8 @@ int main(void)
         cmocka_unit_test(test_valid_documents), cmocka_unit_test(test_encoding),
         cmocka_unit_test(test_syntax),          cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_limits),          cmocka_unit_test(test_load),
-        cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_decode),     cmocka_unit_test(test_slips),
+        cmocka_unit_test(test_excerpts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

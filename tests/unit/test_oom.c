@@ -338,7 +338,7 @@ static void test_check(void **state)
 /* ---- (c) a whole render to memory ----------------------------------------------------- */
 
 typedef struct render_ctx {
-    const char *data_path;
+    const text_file *data;
     nb_engine *warm;  /* NULL: a new engine each run (fonts and layout loaded in the run) */
     nb_pdf_bytes ref; /* the PDF of the run without failures */
 } render_ctx;
@@ -350,10 +350,14 @@ static nb_code render_sample(const void *vctx, nb_status *st)
     if (!e) return nb_fail(st, NB_ERR_NOMEM, "out of memory (engine)");
     nb_render_opts o;
     nb_render_opts_init(&o);
-    o.diag = NULL;
+    o.data_name = c->data->name;
+    o.datadir = NB_TEST_SRCDIR;
+    o.date = 1600000000;
     o.threads = 1;
     nb_pdf_bytes pdf = {0};
-    nb_code rc = nb_render_mem(e, c->data_path, &o, &pdf, NULL, st);
+    nb_findings f = {0};
+    nb_code rc = nb_render_mem(e, c->data->text, c->data->len, &o, &pdf, &f, NULL, st);
+    nb_findings_free(&f);
     if (rc == NB_OK && atomic_load(&fail_at) == LONG_MAX) {
         nb_pdf_bytes_free(&((render_ctx *)c)->ref);
         ((render_ctx *)c)->ref = pdf; /* the reference */
@@ -374,14 +378,14 @@ static nb_code render_sample(const void *vctx, nb_status *st)
 static void test_render(void **state)
 {
     (void)state;
-    setenv("SOURCE_DATE_EPOCH", "1600000000", 1);
-    static const char *const samples[] = {"baofeng-2020.json", "runin-2021.json"};
+    static const char *const samples[] = {"samples/baofeng-2020.json", "samples/runin-2021.json"};
     for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
-        char path[1024], name[200];
-        snprintf(path, sizeof path, "%s/samples/%s", NB_TEST_SRCDIR, samples[i]);
-        /* A new engine each run: the font map, the layout and the faces are read in it. */
-        render_ctx c = {path, NULL, {0}};
-        snprintf(name, sizeof name, "render samples/%s (new engine)", samples[i]);
+        text_file data = read_text(samples[i]);
+        char name[200];
+        /* A new engine each run: the edition table, the layout, the font map and the faces
+         * are read in it. */
+        render_ctx c = {&data, NULL, {0}};
+        snprintf(name, sizeof name, "render %s (new engine)", samples[i]);
         run_all(name, render_sample, &c, false, 300, 41);
         run_all(name, render_sample, &c, true, 300, 41);
         nb_pdf_bytes_free(&c.ref);
@@ -390,11 +394,12 @@ static void test_render(void **state)
         c.warm = nb_engine_new();
         assert_non_null(c.warm);
         nb_status st = NB_STATUS_INIT;
-        assert_int_equal(render_sample(&(render_ctx){path, c.warm, {0}}, &st), NB_OK);
-        snprintf(name, sizeof name, "render samples/%s (warm engine)", samples[i]);
+        assert_int_equal(render_sample(&(render_ctx){&data, c.warm, {0}}, &st), NB_OK);
+        snprintf(name, sizeof name, "render %s (warm engine)", samples[i]);
         run_all(name, render_sample, &c, false, 300, 23);
         nb_pdf_bytes_free(&c.ref);
         nb_engine_free(c.warm);
+        free(data.text);
     }
 }
 

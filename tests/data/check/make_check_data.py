@@ -291,6 +291,142 @@ def broken(base, name, change):
     write(os.path.join("tests/data/check", name), doc)
 
 
+def retyped(base, name, change, token, written):
+    """Like broken(), then the number `token` (set by `change`, unique in the file) is replaced
+    in the text by `written`: how a number is typed (1.99999999999999999) is not kept by a
+    JSON writer."""
+    doc = copy.deepcopy(base)
+    change(doc)
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    assert text.count(str(token)) == 1, token
+    with open(os.path.join("tests/data/check", name), "w", encoding="utf-8") as f:
+        f.write(text.replace(str(token), written))
+
+
+def from_blank(edition, year, body):
+    """The report `nianbao init --year YEAR --body BODY` starts from: the edition's blank
+    report (layouts/blank-EDITION.json) with {body} and {year} filled in."""
+    with open(f"layouts/blank-{edition}.json", encoding="utf-8") as f:
+        blank = json.load(f)
+
+    def fill(v):
+        if isinstance(v, str):
+            return year if v == "{year}" else v.replace("{body}", body).replace("{year}", str(year))
+        if isinstance(v, list):
+            return [fill(x) for x in v]
+        if isinstance(v, dict):
+            return {k: fill(x) for k, x in v.items()}
+        return v
+    return fill(blank)
+
+
+def clerk_mistakes(county):
+    """One file per mistake a clerk typing with an input method makes in the text and the
+    structure (issue 15), each on the county bureau's consistent 2021 report."""
+    a = lambda d: d["applications"]  # noqa: E731
+    ov = lambda d: d["sections"]["overview"]  # noqa: E731
+    new = county["applications"]["new"]["total"]
+    co = county["applications"]["carried_over"]["total"]
+    res = county["applications"]["results"]["total"]["total"]
+    cfw = county["applications"]["carried_forward"]["total"]
+    recon = county["reviews"]["reconsideration"]["total"]
+    lit = (county["reviews"]["litigation_direct"]["total"]
+           + county["reviews"]["litigation_after_review"]["total"])
+    rules = county["active"]["rules"]["issued"]
+    norm = county["active"]["normative_documents"]["issued"]
+    assert ov(county)[5].startswith("全年共受理政府信息公开申请")
+
+    # -- every structural problem at once: all of them errors in one run
+    def structure_all(d):
+        del d["title"]
+        d["year"] = "2021"                      # a year typed in quotes
+        d["opening"].append("")                 # an empty paragraph
+        ov(d)[1] = {"heading": ""}              # an empty sub-heading
+        d["signature"]["date"] = "2022年1月20日"  # a date written the Chinese way
+        del d["active"]["penalty"]
+        del a(d)["results"]["refused"]          # a whole group of eight rows
+        d["reviews"]["litigation_direct"] = [1, 0, 0, 0, 1]  # a row typed as a list
+    broken(county, "structure-all.json", structure_all)
+
+    # -- the year
+    broken(county, "text-year-title.json",
+           lambda d: d.__setitem__("title", d["title"].replace("2021年", "2020年")))
+
+    def period(d):
+        before = d["opening"][0]
+        d["opening"][0] = before.replace("自2021年1月1日起至2021年12月31日止",
+                                         "自2020年1月1日起至2020年12月31日止")
+        assert d["opening"][0] != before
+    broken(county, "text-year-period.json", period)
+
+    # -- white space
+    def newline(d):
+        ov(d)[2] = ov(d)[2].replace("重点公开", "重点\n公开", 1)
+    broken(county, "text-newline.json", newline)
+    broken(county, "text-tab.json", lambda d: ov(d).__setitem__(3, "\t" + ov(d)[3]))
+    broken(county, "text-spaces.json", lambda d: ov(d).__setitem__(7, " " + ov(d)[7] + " "))
+    broken(county, "text-indent.json", lambda d: ov(d).__setitem__(0, "\u3000\u3000" + ov(d)[0]))
+
+    # -- numbering and headings
+    broken(county, "text-heading-parens.json",
+           lambda d: ov(d).__setitem__(4, {"heading": "(二)依申请公开"}))
+    broken(county, "text-heading-numbering.json",
+           lambda d: ov(d).__setitem__(6, {"heading": "（二）政府信息管理"}))
+
+    def list_numbering(d):
+        p = d["sections"]["problems"]
+        assert "三是" in p[0]
+        p[0] = p[0].replace("三是", "二是")
+    broken(county, "text-list-numbering.json", list_numbering)
+    broken(county, "text-heading-repeated.json", lambda d: ov(d).insert(0, {"heading": "一、总体情况"}))
+
+    # -- a count typed as a decimal: 3.0 (a warning), 1.99999999999999999 (reads as 2: an error)
+    def decimal(d):
+        a(d)["new"]["natural"] = float(a(d)["new"]["natural"])
+    broken(county, "decimal-count.json", decimal)
+    assert county["reviews"]["reconsideration"]["upheld"] == 2
+    retyped(county, "decimal-count-inexact.json",
+            lambda d: d["reviews"]["reconsideration"].__setitem__("upheld", 987654321),
+            987654321, "1.99999999999999999")
+
+    # -- the text contradicting the tables (as a city's report did: 258 and 265 in the text,
+    # 275 and 337 in its table)
+    def apps_mismatch(d):
+        ov(d)[5] = (f"全年共收到政府信息公开申请{new - 17}件，上年结转{co}件，办结{res - 72}件，"
+                    "均在法定期限内予以答复。申请内容主要涉及土地征收补偿、宅基地审批等事项。")
+    broken(county, "table-mismatch-applications.json", apps_mismatch)
+
+    def reviews_mismatch(d):
+        ov(d).append(f"全年发生政府信息公开行政复议案件{recon + 1}件、行政诉讼{lit}件。")
+    broken(county, "table-mismatch-reviews.json", reviews_mismatch)
+
+    def active_mismatch(d):
+        ov(d)[2] = f"全年主动公开规章{rules}件、行政规范性文件{norm + 2}件。" + ov(d)[2]
+    broken(county, "table-mismatch-active.json", active_mismatch)
+
+    # every pattern agreeing with the tables, and sentences that look alike but state
+    # something else (a part, another year, another matter): no warning at all
+    def figures_agree(d):
+        full = "".join(chr(0xFF10 + int(ch)) for ch in str(new))
+        ov(d)[5] = (f"全年共收到政府信息公开申请{full}件，上年结转{co}件，办结{res}件，"
+                    f"结转下年度继续办理{cfw}件。本年新收申请 {new} 件，答复{res}件。")
+        ov(d).extend([
+            f"受理政府信息公开申请{new + co}件（含上年结转{co}件）。",
+            f"本年度被申请行政复议{recon}件，行政诉讼案件共{lit}件。",
+            f"全年主动公开规章{rules}件、行政规范性文件{norm}件，政策解读{norm + 9}件。",
+            f"其中自然人申请{new + 5}件；较上年收到申请增加{new + 6}件。",
+            f"其中通过网络收到政府信息公开申请{new + 15}件，同比新收申请{new + 16}件。",
+            f"2020年共收到政府信息公开申请{new + 7}件。受理行政许可申请{new + 8}件。",
+            f"收到行政复议申请{recon + 9}件，按时答复{res + 3}件，办结率100%。",
+            f"现行有效规范性文件{norm + 11}件，清理废止规章{rules + 12}件。",
+            f"公开“双随机、一公开”抽查结果{new + 13}件次，共收到政府信息公开申请约{new + 14}件。",
+        ])
+    broken(county, "text-figures-agree.json", figures_agree)
+
+    # -- a fresh blank report (what `nianbao init` writes): every 【请填写…】 is a warning
+    write("tests/data/check/placeholder-2021.json", from_blank("2021", 2021, "青溪县自然资源局"))
+
+
 def main():
     b2019 = bureau(2019, "2019", [1, 0, 0, 0, 1, 0], seed=2019)
     b2020 = bureau(2020, "2019", cf(b2019), prev=b2019, seed=2020)
@@ -375,6 +511,8 @@ def main():
 
     broken(b2020, "bad-change.json", lambda d: d["active"]["licensing"].__setitem__("change", 1.5))
     broken(b2020, "bad-unit.json", lambda d: d["active"]["procurement"]["amount"].__setitem__("unit", "千元"))
+    clerk_mistakes(county)
+
     broken(b2020, "previous-count.json",
            lambda d: d["active"]["penalty"].__setitem__("previous_count", d["active"]["penalty"]["previous_count"] + 3))
 

@@ -1,4 +1,4 @@
-/* heap.c — malloc set-up for the nianbao program (see heap.h). */
+/* heap.c — malloc set-up for the nianbao command (see heap.h). */
 #include "heap.h"
 
 #include <stdbool.h>

@@ -1,19 +1,21 @@
-/* batch.c — many data files in one process (see batch.h).
+/* batch.c — many data files in one process (see batch.h), as a client of nianbao.h.
  *
  * The list of inputs comes from a folder (every *.json in it, sorted by name) or a list file
- * (one path a line; blank lines and lines starting with '#' skipped).  One nb_engine renders
- * the first file in this process (the first files until one renders, at most eight), so
- * that the fonts, layouts and the like are opened and prepared once; then, with -j N > 1,
- * N workers are forked and share them copy-on-write.
+ * (one path a line; blank lines and lines starting with '#' skipped).  The engine, told
+ * that a batch follows (nianbao_engine_set_batch), renders the first files in this process
+ * until one renders (at most eight) and then as long as it asks for more
+ * (nianbao_engine_busy: it measures what subsetting costs and prepares faces worth it on
+ * a thread of its own), so that fonts, layouts and prepared faces are made once; then, with
+ * -j N > 1, N workers are forked and share them copy-on-write.
  * Workers take the next file from a counter in shared memory (so a slow file does not hold
  * up the others) and report each result as one line on a pipe: "ok\tI" or
  * "err\tI\tmessage".  The parent draws the progress line (count, rate, ETA) when standard
  * error is a terminal and prints the failures and a summary at the end.  A file that fails
  * is reported and skipped; a worker that dies leaves its files unreported, and they count
  * as failed.  Every output is written to a temporary file beside it and renamed into
- * place, so no half-written PDF is left under its name; instead of one fsync per file
- * (milliseconds each, more than a render), the output folder's file system is synced once
- * before the summary.  Outputs are the same bytes as single renders of the same files.
+ * place (files.h), so no half-written PDF is left under its name; instead of one fsync per
+ * file (milliseconds each, more than a render), the output folder's file system is synced
+ * once before the summary.  Outputs are the same bytes as single renders of the same files.
  */
 #define _GNU_SOURCE /* syncfs */
 #include "batch.h"
@@ -21,7 +23,6 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,8 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "font.h"
+#include "files.h"
 #include "heap.h"
 
 typedef struct list {
@@ -152,189 +152,74 @@ typedef struct job {
     list in;
     char **out; /* output path of each input, NULL when it collides with an earlier one */
     const char *outdir;
-    nb_render_opts opts;
-    nb_preprocess prep;
+    const cli_batch_opts *o;
 } job;
 
-static mode_t g_new_mode = 0644;
+/* Milliseconds on the monotonic clock. */
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
-/* Writes the PDF to a temporary file in the output folder and renames it to `path`; no
- * fsync here (see the header comment).  Refuses to replace the input itself. */
-static bool write_out(const char *path, const char *input, const nb_pdf_bytes *pdf, char *msg,
-                      size_t msglen)
+/* Writes the PDF (files.h; no fsync here: see the header comment).  Refuses to replace
+ * the input itself. */
+static bool write_out(const char *path, const char *input, const unsigned char *pdf, size_t len,
+                      char *msg, size_t msglen)
 {
     struct stat a, b;
-    bool exists = stat(path, &a) == 0;
-    if (exists && stat(input, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+    if (stat(path, &a) == 0 && stat(input, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino) {
         snprintf(msg, msglen, "%s: the output %s is the input itself; not written", input, path);
         return false;
     }
-    const char *slash = strrchr(path, '/');
-    size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t need = strlen(path) + 16;
-    char *tmp = malloc(need);
-    if (!tmp) {
-        snprintf(msg, msglen, "%s: out of memory", input);
-        return false;
-    }
-    snprintf(tmp, need, "%.*s.%s.XXXXXX", (int)dl, path, path + dl);
-    int fd = mkstemp(tmp);
-    bool ok = fd >= 0;
-    int err = errno;
-    size_t off = 0;
-    while (ok && off < pdf->len) {
-        ssize_t w = write(fd, pdf->data + off, pdf->len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            ok = false;
-            err = w < 0 ? errno : EIO;
-        } else {
-            off += (size_t)w;
-        }
-    }
-    /* mkstemp makes 0600: give the file the mode a replaced file had, else 0666 - umask,
-     * as single renders do */
-    if (ok && fchmod(fd, exists ? (a.st_mode & 07777) : g_new_mode) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (fd >= 0 && close(fd) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        if (fd >= 0) unlink(tmp);
-        snprintf(msg, msglen, "%s: cannot write %s: %s", input, path, strerror(err));
-    }
-    free(tmp);
-    return ok;
-}
-
-/* Renders input i; fills msg ("" on success).  Returns true on success. */
-static bool render_one(nb_engine *e, const job *j, size_t i, char *msg, size_t msglen)
-{
-    msg[0] = '\0';
-    if (!j->out[i]) {
-        snprintf(msg, msglen, "%s: its output name is taken by an earlier file of the batch",
-                 j->in.items[i]);
-        return false;
-    }
-    nb_status st = NB_STATUS_INIT;
-    nb_pdf_bytes pdf;
-    if (nb_render_mem(e, j->in.items[i], &j->opts, &pdf, NULL, &st) == NB_OK) {
-        bool ok = write_out(j->out[i], j->in.items[i], &pdf, msg, msglen);
-        nb_pdf_bytes_free(&pdf);
-        return ok;
-    }
-    /* name the file unless the message already starts with it */
-    size_t pl = strlen(j->in.items[i]);
-    if (strncmp(st.msg, j->in.items[i], pl) == 0)
-        snprintf(msg, msglen, "%s", st.msg);
-    else
-        snprintf(msg, msglen, "%s: %s", j->in.items[i], st.msg);
-    for (char *p = msg; *p; p++)
-        if (*p == '\n' || *p == '\t') *p = ' ';
+    char why[1200];
+    if (cli_write_atomic(path, pdf, len, false, why, sizeof why) == 0) return true;
+    snprintf(msg, msglen, "%s: %s", input, why);
     return false;
 }
 
-/* ---- preprocessing faces for subsetting (font.h), beside the rendering ---------------- */
-
-enum { PREP_MAX = 16 };
-
-typedef struct prep_job {
-    nb_font *font[PREP_MAX];
-    hb_face_t *pre[PREP_MAX];
-    double ms[PREP_MAX]; /* time each took */
-    size_t n;
-    pthread_t thread;
-    bool running; /* the thread was started and not joined yet */
-    int done;     /* set by the thread when it has finished (atomic) */
-} prep_job;
-
-static void *prep_thread(void *arg)
+/* Renders input i; fills msg ("" on success).  Returns true on success. */
+static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, size_t msglen)
 {
-    prep_job *p = arg;
-    for (size_t k = 0; k < p->n; k++) {
-        double t = nb_now_ms();
-        p->pre[k] = nb_font_preprocess_make(p->font[k]);
-        p->ms[k] = nb_now_ms() - t;
+    msg[0] = '\0';
+    const char *in = j->in.items[i];
+    if (!j->out[i]) {
+        snprintf(msg, msglen, "%s: its output name is taken by an earlier file of the batch", in);
+        return false;
     }
-    __atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
-    return NULL;
-}
-
-/* Roughly what nb_font_preprocess_make costs for a face (HarfBuzz 6.0: 50-75 us a glyph
- * of the face, measured on the Fandol faces). */
-static double prep_estimate_ms(const nb_font *f)
-{
-    return 0.06 * f->num_glyphs;
-}
-
-/* A face's subset_ms before the last file was rendered: AUTO weighs that file's cost. */
-typedef struct prep_mark {
-    nb_font *f;
-    double ms;
-} prep_mark;
-
-/* Chooses the faces (see nb_preprocess in batch.h) and starts the thread. */
-static void prep_start(prep_job *p, nb_engine *e, nb_preprocess mode, size_t left,
-                       const prep_mark *before, size_t nbefore, FILE *verbose)
-{
-    memset(p, 0, sizeof *p);
-    if (mode == NB_PREPROCESS_NEVER || left == 0) return;
-    nb_font *faces[PREP_MAX];
-    size_t n = nb_engine_faces(e, faces, PREP_MAX);
-    if (n > PREP_MAX) n = PREP_MAX;
-    for (size_t k = 0; k < n; k++) {
-        nb_font *f = faces[k];
-        if (!f->subsets || !nb_font_preprocessable(f)) continue;
-        double last = f->subset_ms;
-        for (size_t b = 0; b < nbefore; b++)
-            if (before[b].f == f) last -= before[b].ms;
-        double est = prep_estimate_ms(f);
-        bool pays = (double)left * last >= 2 * est;
-        if (verbose)
-            fprintf(verbose,
-                    "nianbao: %s: subsetting took %.2f ms on the last file; preprocessing, "
-                    "about %.0f ms, %s\n",
-                    f->postscript_name ? f->postscript_name : f->path, last, est,
-                    mode == NB_PREPROCESS_ALWAYS ? "asked for"
-                    : pays                       ? "pays off over the files left"
-                                                 : "would not pay off");
-        if (mode == NB_PREPROCESS_ALWAYS || pays) p->font[p->n++] = f;
+    char *data;
+    size_t len;
+    if (cli_read_input(in, &data, &len, msg, msglen)) return false;
+    nianbao_result *r = NULL;
+    int rc = nianbao_engine_set_names(e, in, j->o->layout_path);
+    if (rc == NIANBAO_OK)
+        rc = nianbao_render(e, data, len, j->o->layout, j->o->layout_len, &r);
+    else
+        snprintf(msg, msglen, "%s: %s", in, nianbao_engine_error(e));
+    free(data);
+    if (j->o->verbose) fputs(nianbao_result_notes(r), stderr);
+    bool ok = rc == NIANBAO_OK;
+    if (ok) {
+        size_t n;
+        const unsigned char *pdf = nianbao_result_pdf(r, &n);
+        ok = write_out(j->out[i], in, pdf, n, msg, msglen);
+    } else if (r) {
+        /* name the file unless the message already starts with it */
+        const char *err = nianbao_result_error(r);
+        const char *force = rc == NIANBAO_ERR_CHECK ? " (use --force to render anyway)" : "";
+        if (strncmp(err, in, strlen(in)) == 0)
+            snprintf(msg, msglen, "%s%s", err, force);
+        else
+            snprintf(msg, msglen, "%s: %s%s", in, err, force);
+    } else if (!msg[0]) {
+        snprintf(msg, msglen, "%s: out of memory", in);
     }
-    if (p->n == 0) return;
-    p->running = pthread_create(&p->thread, NULL, prep_thread, p) == 0;
-    if (!p->running) prep_thread(p); /* no thread: do it here */
-}
-
-static bool prep_done(prep_job *p)
-{
-    return !p->running || __atomic_load_n(&p->done, __ATOMIC_ACQUIRE);
-}
-
-/* Waits for the thread and installs the preprocessed faces. */
-static void prep_finish(prep_job *p, FILE *verbose)
-{
-    if (p->running) pthread_join(p->thread, NULL);
-    p->running = false;
-    for (size_t k = 0; k < p->n; k++) {
-        nb_font *f = p->font[k];
-        const char *name = f->postscript_name ? f->postscript_name : f->path;
-        if (!p->pre[k]) {
-            if (verbose) fprintf(verbose, "nianbao: %s: preprocessing failed\n", name);
-        } else if (!nb_font_preprocess_adopt(f, p->pre[k])) {
-            if (verbose)
-                fprintf(verbose, "nianbao: %s: preprocessed subsets differ; not used\n", name);
-        } else if (verbose) {
-            fprintf(verbose, "nianbao: %s: preprocessed for subsetting (%.0f ms)\n", name,
-                    p->ms[k]);
-        }
-    }
+    nianbao_result_free(r);
+    for (char *p = msg; *p; p++)
+        if (*p == '\n' || *p == '\t') *p = ' ';
+    return ok;
 }
 
 /* The parent's view of the run. */
@@ -349,7 +234,7 @@ typedef struct tally {
 static void progress(tally *t)
 {
     if (!t->tty) return;
-    double now = nb_now_ms() / 1e3;
+    double now = now_ms() / 1e3;
     if (t->done < t->total && now - t->drawn < 0.1) return; /* ten lines a second at most */
     t->drawn = now;
     double el = now - t->t0;
@@ -373,9 +258,9 @@ static void record(tally *t, size_t i, const char *err)
 }
 
 /* Worker: takes inputs from the shared counter until none is left. */
-static void worker(nb_engine *e, const job *j, size_t *next, int fd)
+static void worker(nianbao_engine *e, const job *j, size_t *next, int fd)
 {
-    char msg[NB_STATUS_MSG_MAX + 4200];
+    char msg[5300];
     char line[sizeof msg + 64];
     for (;;) {
         size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
@@ -391,23 +276,22 @@ static void worker(nb_engine *e, const job *j, size_t *next, int fd)
     }
 }
 
-static int run(job *j, int jobs)
+static int run(job *j, int jobs, nianbao_engine *e)
 {
     tally t = {0};
     t.total = j->in.n;
     t.errors = calloc(t.total, sizeof *t.errors);
     t.reported = calloc(t.total, sizeof *t.reported);
     t.tty = isatty(STDERR_FILENO);
-    t.t0 = nb_now_ms() / 1e3;
-    nb_engine *e = nb_engine_new();
-    if (!t.errors || !t.reported || !e) {
+    t.t0 = now_ms() / 1e3;
+    if (!t.errors || !t.reported ||
+        nianbao_engine_set_batch(e, t.total, j->o->preprocess) != NIANBAO_OK) {
         fprintf(stderr, "nianbao: out of memory\n");
         free(t.errors);
         free(t.reported);
-        nb_engine_free(e);
         return 3;
     }
-    char msg[NB_STATUS_MSG_MAX + 4200];
+    char msg[5300];
     /* Files here until one renders (at most a few): fonts and layouts are then loaded
      * once, before any fork, and the workers share them. */
     size_t first = 0;
@@ -417,26 +301,14 @@ static int run(job *j, int jobs)
         record(&t, first, rendered ? NULL : msg);
         first++;
     }
-    /* One more file, to see what subsetting each face costs once warm; then the faces
-     * worth it are preprocessed on a thread while this one goes on rendering. */
-    nb_font *faces[PREP_MAX];
-    prep_mark before[PREP_MAX];
-    size_t nbefore = nb_engine_faces(e, faces, PREP_MAX);
-    if (nbefore > PREP_MAX) nbefore = PREP_MAX;
-    for (size_t k = 0; k < nbefore; k++)
-        before[k] = (prep_mark){faces[k], faces[k]->subset_ms};
-    if (rendered && first < t.total && j->prep != NB_PREPROCESS_NEVER) {
+    /* None rendered: nothing to measure, and the workers must not prepare faces each. */
+    if (!rendered) nianbao_engine_set_batch(e, t.total - first, NIANBAO_PREPROCESS_NEVER);
+    /* Then as long as the engine asks: one more file, to see what subsetting each face
+     * costs once warm, and more while it prepares the faces worth it on its thread. */
+    while (first < t.total && nianbao_engine_busy(e)) {
         record(&t, first, render_one(e, j, first, msg, sizeof msg) ? NULL : msg);
         first++;
     }
-    prep_job pp;
-    prep_start(&pp, e, rendered ? j->prep : NB_PREPROCESS_NEVER, t.total - first, before, nbefore,
-               j->opts.verbose);
-    while (pp.n && first < t.total && !prep_done(&pp)) {
-        record(&t, first, render_one(e, j, first, msg, sizeof msg) ? NULL : msg);
-        first++;
-    }
-    prep_finish(&pp, j->opts.verbose);
 
     size_t nworkers = (size_t)jobs;
     if (nworkers > t.total - first) nworkers = t.total - first;
@@ -449,7 +321,8 @@ static int run(job *j, int jobs)
         int fds[2];
         if (next == MAP_FAILED || pipe(fds) != 0) {
             fprintf(stderr, "nianbao: cannot start the workers: %s\n", strerror(errno));
-            nb_engine_free(e);
+            free(t.errors);
+            free(t.reported);
             return 3;
         }
         *next = first;
@@ -505,7 +378,7 @@ static int run(job *j, int jobs)
                 j->outdir, strerror(errno));
     if (dfd >= 0) close(dfd);
     if (t.tty) fputc('\n', stderr);
-    double el = nb_now_ms() / 1e3 - t.t0;
+    double el = now_ms() / 1e3 - t.t0;
     for (size_t i = 0; i < t.total; i++) {
         if (t.errors[i])
             fprintf(stderr, "nianbao: failed: %s\n", t.errors[i]);
@@ -520,7 +393,6 @@ static int run(job *j, int jobs)
         free(t.errors[i]);
     free(t.errors);
     free(t.reported);
-    nb_engine_free(e);
     return failed ? 1 : 0;
 }
 
@@ -533,8 +405,8 @@ static int cmp_by_name(const void *a, const void *b)
     return c ? c : (x < y ? -1 : x > y);
 }
 
-int nb_batch_run(const char *src, const char *outdir, int jobs, nb_preprocess prep,
-                 const nb_render_opts *opts)
+int cli_batch_run(const char *src, const char *outdir, int jobs, nianbao_engine *e,
+                  const cli_batch_opts *o)
 {
     job j = {0};
     if (collect(src, &j.in)) {
@@ -591,21 +463,13 @@ int nb_batch_run(const char *src, const char *outdir, int jobs, nb_preprocess pr
             }
         free(order);
     }
-    mode_t um = umask(022);
-    umask(um);
-    g_new_mode = 0666 & ~um;
     j.outdir = outdir;
-    j.prep = prep;
-    j.opts = *opts;
-    /* Worker processes already keep the CPUs busy: one thread each. */
-    if (jobs > 1) j.opts.threads = 1;
-    j.opts.quiet = true; /* per-file warnings would drown the progress line; */
-    j.opts.diag = NULL;  /* a file the checker rejects fails with a one-line summary */
-    /* Many documents share each face: subsetting from prepared faces pays off. */
-    nb_fonts_set_default_subset_reuse(true);
+    /* Per-file warnings would drown the progress line: they are not printed, and a file the
+     * checker rejects fails with a one-line summary. */
+    j.o = o;
     /* Each document allocates and frees the same large buffers: keep them (heap.h). */
     nb_heap_setup(NB_HEAP_BATCH);
-    int rc = run(&j, jobs);
+    int rc = run(&j, jobs, e);
     for (size_t i = 0; i < j.in.n; i++)
         free(j.out[i]);
     free(j.out);
