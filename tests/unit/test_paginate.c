@@ -6,7 +6,9 @@
  * group_header_rows validated, and balanced titles (broken at the words the official
  * layout's title style lists; with "balance": true and no lists, at none of them).  (That
  * the work is linear in a table's rows and a paragraph's length is shown by e2e.scaling with
- * instruction counts; timings belong to bench/, not to tests.)
+ * instruction counts; timings belong to bench/, not to tests.)  table.c on its own: it sets
+ * the strings compose.c hands it, one per cell, and a row it does not have is
+ * NB_ERR_INTERNAL.
  *
  * Lines are read back from the composed boxes: a text box's `text` is its paragraph's
  * text (one copy per paragraph), so (text, baseline) identifies a line and its paragraph.
@@ -28,6 +30,8 @@
 #include "compose.h"
 #include "font.h"
 #include "layout.h"
+#include "settext.h"
+#include "table.h"
 
 /* ---- building layouts and data ------------------------------------------------------- */
 
@@ -875,6 +879,58 @@ static void test_title_balanced_at_words(void **state)
     if (differ == 0) fail_msg("the titles break at the same places without the layout's phrases");
 }
 
+/* ---- table.c on its own: strings per cell, and a row it does not have ------------------ */
+
+/* compose.c binds the data; table.c sets the strings it is given, one per cell of the spec
+ * (NULL: empty), and never sees the data.  Drawing a row the table does not have is a fault
+ * of the caller: NB_ERR_INTERNAL, not a usage or data error. */
+static void test_table_takes_strings(void **state)
+{
+    (void)state;
+    nb_buf lay = {0};
+    layout_head(&lay);
+    nb_buf_printf(&lay, "{\"type\": \"table\", \"style\": \"table\", \"columns\": [1, 2],"
+                        " \"rows\": [[\"甲\", {\"value\": \"a\"}], [null, {\"value\": \"b\"}]]}]}");
+    nb_layout_spec spec;
+    nb_status st = NB_STATUS_INIT;
+    if (nb_layout_spec_parse("t.json", lay.p, lay.len, NB_TEST_SRCDIR "/layouts", &spec, &st))
+        fail_msg("layout: %s", st.msg);
+    nb_buf_free(&lay);
+    nb_fontset *fs = nb_fontset_new();
+    assert_non_null(fs);
+    if (nb_fontset_load_map(fs, spec.fontmap, &st)) fail_msg("font map: %s", st.msg);
+    nb_layout out;
+    nb_layout_init(&out);
+    nb_setter set = {.fs = fs, .out = &out};
+    set.shape_opts.language = "zh-Hans";
+    const char *texts[] = {"甲", "一二三", NULL, "四五"};
+    nb_table_layout *t = NULL;
+    if (nb_table_build(&set, &spec, &spec.blocks[0], texts, "d.json", &t, &st))
+        fail_msg("table: %s", st.msg);
+    assert_int_equal(nb_table_nrows(t), 2);
+    nb_page *pg = nb_layout_add_page(&out, spec.page_w, spec.page_h);
+    assert_non_null(pg);
+    size_t rows[] = {0, 1};
+    float ys[] = {100, 100 + nb_table_row_height(t, 0)};
+    assert_int_equal(nb_table_draw_parts(&out, pg, t, rows, ys, NULL, NULL, 2, 80, &st), NB_OK);
+    /* every string drawn whole, as given; the empty cell draws nothing */
+    const char *want[] = {"甲", "一二三", "四五"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t found = 0;
+        for (size_t i = 0; i < pg->nboxes; i++)
+            found += pg->boxes[i].kind == NB_BOX_TEXT && strcmp(pg->boxes[i].text, want[k]) == 0;
+        if (found != 1) fail_msg("'%s' drawn %zu times, expected once", want[k], found);
+    }
+    /* a row past the end: a fault of ours */
+    size_t bad[] = {2};
+    assert_int_equal(nb_table_draw_parts(&out, pg, t, bad, ys, NULL, NULL, 1, 80, &st),
+                     NB_ERR_INTERNAL);
+    assert_string_equal(st.msg, "table: asked to draw row 2 of a 2-row table");
+    nb_layout_free(&out);
+    nb_fontset_free(fs);
+    nb_layout_spec_free(&spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -885,6 +941,7 @@ int main(void)
         cmocka_unit_test(test_tall_row_split),
         cmocka_unit_test(test_tall_header_not_repeated),
         cmocka_unit_test(test_title_balanced_at_words),
+        cmocka_unit_test(test_table_takes_strings),
         cmocka_unit_test(test_group_headers_kept_and_repeated),
         cmocka_unit_test(test_continued_label_fits),
         cmocka_unit_test(test_whole_table_preferred),
