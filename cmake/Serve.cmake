@@ -5,14 +5,6 @@ pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 
 if(TARGET nianbao_cli)
   target_link_libraries(nianbao_cli PUBLIC PkgConfig::MHD PkgConfig::CJSON Threads::Threads)
-  # TEMPORARY: serve_init.c calls the library's internal init module (src/init.h) until
-  # nianbao.h offers the blank report; the objects it needs come from the static library.
-  target_include_directories(nianbao_cli PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-  if(TARGET nianbao_internal)
-    target_link_libraries(nianbao PRIVATE nianbao_internal)
-  else()
-    target_link_libraries(nianbao PRIVATE libnianbao_static)
-  endif()
 endif()
 
 if(DEFINED NIANBAO_INSTALL_DATADIR)

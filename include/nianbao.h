@@ -184,6 +184,20 @@ NIANBAO_API int nianbao_render(nianbao_engine *engine, const char *data, size_t 
 NIANBAO_API int nianbao_check(nianbao_engine *engine, const char *data, size_t len,
                               nianbao_result **out);
 
+/* A report to start from, as JSON text in the result (nianbao_result_data): the blank
+ * report of `edition` ("2019", "2021"; NULL: the edition of the report year) for report year
+ * `year` (0: the year after last year's report), issued by `body` (NULL: last year's body,
+ * else a 【请填写】 placeholder).  Every key of the edition is present, counts and amounts
+ * are null (blank, to be filled in), and the sentences a report usually has are editable
+ * text with 【请填写…】 where the office writes its own words.  With last year's report set
+ * (nianbao_engine_set_previous), what carries over is taken from it: the body, the title and
+ * opening with the new year, the sections' sub-headings, 四、结转下年度继续办理 as 二、上年结转
+ * and table A's starting figures (the edition table, layouts/editions.json, says which).
+ * NIANBAO_ERR_USAGE when the edition is not for that year (the message names the right
+ * one); NIANBAO_ERR_INPUT when last year's report cannot be read. */
+NIANBAO_API int nianbao_init(nianbao_engine *engine, const char *edition, int year,
+                             const char *body, nianbao_result **out);
+
 /* ---- results ------------------------------------------------------------------------- */
 
 /* The run's return code again. */
@@ -200,6 +214,9 @@ NIANBAO_API const char *nianbao_result_findings_json(const nianbao_result *res);
 /* The same findings as `nianbao check` prints them, one a line:
  * "FILE: error|warning: message  [JSON paths]"; "" when there are none. */
 NIANBAO_API const char *nianbao_result_findings_text(const nianbao_result *res);
+
+/* The report data a run made (nianbao_init), as JSON text, or "". */
+NIANBAO_API const char *nianbao_result_data(const nianbao_result *res);
 
 /* Counts of the findings by severity. */
 NIANBAO_API size_t nianbao_result_errors(const nianbao_result *res);

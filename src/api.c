@@ -16,6 +16,7 @@
 #define _GNU_SOURCE /* dladdr */
 #include "nianbao.h"
 
+#include <cjson/cJSON.h>
 #include <dlfcn.h>
 #include <libgen.h>
 #include <stdbool.h>
@@ -26,6 +27,8 @@
 
 #include "check.h"
 #include "clock.h"
+#include "buf.h"
+#include "init.h"
 #include "jsonin.h"
 #include "prep.h"
 #include "render.h"
@@ -64,7 +67,7 @@ struct nianbao_result {
     int status;
     unsigned char *pdf;
     size_t pdf_len;
-    char *findings_json, *findings_text, *notes, *dump; /* NULL reads as "" */
+    char *findings_json, *findings_text, *notes, *dump, *data; /* NULL reads as "" */
     size_t errors, warnings, pages;
     double times[NT];
     char error[NB_STATUS_MSG_MAX];
@@ -521,6 +524,51 @@ done:
     return result_end(r, &st);
 }
 
+int nianbao_init(nianbao_engine *e, const char *edition, int year, const char *body,
+                 nianbao_result **out)
+{
+    if (!out) return NIANBAO_ERR_USAGE;
+    nianbao_result *r = result_new(out);
+    if (!r) return NIANBAO_ERR_NOMEM;
+    if (!e) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_init: no engine (NULL)");
+    double t0 = nb_now_ms();
+    nb_status st = NB_STATUS_INIT;
+    nb_json_doc table = {0}, blank = {0}, prev = {0};
+    nb_buf text = {0};
+    char path[4200];
+    snprintf(path, sizeof path, "%s/layouts/editions.json", e->datadir);
+    if (nb_json_load(path, &table, &st)) goto done;
+    const char *pname = e->previous_name ? e->previous_name : "last year's report";
+    if (e->previous) {
+        if (nb_json_parse(pname, e->previous, e->previous_len, &prev, &st)) goto done;
+        if (!cJSON_IsObject(prev.root)) {
+            nb_fail(&st, NB_ERR_DATA, "%s: $: expected a JSON object (a report)", pname);
+            goto done;
+        }
+    }
+    nb_init_opts o = {edition, year, body, prev.root, pname};
+    const char *ed = NULL;
+    int y = 0;
+    if (nb_init_resolve(table.root, &o, &ed, &y, &st)) goto done;
+    const cJSON *bf = cJSON_GetObjectItemCaseSensitive(nb_edition_find(table.root, ed), "blank");
+    if (!cJSON_IsString(bf)) {
+        nb_fail(&st, NB_ERR_LAYOUT, "%s: $.editions.%s.blank: missing", path, ed);
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/layouts/%s", e->datadir, bf->valuestring);
+    if (nb_json_load(path, &blank, &st)) goto done;
+    if (nb_init_report(table.root, blank.root, ed, y, &o, &text, &st)) goto done;
+    r->data = text.p; /* taken over */
+    text.p = NULL;
+done:
+    r->times[T_TOTAL] = nb_now_ms() - t0;
+    nb_buf_free(&text);
+    nb_json_free(&table);
+    nb_json_free(&blank);
+    nb_json_free(&prev);
+    return result_end(r, &st);
+}
+
 /* ---- results ------------------------------------------------------------------------- */
 
 static const char *text_of(const char *s)
@@ -569,6 +617,11 @@ const char *nianbao_result_notes(const nianbao_result *r)
     return r ? text_of(r->notes) : "";
 }
 
+const char *nianbao_result_data(const nianbao_result *r)
+{
+    return r ? text_of(r->data) : "";
+}
+
 const char *nianbao_result_dump(const nianbao_result *r)
 {
     return r ? text_of(r->dump) : "";
@@ -594,5 +647,6 @@ void nianbao_result_free(nianbao_result *r)
     free(r->findings_text);
     free(r->notes);
     free(r->dump);
+    free(r->data);
     free(r);
 }

@@ -424,7 +424,7 @@ static char *clean_text(const char *s, bool *oom)
         uint32_t cp = nb_utf8_next(u, n, &i);
         if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) cp = ' ';
         units += cp >= 0x10000 ? 2 : 1;
-        if (units > NB_PDF_META_MAX_UNITS) break; /* a 40,000-character body: cut, not fail */
+        if (units > NB_PDF_META_MAX_UNITS) break; /* never from the data: render.c refuses it */
         if (cp < 0x80) {
             o[k++] = (char)cp;
         } else if (cp < 0x800) {

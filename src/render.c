@@ -14,6 +14,7 @@
 #include "font.h"
 #include "jsonin.h"
 #include "layout.h"
+#include "utf8.h"
 
 typedef struct cached_layout {
     char *path; /* the file it came from, or the name it was given with */
@@ -230,6 +231,24 @@ static bool year_end(const cJSON *data, time_t *out)
     return parse_date(s, out);
 }
 
+/* The PDF's document information holds a string of at most this many UTF-16 units (a
+ * libharu limit of 64 KB; pdf_write.c cuts beyond it).  A value the data gives for it that
+ * is longer is refused here, naming its path, rather than cut. */
+enum { META_MAX_UNITS = 32000 };
+
+static nb_code meta_fits(const char *s, const char *path, const char *data_name, nb_status *st)
+{
+    if (!s || !path) return NB_OK;
+    size_t n = strlen(s), i = 0, units = 0;
+    while (i < n)
+        units += nb_utf8_next((const unsigned char *)s, n, &i) >= 0x10000 ? 2 : 1;
+    if (units <= META_MAX_UNITS) return NB_OK;
+    return nb_fail(st, NB_ERR_LIMIT,
+                   "%s: $.%s: %zu UTF-16 units, more than the PDF's document information holds "
+                   "(%d); shorten it",
+                   data_name, path, units, (int)META_MAX_UNITS);
+}
+
 static const char *meta_string(const cJSON *data, const char *path)
 {
     if (!path) return NULL;
@@ -348,6 +367,10 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
     meta.title = meta_string(data.root, spec->meta_title);
     meta.author = meta_string(data.root, spec->meta_author);
     meta.subject = meta_string(data.root, spec->meta_subject);
+    if ((rc = meta_fits(meta.title, spec->meta_title, data_name, st)) ||
+        (rc = meta_fits(meta.author, spec->meta_author, data_name, st)) ||
+        (rc = meta_fits(meta.subject, spec->meta_subject, data_name, st)))
+        goto done;
     if (!meta.subject) { /* the edition table's default */
         const nb_editions *eds;
         if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;

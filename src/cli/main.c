@@ -1,4 +1,4 @@
-/* main.c — the nianbao command: render, check.
+/* main.c — the nianbao command: render, check, serve.
  *
  * A thin client of libnianbao's public interface (nianbao.h): it parses the command line,
  * reads the input files (files.h), sets up an engine, prints the findings, notes and
@@ -20,6 +20,7 @@
 #include "files.h"
 #include "heap.h"
 #include "nianbao.h"
+#include "serve.h"
 
 static const char usage_main[] =
     "usage: nianbao <command> [options]\n"
@@ -30,8 +31,9 @@ static const char usage_main[] =
     "commands:\n"
     "  render DATA.json -o OUT.pdf   check the data, lay it out, write the PDF\n"
     "  check DATA.json               check the tables' arithmetic and the data's values\n"
+    "  serve [--listen ADDR:PORT]    the report editor in the browser (http://127.0.0.1:8080/)\n"
     "\n"
-    "  nianbao render --help, nianbao check --help for their options.\n"
+    "  nianbao render --help, nianbao check --help, nianbao serve --help for their options.\n"
     "  nianbao --version\n"
     "\n"
     "environment:\n"
@@ -438,6 +440,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
     fprintf(stderr, "nianbao: unknown command '%s' (nianbao --help)\n", cmd);
     return 2;
 }

@@ -40,7 +40,6 @@
 #include "files.h"
 #include "http_req.h"
 #include "nianbao.h"
-#include "serve_init.h"
 
 #ifndef NIANBAO_MAX_INPUT
 #define NIANBAO_MAX_INPUT (16 * 1024 * 1024)
@@ -399,13 +398,19 @@ static enum MHD_Result api_init(server *s, struct MHD_Connection *c)
         return send_error(
             c, 400, "GET /api/init?edition=ID&year=N: year missing or not a year, e.g. year=2024",
             NULL);
-    char *json = NULL, msg[MSG];
-    size_t len;
-    int st = serve_init_report(s->datadir, has_id ? id : NULL, (int)y,
-                               has_body && *body ? body : NULL, &json, &len, msg, sizeof msg);
-    if (st) return send_error(c, st, msg, NULL);
-    enum MHD_Result ret = send_bytes(c, 200, "application/json; charset=utf-8", json, len);
-    free(json);
+    nianbao_engine *e = thread_engine(s);
+    if (!e) return send_error(c, 500, "out of memory", NULL);
+    nianbao_result *res = NULL;
+    int rc = nianbao_init(e, has_id ? id : NULL, (int)y, has_body && *body ? body : NULL, &res);
+    enum MHD_Result ret;
+    if (rc == NIANBAO_OK) {
+        const char *json = nianbao_result_data(res);
+        ret = send_bytes(c, 200, "application/json; charset=utf-8", json, strlen(json));
+    } else {
+        ret = send_error(c, rc == NIANBAO_ERR_USAGE || rc == NIANBAO_ERR_INPUT ? 400 : 500,
+                         res ? nianbao_result_error(res) : "out of memory", NULL);
+    }
+    nianbao_result_free(res);
     return ret;
 }
 
