@@ -8,8 +8,8 @@
  *
  * Which N: a first run with nothing failing counts the run's allocations and records each
  * one's call site (four return addresses).  Layout parsing and checking fail every N from 1
- * to that count (a few thousand runs of a millisecond); a render fails the first 300, then
- * every 41st (23rd with a warm engine), and besides the first allocation of every call site,
+ * to that count (a few thousand runs of a millisecond); a render fails the first 200, then
+ * every 61st (37th with a warm engine), and besides the first allocation of every call site,
  * so each site fails at least once; the last run, N = count + 1, must succeed.  With
  * NB_OOM_EVERY=1 in the environment every N is run (about a minute; minutes under ASan).
  * NB_OOM_BACKTRACE=1 prints where each failed allocation was called (addr2line -e
@@ -386,8 +386,8 @@ static void test_render(void **state)
          * are read in it. */
         render_ctx c = {&data, NULL, {0}};
         snprintf(name, sizeof name, "render %s (new engine)", samples[i]);
-        run_all(name, render_sample, &c, false, 300, 41);
-        run_all(name, render_sample, &c, true, 300, 41);
+        run_all(name, render_sample, &c, false, 200, 61);
+        run_all(name, render_sample, &c, true, 200, 61);
         nb_pdf_bytes_free(&c.ref);
         /* One engine for all runs, warmed by a render first: what a batch's later reports
          * meet.  A run that failed must leave the engine as good as before. */
@@ -396,7 +396,7 @@ static void test_render(void **state)
         nb_status st = NB_STATUS_INIT;
         assert_int_equal(render_sample(&(render_ctx){&data, c.warm, {0}}, &st), NB_OK);
         snprintf(name, sizeof name, "render %s (warm engine)", samples[i]);
-        run_all(name, render_sample, &c, false, 300, 23);
+        run_all(name, render_sample, &c, false, 200, 37);
         nb_pdf_bytes_free(&c.ref);
         nb_engine_free(c.warm);
         free(data.text);
