@@ -97,6 +97,7 @@ static int public_code(nb_code c)
     case NB_ERR_NOMEM:
         return NIANBAO_ERR_NOMEM;
     case NB_ERR_PDF:
+    case NB_ERR_INTERNAL: /* a fault of ours, not of the input */
         break;
     }
     return NIANBAO_ERR_INTERNAL;

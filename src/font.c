@@ -175,8 +175,9 @@ static bool name_eq(const char *a, const char *b)
     }
 }
 
-/* One name-table string (best match for English), malloc'd; NULL when absent. */
-static char *ot_name(hb_face_t *face, hb_ot_name_id_t id)
+/* One name-table string (best match for English), malloc'd; NULL when absent, or when
+ * memory ran out (then *oom is set, if given). */
+static char *ot_name_oom(hb_face_t *face, hb_ot_name_id_t id, bool *oom)
 {
     unsigned len = 0;
     hb_language_t en = hb_language_from_string("en", -1);
@@ -184,9 +185,15 @@ static char *ot_name(hb_face_t *face, hb_ot_name_id_t id)
     if (len == 0) return NULL;
     unsigned size = len + 1;
     char *s = malloc(size);
+    if (!s && oom) *oom = true;
     if (!s) return NULL;
     hb_ot_name_get_utf8(face, id, en, &size, s);
     return s;
+}
+
+static char *ot_name(hb_face_t *face, hb_ot_name_id_t id)
+{
+    return ot_name_oom(face, id, NULL);
 }
 
 /* Whether any entry of the name table with one of the ids (all languages) equals `want`. */
@@ -569,29 +576,33 @@ static nb_code slot_get(nb_fontset *fs, nb_file *file, const char *path, unsigne
 }
 
 /* Reserves an id for a face the map names by file, without opening or even reading the
- * file (a map names many files a render never needs). */
-static void slot_reserve(nb_fontset *fs, const char *path, const char *face_name)
+ * file (a map names many files a render never needs).  A file that cannot be found is
+ * left for later (it fails again, with its message, if it is ever used); memory running
+ * out fails now, so that ids never depend on it. */
+static nb_code slot_reserve(nb_fontset *fs, const char *path, const char *face_name, nb_status *st)
 {
-    nb_status st = NB_STATUS_INIT;
-    const char *real = real_of(fs, path, &st);
-    if (!real) return; /* fails again, with its message, if it is ever used */
+    nb_status rst = NB_STATUS_INIT;
+    const char *real = real_of(fs, path, &rst);
+    if (!real) return rst.code == NB_ERR_NOMEM ? nb_fail(st, NB_ERR_NOMEM, "%s", rst.msg) : NB_OK;
     for (size_t i = 0; i < fs->nslots; i++) {
         const slot *sl = &fs->slots[i];
         const char *r = sl->file ? sl->file->realpath : sl->real;
         if (strcmp(r, real) != 0) continue;
         if (!sl->file &&
             (sl->face && face_name ? name_eq(sl->face, face_name) : !sl->face && !face_name))
-            return;
-        if (sl->file && !face_name && sl->index == 0) return;
+            return NB_OK;
+        if (sl->file && !face_name && sl->index == 0) return NB_OK;
     }
-    if (fs->nslots >= 65535 || !grow((void **)&fs->slots, fs->nslots, sizeof *fs->slots)) return;
+    if (fs->nslots >= 65535) return NB_OK; /* nb_fontset's limit, met when it is used */
     slot sl = {NULL, 0, dupstr(real), face_name ? dupstr(face_name) : NULL, NULL};
-    if (!sl.real || (face_name && !sl.face)) {
+    if (!sl.real || (face_name && !sl.face) ||
+        !grow((void **)&fs->slots, fs->nslots, sizeof *fs->slots)) {
         free(sl.real);
         free(sl.face);
-        return;
+        return nb_fail(st, NB_ERR_NOMEM, "out of memory reading the font map (font file %s)", path);
     }
     fs->slots[fs->nslots++] = sl;
+    return NB_OK;
 }
 
 static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsigned index,
@@ -656,15 +667,17 @@ static nb_code open_index(nb_fontset *fs, nb_file *file, const char *path, unsig
     }
     hb_blob_destroy(cff);
 
-    f->family = ot_name(f->hb_face, 16);
-    if (!f->family) f->family = ot_name(f->hb_face, 1);
-    f->postscript_name = ot_name(f->hb_face, 6);
-    if (!f->postscript_name) {
+    /* A name memory was short for is not a name the face lacks: no other name instead. */
+    bool oom = false;
+    f->family = ot_name_oom(f->hb_face, 16, &oom);
+    if (!f->family && !oom) f->family = ot_name_oom(f->hb_face, 1, &oom);
+    f->postscript_name = oom ? NULL : ot_name_oom(f->hb_face, 6, &oom);
+    if (!f->postscript_name && !oom) {
         FT_Face ft = ft_face(f);
         const char *ps = ft ? FT_Get_Postscript_Name(ft) : NULL;
         f->postscript_name = dupstr(ps ? ps : "Unnamed");
     }
-    if (!f->family) f->family = dupstr(f->postscript_name);
+    if (!f->family && !oom) f->family = dupstr(f->postscript_name);
     fill_metrics(f);
 
     if (!f->path || !f->family || !f->postscript_name) {
@@ -1027,13 +1040,16 @@ static bool fc_is_regular(FcPattern *p)
     return false;
 }
 
-/* Resolves a family entry; on failure returns false with `why` filled. */
-static bool resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
-                           size_t whylen)
+/* What resolving a font map entry gave: its face, none (why says so), or no memory. */
+typedef enum entry_result { ENTRY_FOUND, ENTRY_NONE, ENTRY_NOMEM } entry_result;
+
+/* Resolves a family entry; ENTRY_NONE with `why` filled when there is no such face. */
+static entry_result resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
+                                   size_t whylen)
 {
     if (!fc_ready(fs)) {
         snprintf(why, whylen, "fontconfig could not be initialised");
-        return false;
+        return ENTRY_NONE;
     }
     FcPattern *pat = FcPatternCreate();
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)e->family);
@@ -1076,7 +1092,7 @@ static bool resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, c
             if (c < 0 || (c == 0 && index < bi)) best = p;
         }
     }
-    bool ok = false;
+    entry_result ok = ENTRY_NONE;
     if (!best) {
         snprintf(why, whylen, "fontconfig has no such font");
     } else {
@@ -1093,27 +1109,30 @@ static bool resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, c
             static const hb_ot_name_id_t fam_ids[] = {1, 16, 21};
             if (face_has_name(f->hb_face, fam_ids, 3, e->family)) {
                 *out = f;
-                ok = true;
+                ok = ENTRY_FOUND;
             } else {
                 snprintf(why, whylen, "fontconfig gave %s (face %d), whose family is '%s'",
                          (const char *)file, index, f->family);
             }
         } else {
             copy_msg(why, whylen, st.msg);
+            if (st.code == NB_ERR_NOMEM) ok = ENTRY_NOMEM;
         }
     }
     if (set) FcFontSetDestroy(set);
     return ok;
 }
 
-static bool resolve_entry(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
-                          size_t whylen)
+/* Opens an entry's face.  Memory running out is not "no such face": the caller fails
+ * rather than take the next entry (which would change the fonts of the output). */
+static entry_result resolve_entry(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
+                                  size_t whylen)
 {
     if (e->file) {
         nb_status st = NB_STATUS_INIT;
-        if (nb_fontset_open(fs, e->file, e->face, out, &st) == NB_OK) return true;
+        if (nb_fontset_open(fs, e->file, e->face, out, &st) == NB_OK) return ENTRY_FOUND;
         copy_msg(why, whylen, st.msg);
-        return false;
+        return st.code == NB_ERR_NOMEM ? ENTRY_NOMEM : ENTRY_NONE;
     }
     return resolve_family(fs, e, out, why, whylen);
 }
@@ -1148,7 +1167,9 @@ static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
     char why[400], desc[400];
     for (size_t i = 0; i < r->ncands && !primary; i++) {
         nb_font *f;
-        if (resolve_entry(fs, &r->cands[i], &f, why, sizeof why)) {
+        entry_result got = resolve_entry(fs, &r->cands[i], &f, why, sizeof why);
+        if (got == ENTRY_NOMEM) return nb_fail(st, NB_ERR_NOMEM, "role '%s': %s", r->name, why);
+        if (got == ENTRY_FOUND) {
             if (!chain_add(r, f)) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
             primary = true;
         } else if (ml < sizeof msg) {
@@ -1167,7 +1188,7 @@ static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
     return NB_OK;
 }
 
-bool nb_font_chain_more(const nb_font_chain *c)
+bool nb_font_chain_more(const nb_font_chain *c, nb_status *st)
 {
     role *r = c ? c->more : NULL;
     if (!r || !r->resolved) return false;
@@ -1175,13 +1196,17 @@ bool nb_font_chain_more(const nb_font_chain *c)
     while (r->next_fall < r->nfalls) {
         nb_font *f;
         size_t before = r->chain.count;
-        if (resolve_entry(r->fs, &r->falls[r->next_fall++], &f, why, sizeof why)) {
-            if (!chain_add(r, f)) {
-                r->next_fall--; /* out of memory: try again next time */
-                return false;
-            }
-            if (r->chain.count > before) return true;
+        entry_result got = resolve_entry(r->fs, &r->falls[r->next_fall++], &f, why, sizeof why);
+        if (got == ENTRY_FOUND && !chain_add(r, f)) {
+            got = ENTRY_NOMEM;
+            snprintf(why, sizeof why, "out of memory");
         }
+        if (got == ENTRY_NOMEM) {
+            r->next_fall--; /* try it again next time */
+            nb_fail(st, NB_ERR_NOMEM, "role '%s', opening a fallback font: %s", r->name, why);
+            return false;
+        }
+        if (got == ENTRY_FOUND && r->chain.count > before) return true;
     }
     return false;
 }
@@ -1206,10 +1231,9 @@ nb_code nb_fontset_prepare(nb_fontset *fs, const char *const *roles, size_t n, n
         const nb_font_chain *c = NULL;
         nb_code rc = nb_fontset_chain(fs, roles ? roles[i] : fs->roles[i]->name, &c, st);
         if (rc != NB_OK) return rc;
-        while (nb_font_chain_more(c)) {
+        while (nb_font_chain_more(c, st)) {
         }
-        role *r = c->more;
-        if (r->next_fall < r->nfalls) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        if (st->code) return st->code;
     }
     return NB_OK;
 }
@@ -1235,7 +1259,11 @@ nb_code nb_fontset_override(nb_fontset *fs, const char *role_name, const char *f
         font_entry e = {0};
         e.family = (char *)file_or_family;
         char why[400];
-        if (!resolve_family(fs, &e, &f, why, sizeof why))
+        entry_result got = resolve_family(fs, &e, &f, why, sizeof why);
+        if (got == ENTRY_NOMEM)
+            return nb_fail(st, NB_ERR_NOMEM, "font for role '%s': family '%s': %s", role_name,
+                           file_or_family, why);
+        if (got != ENTRY_FOUND)
             return nb_fail(st, NB_ERR_FONT, "font for role '%s': family '%s' not found (%s)",
                            role_name, file_or_family, why);
     }
@@ -1325,15 +1353,17 @@ static nb_code parse_entries(const char *map, const char *dir, const char *rname
  * but the paths (realpath); an entry that fails fails again, with its message, when used.
  * (Two spellings of one face that only opening can tell apart — a family entry and a file
  * entry, a face name and index 0 — share an id only once opened.) */
-static void reserve_ids(nb_fontset *fs)
+static nb_code reserve_ids(nb_fontset *fs, nb_status *st)
 {
     for (size_t i = 0; i < fs->nroles; i++) {
         role *r = fs->roles[i];
         for (size_t k = 0; k < r->ncands + r->nfalls; k++) {
             const font_entry *e = k < r->ncands ? &r->cands[k] : &r->falls[k - r->ncands];
-            if (e->file) slot_reserve(fs, e->file, e->face && *e->face ? e->face : NULL);
+            if (e->file && slot_reserve(fs, e->file, e->face && *e->face ? e->face : NULL, st))
+                return st->code;
         }
     }
+    return NB_OK;
 }
 
 nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
@@ -1409,7 +1439,7 @@ nb_code nb_fontset_load_map(nb_fontset *fs, const char *map_path, nb_status *st)
                 parse_entries(map_path, dir, rj->string, "fallback", fb, &r->falls, &r->nfalls, st);
         if (rc != NB_OK) goto done;
     }
-    reserve_ids(fs);
+    rc = reserve_ids(fs, st);
 done:
     free(dir);
     nb_json_free(&doc);

@@ -92,9 +92,9 @@ nb_code nb_fontset_open(nb_fontset *fs, const char *path, const char *face_name,
                         nb_status *st);
 
 /* Opens the next fallback face of the chain that is not in it yet and appends it; false
- * when the chain has no more (fallbacks that cannot be opened are skipped).  Not
- * thread-safe: it changes the chain. */
-bool nb_font_chain_more(const nb_font_chain *c);
+ * when the chain has no more (fallbacks that cannot be opened are skipped), or when memory
+ * ran out (then `st` says so: NB_ERR_NOMEM).  Not thread-safe: it changes the chain. */
+bool nb_font_chain_more(const nb_font_chain *c, nb_status *st);
 
 /* Resolves the whole chains of the given roles now, fallbacks included (all roles of the
  * map when roles == NULL), so that later use is read-only.  Fails like nb_fontset_chain. */

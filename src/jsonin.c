@@ -935,7 +935,12 @@ nb_code nb_json_parse(const char *name, const char *text, size_t len, nb_json_do
                        line, col);
     }
     const char *end = NULL;
+    /* cJSON returns NULL for a syntax error and for memory running out alike; malloc sets
+     * errno to ENOMEM when it fails, and nothing else cJSON calls while parsing does. */
+    errno = 0;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (root == NULL && errno == ENOMEM)
+        return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory parsing the JSON", name);
     if (root == NULL) return diagnose(name, text, len, end ? (size_t)(end - text) : 0, st);
     /* Anything but white space after the value is an error too. */
     size_t off = (size_t)(end - text);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonin.h"
+#include "utf8.h"
 
 /* A reader's context: the file name for messages, the arena, the status. */
 typedef struct rd {
@@ -67,7 +68,15 @@ bool nb_parse_size(const char *s, float *pt)
 static void *rd_alloc(rd *r, size_t size)
 {
     void *p = nb_arena_alloc(r->arena, size);
-    if (!p) nb_fail(r->st, NB_ERR_NOMEM, "out of memory reading the layout");
+    if (!p) nb_fail(r->st, NB_ERR_NOMEM, "%s: out of memory reading the layout", r->file);
+    return p;
+}
+
+/* A copy of `s` in the layout's arena; NULL (and NB_ERR_NOMEM) when memory ran out. */
+static char *rd_strdup(rd *r, const char *s)
+{
+    char *p = nb_arena_strdup(r->arena, s);
+    if (!p) nb_fail(r->st, NB_ERR_NOMEM, "%s: out of memory reading the layout", r->file);
     return p;
 }
 
@@ -92,7 +101,7 @@ static const char *get_str(rd *r, const cJSON *obj, const char *base, const char
         FAIL(r, path, "expected a string");
         return NULL;
     }
-    return nb_arena_strdup(r->arena, v->valuestring);
+    return rd_strdup(r, v->valuestring);
 }
 
 /* A length: a number (pt) or a string "7mm", "16pt", "三号". */
@@ -183,6 +192,74 @@ static bool check_keys(rd *r, const cJSON *obj, const char *base, const char *co
     return true;
 }
 
+/* One list of a style's balance phrases: an array of 0 to NB_PHRASES_MAX strings of 1 to
+ * NB_PHRASE_MAX characters each. */
+static bool read_phrases(rd *r, const cJSON *o, const char *base, const char *key, nb_phrases *out)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!a) return true;
+    char path[512];
+    join(path, sizeof path, base, key);
+    int n = cJSON_GetArraySize(a);
+    if (!cJSON_IsArray(a) || n > NB_PHRASES_MAX)
+        return FAIL(r, path, "expected an array of at most %d phrases (strings)", NB_PHRASES_MAX),
+               false;
+    nb_phrase *items = rd_alloc(r, (n ? (size_t)n : 1) * sizeof *items);
+    if (!items) return false;
+    int i = 0;
+    for (const cJSON *e = a->child; e; e = e->next, i++) {
+        char ep[540];
+        snprintf(ep, sizeof ep, "%s[%d]", path, i);
+        size_t len = cJSON_IsString(e) ? strlen(e->valuestring) : 0;
+        uint32_t cps[NB_PHRASE_MAX];
+        size_t k = 0, at = 0;
+        while (at < len && k < NB_PHRASE_MAX)
+            cps[k++] = nb_utf8_next((const unsigned char *)e->valuestring, len, &at);
+        if (k == 0 || at < len)
+            return FAIL(r, ep, "expected a phrase of 1 to %d characters", NB_PHRASE_MAX), false;
+        uint32_t *copy = rd_alloc(r, k * sizeof *copy);
+        if (!copy) return false;
+        memcpy(copy, cps, k * sizeof *copy);
+        items[i].cps = copy;
+        items[i].len = k;
+    }
+    out->items = items;
+    out->count = (size_t)n;
+    return true;
+}
+
+/* "balance": true, false, or an object of phrase lists (balancing on, breaking where they
+ * say; see nb_balance_spec). */
+static bool read_balance(rd *r, const cJSON *o, const char *base, nb_style *s)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "balance");
+    if (!v) return true;
+    char path[512];
+    join(path, sizeof path, base, "balance");
+    if (cJSON_IsBool(v)) {
+        s->balance = cJSON_IsTrue(v);
+        return true;
+    }
+    if (!cJSON_IsObject(v))
+        return FAIL(r, path,
+                    "expected true, false or an object of phrase lists (break_before, "
+                    "break_after, keep_together, never_split)"),
+               false;
+    static const char *const keys[] = {"break_before", "break_after", "keep_together",
+                                       "never_split", NULL};
+    if (!check_keys(r, v, path, keys)) return false;
+    nb_balance_spec *bp = rd_alloc(r, sizeof *bp);
+    if (!bp) return false;
+    if (!read_phrases(r, v, path, "break_before", &bp->break_before) ||
+        !read_phrases(r, v, path, "break_after", &bp->break_after) ||
+        !read_phrases(r, v, path, "keep_together", &bp->keep_together) ||
+        !read_phrases(r, v, path, "never_split", &bp->never_split))
+        return false;
+    s->balance = true;
+    s->balance_phrases = bp;
+    return true;
+}
+
 static bool read_style(rd *r, const cJSON *o, const char *base, nb_style *s, float grid,
                        float measure)
 {
@@ -254,22 +331,21 @@ static bool read_style(rd *r, const cJSON *o, const char *base, nb_style *s, flo
     return get_bool(r, o, base, "snap_to_grid", &s->snap_to_grid) &&
            get_bool(r, o, base, "keep_with_next", &s->keep_with_next) &&
            get_bool(r, o, base, "keep_together", &s->keep_together) &&
-           get_bool(r, o, base, "balance", &s->balance) &&
-           get_bool(r, o, base, "hang_punct", &s->hang_punct);
+           read_balance(r, o, base, s) && get_bool(r, o, base, "hang_punct", &s->hang_punct);
 }
 
 static bool read_cell(rd *r, const cJSON *c, const char *path, nb_cell_spec *cell)
 {
     cell->colspan = cell->rowspan = 1;
-    cell->json_path = nb_arena_strdup(r->arena, path);
+    if (!(cell->json_path = rd_strdup(r, path))) return false;
     if (cJSON_IsNull(c)) {
         cell->kind = NB_CELL_EMPTY;
         return true;
     }
     if (cJSON_IsString(c)) {
         cell->kind = NB_CELL_TEXT;
-        cell->text = nb_arena_strdup(r->arena, c->valuestring);
-        return true;
+        cell->text = rd_strdup(r, c->valuestring);
+        return cell->text != NULL;
     }
     if (!cJSON_IsObject(c))
         return FAIL(r, path, "expected a cell: a string, null or an object"), false;
@@ -400,7 +476,8 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
     if (t->header_rows > t->nrows) return FAIL(r, base, "header_rows exceeds the rows"), false;
     /* occupied[c] = rows still covered by a rowspan in column c */
     int *occupied = calloc(t->ncols, sizeof(int));
-    if (!occupied) return nb_fail(r->st, NB_ERR_NOMEM, "out of memory"), false;
+    if (!occupied)
+        return nb_fail(r->st, NB_ERR_NOMEM, "%s: out of memory reading the layout", r->file), false;
     bool ok = true;
     int ri = 0;
     for (const cJSON *row = rows->child; row && ok; row = row->next, ri++) {
@@ -444,9 +521,13 @@ static bool read_table(rd *r, const cJSON *o, const char *base, nb_table_spec *t
                     char full[800];
                     snprintf(full, sizeof full, "%s.%s", vs->valuestring, k->valuestring);
                     cell->kind = NB_CELL_VALUE;
-                    cell->text = nb_arena_strdup(r->arena, full);
+                    cell->text = rd_strdup(r, full);
                     cell->colspan = cell->rowspan = 1;
-                    cell->json_path = nb_arena_strdup(r->arena, cpath);
+                    cell->json_path = rd_strdup(r, cpath);
+                    if (!cell->text || !cell->json_path) {
+                        ok = false;
+                        break;
+                    }
                 }
             } else {
                 ok = read_cell(r, c, cpath, &rs->cells[rs->ncells++]);
@@ -506,7 +587,7 @@ static bool read_lines(rd *r, const cJSON *o, const char *base, nb_block_spec *b
         char lp[540];
         snprintf(lp, sizeof lp, "%s[%d]", path, i);
         if (cJSON_IsString(l)) {
-            b->lines[i].text = nb_arena_strdup(r->arena, l->valuestring);
+            if (!(b->lines[i].text = rd_strdup(r, l->valuestring))) return false;
             continue;
         }
         static const char *const keys[] = {"text", "value", "format", NULL};
@@ -529,7 +610,7 @@ static bool read_block(rd *r, const cJSON *o, const char *base, nb_block_spec *b
                        const nb_layout_spec *spec)
 {
     if (!cJSON_IsObject(o)) return FAIL(r, base, "expected an object"), false;
-    b->json_path = nb_arena_strdup(r->arena, base);
+    if (!(b->json_path = rd_strdup(r, base))) return false;
     const char *type = get_str(r, o, base, "type", true, NULL);
     if (!type) return false;
     static const char *const common[] = {"type",
@@ -608,22 +689,33 @@ const nb_style *nb_layout_style(const nb_layout_spec *spec, const char *name)
     return NULL;
 }
 
+/* The code of a reader that stopped: the status's, which every failure sets; a reader
+ * that stopped without one is a bug of ours, reported as such rather than as success. */
+static nb_code rd_stopped(rd *r)
+{
+    if (r->st->code) return r->st->code;
+    return nb_fail(r->st, NB_ERR_INTERNAL,
+                   "%s: the layout reader stopped without saying why (a bug in nianbao; please "
+                   "report it with this layout)",
+                   r->file);
+}
+
 static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_layout_spec *spec)
 {
     if (!cJSON_IsObject(root)) return FAIL(r, "", "expected a JSON object");
     static const char *const keys[] = {"name",   "edition", "fontmap",     "metadata", "page",
                                        "styles", "content", "description", NULL};
-    if (!check_keys(r, root, "", keys)) return r->st->code;
+    if (!check_keys(r, root, "", keys)) return rd_stopped(r);
     spec->name = get_str(r, root, "", "name", false, "layout");
     spec->edition = get_str(r, root, "", "edition", false, NULL);
     const char *fm = get_str(r, root, "", "fontmap", false, "../fonts/fontmap.json");
-    if (r->st->code) return r->st->code;
+    if (r->st->code) return rd_stopped(r);
     if (fm[0] == '/')
         spec->fontmap = fm;
     else {
         size_t n = strlen(base_dir) + strlen(fm) + 2;
         char *p = rd_alloc(r, n);
-        if (!p) return NB_ERR_NOMEM;
+        if (!p) return rd_stopped(r);
         snprintf(p, n, "%s/%s", base_dir, fm);
         spec->fontmap = p;
     }
@@ -632,12 +724,12 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     if (md) {
         static const char *const mk[] = {"title", "author", "subject", "date", NULL};
         if (!cJSON_IsObject(md)) return FAIL(r, "metadata", "expected an object");
-        if (!check_keys(r, md, "metadata", mk)) return r->st->code;
+        if (!check_keys(r, md, "metadata", mk)) return rd_stopped(r);
         spec->meta_title = get_str(r, md, "metadata", "title", false, NULL);
         spec->meta_author = get_str(r, md, "metadata", "author", false, NULL);
         spec->meta_subject = get_str(r, md, "metadata", "subject", false, NULL);
         spec->meta_date = get_str(r, md, "metadata", "date", false, NULL);
-        if (r->st->code) return r->st->code;
+        if (r->st->code) return rd_stopped(r);
     }
     /* page */
     const cJSON *pg = cJSON_GetObjectItemCaseSensitive(root, "page");
@@ -645,14 +737,14 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     static const char *const pk[] = {"width",         "height",      "margin_top",
                                      "margin_bottom", "margin_left", "margin_right",
                                      "grid_lines",    "page_number", NULL};
-    if (!check_keys(r, pg, "page", pk)) return r->st->code;
+    if (!check_keys(r, pg, "page", pk)) return rd_stopped(r);
     if (!get_len(r, pg, "page", "width", &spec->page_w, true) ||
         !get_len(r, pg, "page", "height", &spec->page_h, true) ||
         !get_len(r, pg, "page", "margin_top", &spec->margin_top, true) ||
         !get_len(r, pg, "page", "margin_bottom", &spec->margin_bottom, true) ||
         !get_len(r, pg, "page", "margin_left", &spec->margin_left, true) ||
         !get_len(r, pg, "page", "margin_right", &spec->margin_right, true))
-        return r->st->code;
+        return rd_stopped(r);
     /* Page sizes to 0.01 pt, so A4 reads 595.28 x 841.89 as everyone quotes it. */
     spec->page_w = roundf(spec->page_w * 100) / 100;
     spec->page_h = roundf(spec->page_h * 100) / 100;
@@ -661,7 +753,7 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         spec->margin_top + spec->margin_bottom > spec->page_h - 36)
         return FAIL(r, "page", "page too small for its margins");
     float lines = 0;
-    if (!get_int(r, pg, "page", "grid_lines", &lines, 0, 200)) return r->st->code;
+    if (!get_int(r, pg, "page", "grid_lines", &lines, 0, 200)) return rd_stopped(r);
     if (lines > 0)
         spec->grid_pitch = (spec->page_h - spec->margin_top - spec->margin_bottom) / lines;
     const cJSON *pn = cJSON_GetObjectItemCaseSensitive(pg, "page_number");
@@ -669,7 +761,7 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         static const char *const nk[] = {"style", "format", "below", "outer", "inset_chars", NULL};
         const char *b = "page.page_number";
         if (!cJSON_IsObject(pn)) return FAIL(r, b, "expected an object");
-        if (!check_keys(r, pn, b, nk)) return r->st->code;
+        if (!check_keys(r, pn, b, nk)) return rd_stopped(r);
         spec->pagenum.enabled = true;
         spec->pagenum.style = get_str(r, pn, b, "style", true, NULL);
         spec->pagenum.format = get_str(r, pn, b, "format", false, "— {n} —");
@@ -677,7 +769,7 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
         if (r->st->code || !get_len(r, pn, b, "below", &spec->pagenum.below, false) ||
             !get_bool(r, pn, b, "outer", &spec->pagenum.outer) ||
             !get_num(r, pn, b, "inset_chars", &inset, 0, 10))
-            return r->st->code;
+            return rd_stopped(r);
         spec->pagenum.inset = inset; /* characters for now; resolved against the style below */
         if (!strstr(spec->pagenum.format, "{n}"))
             return FAIL(r, "page.page_number.format", "must contain {n}");
@@ -686,15 +778,15 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     const cJSON *styles = cJSON_GetObjectItemCaseSensitive(root, "styles");
     if (!cJSON_IsObject(styles) || !styles->child) return FAIL(r, "styles", "missing or empty");
     spec->nstyles = (size_t)cJSON_GetArraySize(styles);
-    if (!(spec->styles = rd_alloc(r, spec->nstyles * sizeof *spec->styles))) return NB_ERR_NOMEM;
+    if (!(spec->styles = rd_alloc(r, spec->nstyles * sizeof *spec->styles))) return rd_stopped(r);
     size_t si = 0;
     for (const cJSON *s = styles->child; s; s = s->next, si++) {
         char path[512];
         snprintf(path, sizeof path, "styles.%s", s->string);
-        spec->styles[si].name = nb_arena_strdup(r->arena, s->string);
+        if (!(spec->styles[si].name = rd_strdup(r, s->string))) return rd_stopped(r);
         if (!read_style(r, s, path, &spec->styles[si], spec->grid_pitch,
                         spec->page_w - spec->margin_left - spec->margin_right))
-            return r->st->code;
+            return rd_stopped(r);
     }
     if (spec->pagenum.enabled) {
         const nb_style *ps = nb_layout_style(spec, spec->pagenum.style);
@@ -706,14 +798,27 @@ static nb_code parse_root(rd *r, const cJSON *root, const char *base_dir, nb_lay
     int n = cJSON_GetArraySize(content);
     if (!cJSON_IsArray(content) || n < 1) return FAIL(r, "content", "expected a non-empty array");
     spec->nblocks = (size_t)n;
-    if (!(spec->blocks = rd_alloc(r, spec->nblocks * sizeof *spec->blocks))) return NB_ERR_NOMEM;
+    if (!(spec->blocks = rd_alloc(r, spec->nblocks * sizeof *spec->blocks))) return rd_stopped(r);
     int i = 0;
     for (const cJSON *b = content->child; b; b = b->next, i++) {
         char path[64];
         snprintf(path, sizeof path, "content[%d]", i);
-        if (!read_block(r, b, path, &spec->blocks[i], spec)) return r->st->code;
+        if (!read_block(r, b, path, &spec->blocks[i], spec)) return rd_stopped(r);
     }
     return NB_OK;
+}
+
+/* Reads a parsed layout named `name` into `out`; frees the document. */
+static nb_code read_doc(const char *name, nb_json_doc *doc, const char *base_dir,
+                        nb_layout_spec *out, nb_status *st)
+{
+    rd r = {name, &out->arena, st};
+    nb_code rc = (out->path = rd_strdup(&r, name)) ? parse_root(&r, doc->root, base_dir, out)
+                                                   : rd_stopped(&r);
+    nb_json_free(doc);
+    if (rc == NB_OK && st->code) rc = st->code;
+    if (rc != NB_OK) nb_layout_spec_free(out);
+    return rc;
 }
 
 nb_code nb_layout_spec_parse(const char *name, const char *text, size_t len, const char *base_dir,
@@ -722,13 +827,7 @@ nb_code nb_layout_spec_parse(const char *name, const char *text, size_t len, con
     memset(out, 0, sizeof *out);
     nb_json_doc doc;
     if (nb_json_parse(name, text, len, &doc, st)) return st->code;
-    rd r = {name, &out->arena, st};
-    out->path = nb_arena_strdup(&out->arena, name);
-    nb_code rc = parse_root(&r, doc.root, base_dir, out);
-    nb_json_free(&doc);
-    if (rc == NB_OK && st->code) rc = st->code;
-    if (rc != NB_OK) nb_layout_spec_free(out);
-    return rc;
+    return read_doc(name, &doc, base_dir, out, st);
 }
 
 nb_code nb_layout_spec_load(const char *path, nb_layout_spec *out, nb_status *st)
@@ -739,16 +838,10 @@ nb_code nb_layout_spec_load(const char *path, nb_layout_spec *out, nb_status *st
     char *copy = strdup(path);
     if (!copy) {
         nb_json_free(&doc);
-        return nb_fail(st, NB_ERR_NOMEM, "out of memory");
+        return nb_fail(st, NB_ERR_NOMEM, "%s: out of memory reading the layout", path);
     }
-    const char *dir = dirname(copy);
-    rd r = {path, &out->arena, st};
-    out->path = nb_arena_strdup(&out->arena, path);
-    nb_code rc = parse_root(&r, doc.root, dir, out);
+    nb_code rc = read_doc(path, &doc, dirname(copy), out, st);
     free(copy);
-    nb_json_free(&doc);
-    if (rc == NB_OK && st->code) rc = st->code;
-    if (rc != NB_OK) nb_layout_spec_free(out);
     return rc;
 }
 

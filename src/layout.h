@@ -11,11 +11,33 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "status.h"
 
 typedef enum nb_align { NB_ALIGN_LEFT, NB_ALIGN_CENTER, NB_ALIGN_RIGHT, NB_ALIGN_JUSTIFY } nb_align;
+
+/* A phrase of a style's "balance" lists, as code points (1 to NB_PHRASE_MAX of them). */
+enum { NB_PHRASE_MAX = 32, NB_PHRASES_MAX = 200 };
+
+typedef struct nb_phrase {
+    const uint32_t *cps;
+    size_t len;
+} nb_phrase;
+
+typedef struct nb_phrases {
+    const nb_phrase *items;
+    size_t count;
+} nb_phrases;
+
+/* Where a balanced title's lines had better break (a style's "balance": {...}): words of
+ * the layout's documents, so the engine knows none.  A break before a break_before phrase
+ * or after a break_after phrase is a good one; one inside a keep_together phrase costs
+ * more than one elsewhere; none falls inside a never_split phrase. */
+typedef struct nb_balance_spec {
+    nb_phrases break_before, break_after, keep_together, never_split;
+} nb_balance_spec;
 
 typedef struct nb_style {
     const char *name;
@@ -32,6 +54,7 @@ typedef struct nb_style {
     bool keep_with_next; /* never the last line of a page */
     bool keep_together;  /* all lines of a block on one page */
     bool balance;        /* centred multi-line text split into lines of equal length */
+    const nb_balance_spec *balance_phrases; /* with balance: where to break, or NULL */
     bool hang_punct;
     float cjk_latin_gap; /* em */
 } nb_style;

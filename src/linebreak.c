@@ -537,7 +537,7 @@ static nb_code check_input(const nb_lb_item *items, size_t n, const nb_lb_params
                            nb_lb_result *out, nb_status *st)
 {
     if (out == NULL || p == NULL)
-        return nb_fail(st, NB_ERR_USAGE, "linebreak: no parameters or no result given");
+        return nb_fail(st, NB_ERR_INTERNAL, "linebreak: no parameters or no result given");
     memset(out, 0, sizeof *out);
     if (!isfinite(p->measure) || p->measure <= 0.0f)
         return nb_fail(st, NB_ERR_LAYOUT, "linebreak: measure is %g pt (expected > 0)",
@@ -547,7 +547,7 @@ static nb_code check_input(const nb_lb_item *items, size_t n, const nb_lb_params
     if (!isfinite(p->first_indent) || !isfinite(p->cjk_latin_gap))
         return nb_fail(st, NB_ERR_LAYOUT, "linebreak: first_indent or cjk_latin_gap not finite");
     if (n == 0) return NB_OK;
-    if (items == NULL) return nb_fail(st, NB_ERR_USAGE, "linebreak: %zu items but no array", n);
+    if (items == NULL) return nb_fail(st, NB_ERR_INTERNAL, "linebreak: %zu items but no array", n);
     if (n > (SIZE_MAX / sizeof(double)) - 1)
         return nb_fail(st, NB_ERR_LIMIT, "linebreak: paragraph of %zu items is too long", n);
     for (size_t i = 0; i < n; i++)
@@ -637,12 +637,12 @@ nb_code nb_lb_set_lines(const nb_lb_item *items, size_t n, const nb_lb_params *p
     if (check_input(items, n, p, out, st)) return st->code;
     if (n == 0) return empty_result(out, st);
     if (ends == NULL || nends == 0 || ends[nends - 1] != n)
-        return nb_fail(st, NB_ERR_USAGE, "linebreak: the given line ends do not end at item %zu",
+        return nb_fail(st, NB_ERR_INTERNAL, "linebreak: the given line ends do not end at item %zu",
                        n);
     for (size_t k = 0; k < nends; k++)
         if (ends[k] == 0 || (k > 0 && ends[k] <= ends[k - 1]) ||
             (ends[k] < n && !nb_lb_break_allowed(items, n, ends[k])))
-            return nb_fail(st, NB_ERR_USAGE,
+            return nb_fail(st, NB_ERR_INTERNAL,
                            "linebreak: line end %zu (item %zu) is not an allowed break", k,
                            ends[k]);
     return run(items, n, p, ends, nends, out, st);

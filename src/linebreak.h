@@ -70,7 +70,8 @@ void nb_lb_result_free(nb_lb_result *r);
 /* Sets a paragraph at line ends the caller chose (balanced titles): line k is items
  * [ends[k-1], ends[k]), ends strictly increasing, the last equal to n, each an allowed break.
  * Lines are positioned as nb_linebreak would (compression, justification, last line not
- * stretched); a line wider than the measure is squeezed as far as its punctuation allows. */
+ * stretched); a line wider than the measure is squeezed as far as its punctuation allows.
+ * Ends that break these rules are a fault of the caller: NB_ERR_INTERNAL. */
 nb_code nb_lb_set_lines(const nb_lb_item *items, size_t n, const nb_lb_params *p,
                         const size_t *ends, size_t nends, nb_lb_result *out, nb_status *st);
 

@@ -414,10 +414,12 @@ static bool fill_cids(void *ctx, unsigned gid, unsigned cid, unsigned count)
 
 /* The CID of each glyph of a CID-keyed CFF subset (hb-subset renumbers the glyphs and
  * keeps their CIDs in the subset's charset), read from that charset, or by FreeType when
- * cff.c cannot read it.  malloc'd; NULL when neither can. */
-static uint32_t *subset_cids(const char *prog, unsigned plen, unsigned nglyphs)
+ * cff.c cannot read it.  malloc'd; NULL when neither can, or (*oom set) when memory ran
+ * out. */
+static uint32_t *subset_cids(const char *prog, unsigned plen, unsigned nglyphs, bool *oom)
 {
     uint32_t *cid = calloc(nglyphs ? nglyphs : 1, sizeof *cid);
+    *oom = cid == NULL;
     if (!cid) return NULL;
     cid_fill c = {cid, nglyphs};
     if (nb_cff_charset((const unsigned char *)prog, plen, nglyphs, fill_cids, &c)) return cid;
@@ -576,8 +578,10 @@ nb_code nb_pdf_font_prepare(nb_pdf_font *pf, bool pdfa, bool compress, nb_status
     /* 2. Codes and widths: the subset's glyph ids, or for CID-keyed CFF each glyph's CID,
      * read back from hb-subset's output. */
     bool cid_keyed = f->is_cff && f->is_cid_keyed;
-    if (cid_keyed && !p->hit && !(p->subcid = subset_cids(p->prog, p->plen, p->sub_glyphs)))
-        return nb_fail(st, NB_ERR_FONT, "%s: cannot read the CIDs of the subset font", fname);
+    bool oom = false;
+    if (cid_keyed && !p->hit && !(p->subcid = subset_cids(p->prog, p->plen, p->sub_glyphs, &oom)))
+        return oom ? nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname)
+                   : nb_fail(st, NB_ERR_FONT, "%s: cannot read the CIDs of the subset font", fname);
     if (!(p->cg = calloc(pf->nused ? pf->nused : 1, sizeof *p->cg)))
         return nb_fail(st, NB_ERR_NOMEM, "out of memory embedding %s", fname);
     for (size_t i = 0; i < pf->nused; i++) {

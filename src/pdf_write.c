@@ -475,7 +475,10 @@ static HPDF_STATUS add_text(nb_hpdf *h, HPDF_Dict d, const char *key, const char
 {
     size_t n = 0;
     unsigned char *u = utf16be_bom(utf8, &n);
-    if (!u) return HPDF_FAILD_TO_ALLOC_MEM;
+    if (!u) { /* recorded as libharu's own failures are, so that nb_hpdf_fail names it */
+        if (!h->error) h->error = HPDF_FAILD_TO_ALLOC_MEM;
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    }
     if (n > 2 + 2 * NB_PDF_META_MAX_UNITS) { /* a 300,000-character title as a bookmark */
         n = 2 + 2 * NB_PDF_META_MAX_UNITS;
         if ((u[n - 2] & 0xFC) == 0xD8) n -= 2; /* never end on half a surrogate pair */

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "clock.h"
 #include "compose.h"
+#include "editions.h"
 #include "font.h"
 #include "jsonin.h"
 #include "layout.h"
@@ -28,6 +29,8 @@ typedef struct cached_fonts {
 } cached_fonts;
 
 struct nb_engine {
+    nb_editions editions; /* DATADIR/layouts/editions.json, read once (editions.path NULL:
+                           * not yet) */
     cached_layout *layouts;
     size_t nlayouts;
     cached_fonts *fonts;
@@ -61,7 +64,37 @@ void nb_engine_free(nb_engine *e)
     }
     free(e->layouts);
     free(e->fonts);
+    nb_editions_free(&e->editions);
     free(e);
+}
+
+/* The edition table of `datadir` (read once per engine and folder). */
+static nb_code get_editions(nb_engine *e, const char *datadir, const nb_editions **out,
+                            nb_status *st)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/layouts/editions.json", datadir ? datadir : ".");
+    if (!e->editions.path || strcmp(e->editions.path, path) != 0) {
+        nb_editions_free(&e->editions);
+        if (nb_editions_load(path, &e->editions, st)) return st->code;
+    }
+    *out = &e->editions;
+    return NB_OK;
+}
+
+/* The editions for a message ("\"2019\" or \"2021\""), or, when the table cannot be
+ * read, where they would be listed; only memory running out fails (NB_ERR_NOMEM). */
+static nb_code editions_list(nb_engine *e, const char *datadir, char *buf, size_t n, nb_status *st)
+{
+    nb_status tst = NB_STATUS_INIT;
+    const nb_editions *t;
+    if (get_editions(e, datadir, &t, &tst) == NB_OK)
+        nb_editions_list(t, buf, n);
+    else if (tst.code == NB_ERR_NOMEM)
+        return nb_fail(st, NB_ERR_NOMEM, "%s", tst.msg);
+    else
+        snprintf(buf, n, "an edition of layouts/editions.json");
+    return NB_OK;
 }
 
 size_t nb_engine_faces(const nb_engine *e, nb_font **out, size_t max)
@@ -248,9 +281,11 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
     }
     /* The layout: given, or the default for the data's edition. */
     const cJSON *ed = cJSON_GetObjectItemCaseSensitive(data.root, "edition");
+    char list[256];
     if (!cJSON_IsString(ed)) {
-        rc = nb_fail(st, NB_ERR_DATA, "%s: $.edition: %s (expected \"2019\" or \"2021\")",
-                     data_name, ed ? "not a string" : "missing");
+        if ((rc = editions_list(e, o->datadir, list, sizeof list, st))) goto done;
+        rc = nb_fail(st, NB_ERR_DATA, "%s: $.edition: %s (expected %s)", data_name,
+                     ed ? "not a string" : "missing", list);
         goto done;
     }
     char layout_path[4096], base_dir[4096];
@@ -263,16 +298,18 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
         } else {
             snprintf(base_dir, sizeof base_dir, "%s/layouts", o->datadir);
         }
-    } else {
-        if (strcmp(ed->valuestring, "2019") != 0 && strcmp(ed->valuestring, "2021") != 0) {
+    } else { /* the edition table says which layout prints the data's edition */
+        const nb_editions *eds;
+        if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;
+        const nb_edition *it = nb_editions_find(eds, ed->valuestring);
+        if (!it) {
+            nb_editions_list(eds, list, sizeof list);
             rc = nb_fail(st, NB_ERR_DATA,
-                         "%s: $.edition: \"%s\" is not an edition of the template "
-                         "(expected \"2019\" or \"2021\")",
-                         data_name, ed->valuestring);
+                         "%s: $.edition: \"%s\" is not an edition of the template (expected %s)",
+                         data_name, ed->valuestring, list);
             goto done;
         }
-        snprintf(layout_path, sizeof layout_path, "%s/layouts/gov-annual-%s.json", o->datadir,
-                 ed->valuestring);
+        snprintf(layout_path, sizeof layout_path, "%s/%s", eds->dir, it->layout);
     }
     const nb_layout_spec *spec = NULL;
     if ((rc = get_layout(e, layout_path, o->layout, o->layout_len, base_dir, &spec, st))) goto done;
@@ -334,7 +371,11 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
         (rc = meta_fits(meta.author, spec->meta_author, data_name, st)) ||
         (rc = meta_fits(meta.subject, spec->meta_subject, data_name, st)))
         goto done;
-    if (!meta.subject) meta.subject = "政府信息公开工作年度报告";
+    if (!meta.subject) { /* the edition table's default */
+        const nb_editions *eds;
+        if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;
+        meta.subject = eds->subject;
+    }
     meta.creator = "nianbao " NIANBAO_VERSION;
     const char *ds = meta_string(data.root, spec->meta_date);
     if (o->date >= 0)

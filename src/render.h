@@ -1,8 +1,8 @@
 /* render.h — the library's core run: report data (+ layout) → checked, composed PDF bytes.
  *
  * An nb_engine keeps what is worth keeping between renders: font sets (one per font map
- * and set of overrides, faces opened once, memory-mapped, subset sources prepared once)
- * and parsed layouts.  A batch makes one engine and renders many reports with it.
+ * and set of overrides, faces opened once, memory-mapped, subset sources prepared once),
+ * parsed layouts and the edition table.  A batch makes one engine and renders many reports with it.
  * nb_render_mem takes the data, the layout and last year's report as bytes (it opens no
  * data file: only the default layout, the font map and fonts are read from files), runs
  * the checker first (errors stop it unless opts.force) and composes and writes the PDF
@@ -30,7 +30,8 @@ typedef struct nb_font nb_font;
 typedef struct nb_render_opts {
     const char *data_name; /* names the data in messages and findings; NULL: "data" */
     const char *layout;    /* a layout's JSON (layout_len bytes), or NULL: the official one
-                            * for the data's edition, DATADIR/layouts/gov-annual-ED.json */
+                            * for the data's edition, as the edition table
+                            * DATADIR/layouts/editions.json names it */
     size_t layout_len;
     const char *layout_name; /* names a given layout in messages; its folder resolves the
                               * layout's relative "fontmap".  NULL: "layout", in
@@ -39,7 +40,8 @@ typedef struct nb_render_opts {
                               * checks, or NULL */
     size_t previous_len;
     const char *previous_name; /* names it in messages; NULL: "last year's report" */
-    const char *datadir;       /* holds layouts/ and fonts/ */
+    const char *datadir;       /* holds layouts/ (with the edition table, which also gives
+                                * the PDF's Subject when the data has none) and fonts/ */
     bool force;                /* render despite checker errors */
     bool pdfa;                 /* PDF/A-1b (default true) */
     bool allow_missing_glyphs; /* .notdef boxes instead of an error (noted on `notes`) */

@@ -354,8 +354,12 @@ static nb_code shape_uncached(const nb_font_chain *chain, const char *utf8, size
                     break;
                 }
             /* not in the faces open so far: open fallbacks one by one */
-            while (face == SIZE_MAX && nb_font_chain_more(chain))
+            while (face == SIZE_MAX && nb_font_chain_more(chain, st))
                 if (nb_font_has_char(chain->fonts[chain->count - 1], cp)) face = chain->count - 1;
+            if (st->code) {
+                rc = st->code;
+                break;
+            }
         }
         if (face == SIZE_MAX) {
             if (!opts->allow_missing) {

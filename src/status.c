@@ -74,6 +74,8 @@ const char *nb_code_name(nb_code code)
         return "memory";
     case NB_ERR_USAGE:
         return "usage";
+    case NB_ERR_INTERNAL:
+        return "internal";
     }
     return "unknown";
 }

@@ -19,16 +19,18 @@
 
 typedef enum nb_code {
     NB_OK = 0,
-    NB_ERR_IO,     /* a file could not be read or written */
-    NB_ERR_JSON,   /* a JSON document is malformed (syntax, encoding) */
-    NB_ERR_DATA,   /* a data file is well-formed JSON but not a valid report */
-    NB_ERR_LAYOUT, /* a layout file is invalid */
-    NB_ERR_FONT,   /* a font is missing, unreadable or lacks glyphs */
-    NB_ERR_PDF,    /* the PDF writer failed */
-    NB_ERR_CHECK,  /* the checker found errors (render refuses without --force) */
-    NB_ERR_LIMIT,  /* an input exceeds a documented limit */
-    NB_ERR_NOMEM,  /* out of memory */
-    NB_ERR_USAGE,  /* bad command-line use */
+    NB_ERR_IO,       /* a file could not be read or written */
+    NB_ERR_JSON,     /* a JSON document is malformed (syntax, encoding) */
+    NB_ERR_DATA,     /* a data file is well-formed JSON but not a valid report */
+    NB_ERR_LAYOUT,   /* a layout file is invalid */
+    NB_ERR_FONT,     /* a font is missing, unreadable or lacks glyphs */
+    NB_ERR_PDF,      /* the PDF writer failed */
+    NB_ERR_CHECK,    /* the checker found errors (render refuses without --force) */
+    NB_ERR_LIMIT,    /* an input exceeds a documented limit */
+    NB_ERR_NOMEM,    /* out of memory */
+    NB_ERR_USAGE,    /* bad command-line use */
+    NB_ERR_INTERNAL, /* a fault of nianbao itself, not of any input: a "can't happen"
+                      * condition was detected (the message says which; please report it) */
 } nb_code;
 
 #define NB_STATUS_MSG_MAX 1024

@@ -6,16 +6,14 @@
  * (never after a header row, two body rows of a group on each side, a spanning label
  * with room for its text on both pages) and what a continuation page repeats.  Cells are
  * indexed by anchor row and by column, so drawing a page costs its own cells, not the
- * whole table.  Everything lives in the layout's arena.
+ * whole table.  Everything lives in the layout's arena.  The data is bound by compose.c:
+ * a table receives each cell's text as a string and never sees the data itself.
  */
-#include <cjson/cJSON.h>
+#include "table.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "compose.h"
-#include "flow.h"
-#include "jsonin.h"
 
 typedef struct nb_tcell {
     size_t row, col; /* anchor */
@@ -126,7 +124,7 @@ float nb_table_span_need(const nb_table_layout *t, size_t row)
 }
 
 nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_spec *block,
-                       const cJSON *data, const char *data_name, nb_table_layout **out,
+                       const char *const *texts, const char *data_name, nb_table_layout **out,
                        nb_status *st)
 {
     const nb_table_spec *ts = block->table;
@@ -153,7 +151,8 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
     const nb_style *body = nb_layout_style(spec, ts->style);
     const nb_style *head = nb_layout_style(spec, ts->header_style);
     nb_code rc = NB_OK;
-    char err[200], where[700];
+    char where[700];
+    size_t ti = 0; /* texts[ti]: the cell's */
     for (size_t r = 0; r < ts->nrows && rc == NB_OK; r++) {
         size_t col = 0;
         t->row_h[r] = ts->min_row_height;
@@ -173,30 +172,14 @@ nb_code nb_table_build(nb_setter *s, const nb_layout_spec *spec, const nb_block_
             for (size_t s2 = 0; s2 < cell->colspan; s2++)
                 busy[col + s2] = cell->rowspan;
             col += cell->colspan;
-            const char *text = NULL;
-            if (cs->kind == NB_CELL_TEXT) {
-                text = cs->text;
-                snprintf(where, sizeof where, "%s: $.%s", spec->path, cs->json_path);
-            } else if (cs->kind == NB_CELL_VALUE) {
-                const cJSON *v = nb_json_at(data, cs->text);
-                if (!v) {
-                    rc = nb_fail(st, NB_ERR_DATA,
-                                 "%s: $.%s: missing (the layout %s puts it in the table cell $.%s)",
-                                 data_name, cs->text, spec->path, cs->json_path);
-                    break;
-                }
-                text = nb_value_text(s->out, v, NULL, err, sizeof err, st);
-                if (!text) {
-                    rc = st->code
-                             ? st->code
-                             : nb_fail(st, NB_ERR_DATA, "%s: $.%s: %s", data_name, cs->text, err);
-                    break;
-                }
-                snprintf(where, sizeof where, "%s: $.%s", data_name, cs->text);
-            }
+            const char *text = texts[ti++];
             float inner = cell->w - 2 * ts->pad_x;
             if (inner < cell->style->size) inner = cell->style->size;
             if (text && *text) {
+                if (cs->kind == NB_CELL_VALUE)
+                    snprintf(where, sizeof where, "%s: $.%s", data_name, cs->text);
+                else
+                    snprintf(where, sizeof where, "%s: $.%s", spec->path, cs->json_path);
                 /* A centred cell of several lines is balanced (no lone last character). */
                 nb_style cs_style = *cell->style;
                 if (cs_style.align == NB_ALIGN_CENTER) cs_style.balance = true;
@@ -406,7 +389,9 @@ nb_code nb_table_draw_parts(nb_layout *l, nb_page *page, const nb_table_layout *
         while (k1 + 1 < n && rows[k1 + 1] == rows[k1] + 1)
             k1++;
         size_t r0 = rows[k0];
-        if (r0 >= t->nrows) return nb_fail(st, NB_ERR_USAGE, "table: row %zu of %zu", r0, t->nrows);
+        if (r0 >= t->nrows)
+            return nb_fail(st, NB_ERR_INTERNAL, "table: asked to draw row %zu of a %zu-row table",
+                           r0, t->nrows);
         for (size_t col = 0; col < t->spec->ncols; col++) {
             const nb_tcell *c = span_from_above(t, r0, col);
             if (!c || c->col != col) continue;
@@ -422,7 +407,8 @@ nb_code nb_table_draw_parts(nb_layout *l, nb_page *page, const nb_table_layout *
         for (size_t k = k0; k <= k1; k++) {
             size_t r = rows[k];
             if (r >= t->nrows)
-                return nb_fail(st, NB_ERR_USAGE, "table: row %zu of %zu", r, t->nrows);
+                return nb_fail(st, NB_ERR_INTERNAL,
+                               "table: asked to draw row %zu of a %zu-row table", r, t->nrows);
             for (size_t i = t->row_first[r]; i < t->row_first[r + 1]; i++) {
                 const nb_tcell *c = &t->cells[i];
                 size_t last = k + c->rowspan - 1 < k1 ? k + c->rowspan - 1 : k1;

@@ -53,8 +53,8 @@ static const char usage_render[] =
     "  -o, --output FILE        the PDF to write (default: DATA.pdf beside DATA.json; \"-\" =\n"
     "                           standard output, not a terminal); written only when\n"
     "                           everything succeeded, an earlier file is otherwise untouched\n"
-    "  --layout FILE            layout description (default: layouts/gov-annual-EDITION.json\n"
-    "                           for the data's \"edition\")\n"
+    "  --layout FILE            layout description (default: the one layouts/editions.json\n"
+    "                           names for the data's \"edition\")\n"
     "  --previous FILE          last year's report, for the cross-year checks\n"
     "  --force                  render even when the checker finds errors\n"
     "  --no-pdfa                plain PDF instead of PDF/A-1b\n"
@@ -85,7 +85,8 @@ static const char usage_check[] =
     "With --format json an input that cannot be checked also gives a JSON document:\n"
     "{\"file\", \"error\": {\"code\", \"message\"}, \"findings\": [], \"errors\": 0, \"warnings\": "
     "0}.\n"
-    "Exit status: 0 clean or only warnings; 1 errors found; 2 the input cannot be read.\n";
+    "Exit status: 0 clean or only warnings; 1 errors found; 2 the input cannot be read;\n"
+    "3 other failure (out of memory, an internal error).\n";
 
 static const char usage_init[] =
     "usage: nianbao init --edition EDITION --year YEAR [--body NAME] -o FILE [--force]\n"
@@ -123,6 +124,8 @@ static int exit_code(int rc)
     case NIANBAO_ERR_FONT:
     case NIANBAO_ERR_USAGE:
         return 2;
+    case NIANBAO_ERR_NOMEM:
+    case NIANBAO_ERR_INTERNAL: /* no fault of the input */
     default:
         return 3;
     }
@@ -230,7 +233,7 @@ static int set_previous(nianbao_engine *e, const char *path, char *err, size_t e
 
 /* nianbao check: exit 0 clean or only warnings, 1 errors found, 2 an input cannot be read
  * (missing file, bad JSON, structurally broken: the message names the file at fault), 3 out
- * of memory. */
+ * of memory or an internal error. */
 static int cmd_check(int argc, char **argv)
 {
     const char *data = NULL, *previous = NULL, *format = "text";
@@ -281,7 +284,7 @@ static int cmd_check(int argc, char **argv)
             fputs(json ? nianbao_result_findings_json(r) : nianbao_result_findings_text(r), stdout);
             rc = nianbao_result_errors(r) ? 1 : 0;
         } else {
-            rc = got == NIANBAO_ERR_NOMEM || !r ? 3 : 2;
+            rc = r ? exit_code(got) : 3;
             code = r ? error_code(got) : "nomem";
             snprintf(msg, sizeof msg, "%s", r ? nianbao_result_error(r) : _("out of memory"));
         }

@@ -480,7 +480,7 @@ static void test_lazy_fallbacks_and_ids(void **state)
     assert_int_equal(body_a->count, 1);
     assert_string_equal(body_a->fonts[0]->postscript_name, "FandolFang-Regular");
     /* the next fallback when asked for, in map order */
-    assert_true(nb_font_chain_more(body_a));
+    assert_true(nb_font_chain_more(body_a, &st));
     assert_int_equal(body_a->count, 2);
     assert_true(nb_font_has_char(body_a->fonts[1], 0x4E00));
     assert_int_equal(nb_fontset_chain(a, "heading1", &h1_a, &st), NB_OK);
@@ -489,7 +489,7 @@ static void test_lazy_fallbacks_and_ids(void **state)
     const nb_font_chain *body_b, *h1_b;
     assert_int_equal(nb_fontset_chain(b, "heading1", &h1_b, &st), NB_OK);
     assert_int_equal(nb_fontset_chain(b, "body", &body_b, &st), NB_OK);
-    assert_true(nb_font_chain_more(body_b));
+    assert_true(nb_font_chain_more(body_b, &st));
     assert_int_equal(h1_a->fonts[0]->id, h1_b->fonts[0]->id);
     for (size_t k = 0; k < 2; k++) {
         assert_int_equal(body_a->fonts[k]->id, body_b->fonts[k]->id);
@@ -498,9 +498,9 @@ static void test_lazy_fallbacks_and_ids(void **state)
     /* ids are in map order: title's file first, then body's */
     assert_true(body_a->fonts[0]->id < h1_a->fonts[0]->id);
     /* draining the chain stops, and prepare resolves every role fully */
-    while (nb_font_chain_more(body_a)) {
+    while (nb_font_chain_more(body_a, &st)) {
     }
-    assert_false(nb_font_chain_more(body_a));
+    assert_false(nb_font_chain_more(body_a, &st));
     size_t full = body_a->count;
     assert_true(full >= 3);
     assert_int_equal(nb_fontset_prepare(b, NULL, 0, &st), NB_OK);

@@ -1,7 +1,9 @@
 /* test_layout.c — the layout reader: the official layouts load completely and as documented
  * (A4 to 0.01 pt, Chinese type sizes, the font map beside the layout); every kind of mistake
  * in a layout fails with NB_ERR_LAYOUT and a message naming the file and the JSON path of
- * the mistake.  Mistakes are made by changing one thing in a small valid layout. */
+ * the mistake.  Mistakes are made by changing one thing in a small valid layout.  A style's
+ * "balance" takes true/false or phrase lists, read as code points; the official layouts'
+ * title style lists the report's words (the engine holds none). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +130,50 @@ static void test_small_layout(void **state)
     assert_int_equal(spec.blocks[3].nlines, 2);
     assert_string_equal(spec.blocks[3].lines[1].format, "date-zh");
     nb_layout_spec_free(&spec);
+}
+
+static void test_balance_phrases(void **state)
+{
+    (void)state;
+    cJSON *doc = cJSON_Parse(small);
+    cJSON *bal = cJSON_Parse("{\"break_before\": [\"关于\", \"政府信息公开\"], \"break_after\": "
+                             "[\"县\"], \"never_split\": [\"年度\"]}");
+    set(at(doc, "styles", "h"), "balance", bal);
+    set(at(doc, "styles", "s"), "balance", cJSON_CreateTrue());
+    nb_layout_spec spec;
+    nb_status st = NB_STATUS_INIT;
+    if (parse_doc(doc, &spec, &st)) fail_msg("%s", st.msg);
+    cJSON_Delete(doc);
+    const nb_style *h = nb_layout_style(&spec, "h"), *s = nb_layout_style(&spec, "s");
+    assert_true(h->balance);
+    assert_non_null(h->balance_phrases);
+    const nb_balance_spec *bp = h->balance_phrases;
+    assert_int_equal(bp->break_before.count, 2);
+    assert_int_equal(bp->break_before.items[1].len, 6);
+    assert_int_equal(bp->break_before.items[1].cps[0], 0x653F); /* 政 */
+    assert_int_equal(bp->break_before.items[1].cps[5], 0x5F00); /* 开 */
+    assert_int_equal(bp->break_after.count, 1);
+    assert_int_equal(bp->break_after.items[0].cps[0], 0x53BF); /* 县 */
+    assert_int_equal(bp->keep_together.count, 0);
+    assert_int_equal(bp->never_split.count, 1);
+    assert_int_equal(bp->never_split.items[0].len, 2);
+    assert_true(s->balance);
+    assert_null(s->balance_phrases);
+    nb_layout_spec_free(&spec);
+    /* The official layouts: the title lists the report's words. */
+    const char *names[] = {"gov-annual-2019.json", "gov-annual-2021.json"};
+    for (int i = 0; i < 2; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/layouts/%s", NB_TEST_SRCDIR, names[i]);
+        if (nb_layout_spec_load(path, &spec, &st)) fail_msg("%s", st.msg);
+        const nb_style *t = nb_layout_style(&spec, "title");
+        assert_non_null(t);
+        assert_true(t->balance);
+        assert_non_null(t->balance_phrases);
+        assert_true(t->balance_phrases->break_before.count > 0);
+        assert_true(t->balance_phrases->break_after.count > 0);
+        nb_layout_spec_free(&spec);
+    }
 }
 
 static void test_official_layouts(void **state)
@@ -319,6 +365,32 @@ static void e_not_object(cJSON *d)
     cJSON_ReplaceItemInArray(at(d, "content", NULL), 0, cJSON_CreateString("x"));
 }
 
+static void e_balance_type(cJSON *d)
+{
+    set(at(d, "styles", "h"), "balance", cJSON_CreateString("yes"));
+}
+static void e_balance_key(cJSON *d)
+{
+    set(at(d, "styles", "h"), "balance", cJSON_Parse("{\"break_befor\": []}"));
+}
+static void e_balance_list(cJSON *d)
+{
+    set(at(d, "styles", "h"), "balance", cJSON_Parse("{\"break_after\": \"县\"}"));
+}
+static void e_balance_empty(cJSON *d)
+{
+    set(at(d, "styles", "h"), "balance", cJSON_Parse("{\"keep_together\": [\"县\", \"\"]}"));
+}
+static void e_balance_long(cJSON *d)
+{
+    set(at(d, "styles", "h"), "balance",
+        cJSON_Parse("{\"never_split\": [\"abcdefghijklmnopqrstuvwxyz0123456789\"]}"));
+}
+static void e_balance_number(cJSON *d)
+{
+    set(at(d, "styles", "h"), "balance", cJSON_Parse("{\"break_before\": [\"关于\", 3]}"));
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -365,6 +437,19 @@ static void test_errors(void **state)
                  "$.content[3].lines[1]: a line has exactly one of \"text\" and \"value\"");
     expect_error(e_line_format, "$.content[3].lines[1]: unknown format (expected \"date-zh\")");
     expect_error(e_not_object, "$.content[0]: expected an object");
+    expect_error(e_balance_type, "$.styles.h.balance: expected true, false or an object of "
+                                 "phrase lists (break_before, break_after, keep_together, "
+                                 "never_split)");
+    expect_error(e_balance_key, "$.styles.h.balance.break_befor: unknown key (expected one of: "
+                                "break_before, break_after, keep_together, never_split)");
+    expect_error(e_balance_list,
+                 "$.styles.h.balance.break_after: expected an array of at most 200 phrases");
+    expect_error(e_balance_empty,
+                 "$.styles.h.balance.keep_together[1]: expected a phrase of 1 to 32 characters");
+    expect_error(e_balance_long,
+                 "$.styles.h.balance.never_split[0]: expected a phrase of 1 to 32 characters");
+    expect_error(e_balance_number,
+                 "$.styles.h.balance.break_before[1]: expected a phrase of 1 to 32 characters");
 }
 
 static void test_json_errors(void **state)
@@ -385,7 +470,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_layout), cmocka_unit_test(test_official_layouts),
         cmocka_unit_test(test_sizes),        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_json_errors),
+        cmocka_unit_test(test_json_errors),  cmocka_unit_test(test_balance_phrases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

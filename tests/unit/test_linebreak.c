@@ -821,9 +821,9 @@ static void test_set_lines(void **state)
     nb_lb_result_free(&r);
     /* Inside the digit run: refused. */
     size_t bad[] = {8, pa.n};
-    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, bad, 2, &r, &st), NB_ERR_USAGE);
+    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, bad, 2, &r, &st), NB_ERR_INTERNAL);
     size_t short_[] = {12};
-    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, short_, 1, &r, &st), NB_ERR_USAGE);
+    assert_int_equal(nb_lb_set_lines(pa.items, pa.n, &p, short_, 1, &r, &st), NB_ERR_INTERNAL);
     free(pa.items);
 }
 

@@ -3,9 +3,12 @@
  * what follows, the signature block kept with the end of the text, tables continued on the
  * next page with their header rows and spanning labels, group header rows kept with their
  * group and repeated, a continued label given room for its text, short tables kept whole,
- * group_header_rows validated, and balanced titles.  (That the work is linear in a table's
- * rows and a paragraph's length is shown by e2e.scaling with instruction counts; timings
- * belong to bench/, not to tests.)
+ * group_header_rows validated, and balanced titles (broken at the words the official
+ * layout's title style lists; with "balance": true and no lists, at none of them).  (That
+ * the work is linear in a table's rows and a paragraph's length is shown by e2e.scaling with
+ * instruction counts; timings belong to bench/, not to tests.)  table.c on its own: it sets
+ * the strings compose.c hands it, one per cell, and a row it does not have is
+ * NB_ERR_INTERNAL.
  *
  * Lines are read back from the composed boxes: a text box's `text` is its paragraph's
  * text (one copy per paragraph), so (text, baseline) identifies a line and its paragraph.
@@ -27,8 +30,13 @@
 #include "compose.h"
 #include "font.h"
 #include "layout.h"
+#include "settext.h"
+#include "table.h"
 
 /* ---- building layouts and data ------------------------------------------------------- */
+
+/* The title style's "balance" (JSON): true, or the official layout's phrase lists. */
+static const char *title_balance = "true";
 
 /* Page and styles of the official layouts: A4, 156 × 225 mm block, 22 lines, 28 chars. */
 static void layout_head(nb_buf *b)
@@ -41,7 +49,7 @@ static void layout_head(nb_buf *b)
         " \"grid_lines\": 22},\n"
         "\"styles\": {\n"
         " \"title\": {\"font\": \"title\", \"size\": \"二号\", \"line_pitch\": 36, \"align\": "
-        "\"center\", \"balance\": true},\n"
+        "\"center\", \"balance\": %s},\n"
         " \"body\": {\"font\": \"body\", \"size\": \"三号\", \"line_pitch\": \"grid\","
         " \"indent_chars\": 2, \"align\": \"justify\", \"grid_chars\": 28},\n"
         " \"h1\": {\"font\": \"heading1\", \"size\": \"三号\", \"line_pitch\": \"grid\","
@@ -51,7 +59,8 @@ static void layout_head(nb_buf *b)
         "\"right\", \"right_indent_chars\": 2, \"grid_chars\": 28, \"space_before\": 57.98},\n"
         " \"table\": {\"font\": \"table\", \"size\": \"五号\", \"line_pitch\": 13.5, \"align\": "
         "\"center\"}\n"
-        "},\n\"content\": [\n");
+        "},\n\"content\": [\n",
+        title_balance);
 }
 
 typedef struct doc {
@@ -783,6 +792,61 @@ static void test_group_header_rows_validated(void **state)
 
 /* ---- the title ------------------------------------------------------------------------- */
 
+/* Where the first line of a two-line title ends (a byte offset into the title). */
+static size_t title_first_line_end(const char *title)
+{
+    nb_buf lay = {0}, dat = {0};
+    layout_head(&lay);
+    nb_buf_printf(&lay, "{\"type\": \"value\", \"style\": \"title\", \"value\": \"title\"}]}");
+    nb_buf_printf(&dat, "{\"title\": \"%s\"}", title);
+    doc d;
+    compose(&d, lay.p, dat.p);
+    const nb_page *pg = &d.out.pages[0];
+    /* the first line's glyphs: text offsets tell where it ends */
+    const nb_box *b0 = NULL;
+    int nl = 0;
+    float y0 = -1;
+    for (size_t i = 0; i < pg->nboxes; i++) {
+        const nb_box *b = &pg->boxes[i];
+        if (b->kind != NB_BOX_TEXT || b->size != 22.0f) continue;
+        if (b->y != y0) {
+            y0 = b->y;
+            if (++nl == 1) b0 = b;
+        }
+    }
+    assert_int_equal(nl, 2);
+    const nb_box_glyph *lg = &b0->glyphs[b0->nglyphs - 1];
+    size_t end = lg->text_off + lg->text_len;
+    doc_free(&d);
+    nb_buf_free(&lay);
+    nb_buf_free(&dat);
+    return end;
+}
+
+/* The title style's "balance" of the official 2021 layout, as JSON (caller frees). */
+static char *official_title_balance(void)
+{
+    FILE *f = fopen(NB_TEST_SRCDIR "/layouts/gov-annual-2021.json", "rb");
+    assert_non_null(f);
+    nb_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        nb_buf_add(&b, chunk, n);
+    fclose(f);
+    cJSON *root = cJSON_ParseWithLength(b.p, b.len);
+    nb_buf_free(&b);
+    assert_non_null(root);
+    const cJSON *bal = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "styles"), "title"),
+        "balance");
+    assert_true(cJSON_IsObject(bal));
+    char *json = cJSON_PrintUnformatted(bal);
+    cJSON_Delete(root);
+    assert_non_null(json);
+    return json;
+}
+
 static void test_title_balanced_at_words(void **state)
 {
     (void)state;
@@ -793,41 +857,78 @@ static void test_title_balanced_at_words(void **state)
         {"江西省宜春市靖安县宝峰镇人民政府2020年度政府信息公开工作年度报告", "人民政府"},
         {"宜春市市场监督管理局2021年政府信息公开工作年度报告", "2021年"},
     };
+    /* With the official layout's phrases: at the words. */
+    char *phrases = official_title_balance();
+    title_balance = phrases;
+    size_t with[3];
     for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
-        nb_buf lay = {0}, dat = {0};
-        layout_head(&lay);
-        nb_buf_printf(&lay, "{\"type\": \"value\", \"style\": \"title\", \"value\": \"title\"}]}");
-        nb_buf_printf(&dat, "{\"title\": \"%s\"}", t[k].title);
-        doc d;
-        compose(&d, lay.p, dat.p);
-        const nb_page *pg = &d.out.pages[0];
-        /* the first line's glyphs: text offsets tell where it ends */
-        const nb_box *b0 = NULL;
-        float w[2] = {0, 0};
-        int nl = 0;
-        float y0 = -1;
-        for (size_t i = 0; i < pg->nboxes; i++) {
-            const nb_box *b = &pg->boxes[i];
-            if (b->kind != NB_BOX_TEXT || b->size != 22.0f) continue;
-            if (b->y != y0) {
-                y0 = b->y;
-                nl++;
-                if (nl == 1) b0 = b;
-            }
-            if (nl <= 2) w[nl - 1] += b->glyphs[b->nglyphs - 1].x - b->glyphs[0].x;
-        }
-        assert_int_equal(nl, 2);
-        const nb_box_glyph *lg = &b0->glyphs[b0->nglyphs - 1];
-        size_t end = lg->text_off + lg->text_len;
+        with[k] = title_first_line_end(t[k].title);
         size_t want =
             strstr(t[k].title, t[k].first_line_ends) - t[k].title + strlen(t[k].first_line_ends);
-        if (end != want)
+        if (with[k] != want)
             fail_msg("\"%s\": first line ends at byte %zu, expected after \"%s\" (%zu)", t[k].title,
-                     end, t[k].first_line_ends, want);
-        doc_free(&d);
-        nb_buf_free(&lay);
-        nb_buf_free(&dat);
+                     with[k], t[k].first_line_ends, want);
     }
+    /* With "balance": true alone the engine knows none of those words: a title whose even
+     * split falls next to a phrase breaks elsewhere. */
+    title_balance = "true";
+    size_t differ = 0;
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+        differ += title_first_line_end(t[k].title) != with[k];
+    free(phrases);
+    if (differ == 0) fail_msg("the titles break at the same places without the layout's phrases");
+}
+
+/* ---- table.c on its own: strings per cell, and a row it does not have ------------------ */
+
+/* compose.c binds the data; table.c sets the strings it is given, one per cell of the spec
+ * (NULL: empty), and never sees the data.  Drawing a row the table does not have is a fault
+ * of the caller: NB_ERR_INTERNAL, not a usage or data error. */
+static void test_table_takes_strings(void **state)
+{
+    (void)state;
+    nb_buf lay = {0};
+    layout_head(&lay);
+    nb_buf_printf(&lay, "{\"type\": \"table\", \"style\": \"table\", \"columns\": [1, 2],"
+                        " \"rows\": [[\"甲\", {\"value\": \"a\"}], [null, {\"value\": \"b\"}]]}]}");
+    nb_layout_spec spec;
+    nb_status st = NB_STATUS_INIT;
+    if (nb_layout_spec_parse("t.json", lay.p, lay.len, NB_TEST_SRCDIR "/layouts", &spec, &st))
+        fail_msg("layout: %s", st.msg);
+    nb_buf_free(&lay);
+    nb_fontset *fs = nb_fontset_new();
+    assert_non_null(fs);
+    if (nb_fontset_load_map(fs, spec.fontmap, &st)) fail_msg("font map: %s", st.msg);
+    nb_layout out;
+    nb_layout_init(&out);
+    nb_setter set = {.fs = fs, .out = &out};
+    set.shape_opts.language = "zh-Hans";
+    const char *texts[] = {"甲", "一二三", NULL, "四五"};
+    nb_table_layout *t = NULL;
+    if (nb_table_build(&set, &spec, &spec.blocks[0], texts, "d.json", &t, &st))
+        fail_msg("table: %s", st.msg);
+    assert_int_equal(nb_table_nrows(t), 2);
+    nb_page *pg = nb_layout_add_page(&out, spec.page_w, spec.page_h);
+    assert_non_null(pg);
+    size_t rows[] = {0, 1};
+    float ys[] = {100, 100 + nb_table_row_height(t, 0)};
+    assert_int_equal(nb_table_draw_parts(&out, pg, t, rows, ys, NULL, NULL, 2, 80, &st), NB_OK);
+    /* every string drawn whole, as given; the empty cell draws nothing */
+    const char *want[] = {"甲", "一二三", "四五"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t found = 0;
+        for (size_t i = 0; i < pg->nboxes; i++)
+            found += pg->boxes[i].kind == NB_BOX_TEXT && strcmp(pg->boxes[i].text, want[k]) == 0;
+        if (found != 1) fail_msg("'%s' drawn %zu times, expected once", want[k], found);
+    }
+    /* a row past the end: a fault of ours */
+    size_t bad[] = {2};
+    assert_int_equal(nb_table_draw_parts(&out, pg, t, bad, ys, NULL, NULL, 1, 80, &st),
+                     NB_ERR_INTERNAL);
+    assert_string_equal(st.msg, "table: asked to draw row 2 of a 2-row table");
+    nb_layout_free(&out);
+    nb_fontset_free(fs);
+    nb_layout_spec_free(&spec);
 }
 
 int main(void)
@@ -840,6 +941,7 @@ int main(void)
         cmocka_unit_test(test_tall_row_split),
         cmocka_unit_test(test_tall_header_not_repeated),
         cmocka_unit_test(test_title_balanced_at_words),
+        cmocka_unit_test(test_table_takes_strings),
         cmocka_unit_test(test_group_headers_kept_and_repeated),
         cmocka_unit_test(test_continued_label_fits),
         cmocka_unit_test(test_whole_table_preferred),

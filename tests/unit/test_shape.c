@@ -188,7 +188,9 @@ static void test_fallback_opened_on_need(void **state)
     assert_int_equal(nb_shape(c, pua, 3, NULL, &s, &st), NB_ERR_FONT);
     assert_non_null(strstr(st.msg, "U+E000"));
     assert_true(c->count >= before);
-    assert_false(nb_font_chain_more(c));
+    nb_status_clear(&st);
+    assert_false(nb_font_chain_more(c, &st));
+    assert_int_equal(st.code, NB_OK); /* no more fallbacks, not an error */
     nb_fontset_free(own);
 }
 
