@@ -4,7 +4,7 @@
 # Renders samples/county-bureau-2021.json (with --dump for the box model) and checks:
 #
 # (1) The layout layouts/gov-annual-2021.json has the official 2021 grids: the test carries
-#     its own copy of the grids of /work/shared/reference/official-template.md (labels,
+#     its own copy of the grids of ../shared/reference/official-template.md (labels,
 #     column and row spans, which data value goes in which cell) and the layout's tables must
 #     match it cell by cell.  Only column widths come from the layout (they may be tuned):
 #     column boundaries = 28 mm left margin + relative widths × the 156 mm measure.

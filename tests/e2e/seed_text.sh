@@ -7,7 +7,7 @@
 #
 # Renders samples/baofeng-2020.json and compares the text of the PDF (plain `pdftotext`, not
 # -layout) with tests/data/seed-expected.txt, a verbatim copy of the seed report
-# (/work/shared/reference/seed-report-baofeng-2020.txt). Both sides lose all whitespace; the
+# (../shared/reference/seed-report-baofeng-2020.txt). Both sides lose all whitespace; the
 # seed loses its Word artefact "[bookmark: _GoBack]" and has its typo 结果维护 corrected to
 # 结果维持 (the template's word, which the layout prints); the PDF loses its page numbers
 # "— N —". Seed lines starting with a tab are table cells, the other lines are text.
