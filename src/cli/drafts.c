@@ -289,6 +289,19 @@ done:
     return status;
 }
 
+/* The folder of an existing draft (under d's lock), or -1 with *status (404 no such draft,
+ * 409 a planted link or file, 500) and the message in msg. */
+static int open_existing(drafts *d, const char *name, int *status, char *msg, size_t msglen)
+{
+    int dfd = open_draft(d, name, false);
+    if (dfd < 0) {
+        int e = errno;
+        *status = e == ENOENT ? 404 : not_ours(e) ? 409 : 500;
+        snprintf(msg, msglen, "draft %s: %s", name, *status == 404 ? "no such draft" : strerror(e));
+    }
+    return dfd;
+}
+
 int drafts_get(drafts *d, const char *name, unsigned long version, char **text, size_t *len,
                char *msg, size_t msglen)
 {
@@ -302,13 +315,8 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     int status = 500;
     unsigned long *vers = NULL;
     size_t nvers = 0;
-    int dfd = open_draft(d, name, false);
-    if (dfd < 0) {
-        status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s: %s", name,
-                 status == 404 ? "no such draft" : strerror(errno));
-        goto done;
-    }
+    int dfd = open_existing(d, name, &status, msg, msglen);
+    if (dfd < 0) goto done;
     if (version == 0) {
         if (scan_versions(dfd, &vers, &nvers, false) != 0) {
             snprintf(msg, msglen, "draft %s: cannot list its versions: %s", name, strerror(errno));
@@ -431,13 +439,8 @@ int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, si
     int status = 500;
     unsigned long *vers = NULL;
     size_t nv = 0;
-    int dfd = open_draft(d, name, false);
-    if (dfd < 0) {
-        status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s: %s", name,
-                 status == 404 ? "no such draft" : strerror(errno));
-        goto done;
-    }
+    int dfd = open_existing(d, name, &status, msg, msglen);
+    if (dfd < 0) goto done;
     if (scan_versions(dfd, &vers, &nv, false) != 0) {
         snprintf(msg, msglen, "draft %s: cannot list its versions: %s", name, strerror(errno));
         goto done;

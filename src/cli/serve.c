@@ -332,13 +332,22 @@ static void data_name(struct MHD_Connection *c, char *out, size_t cap)
         snprintf(out, cap, "data");
 }
 
-static enum MHD_Result api_check(server *s, struct MHD_Connection *c, req *r)
+/* This thread's engine, with the request's data name for messages; NULL when out of
+ * memory. */
+static nianbao_engine *named_engine(server *s, struct MHD_Connection *c)
 {
     nianbao_engine *e = thread_engine(s);
-    if (!e) return send_error(c, 500, "out of memory", NULL);
+    if (!e) return NULL;
     char name[HR_NAME_MAX + 8];
     data_name(c, name, sizeof name);
     nianbao_engine_set_names(e, name, NULL);
+    return e;
+}
+
+static enum MHD_Result api_check(server *s, struct MHD_Connection *c, req *r)
+{
+    nianbao_engine *e = named_engine(s, c);
+    if (!e) return send_error(c, 500, "out of memory", NULL);
     nianbao_result *res = NULL;
     int rc = nianbao_check(e, r->body ? r->body : "", r->len, &res);
     enum MHD_Result ret;
@@ -353,11 +362,8 @@ static enum MHD_Result api_check(server *s, struct MHD_Connection *c, req *r)
 
 static enum MHD_Result api_render(server *s, struct MHD_Connection *c, req *r)
 {
-    nianbao_engine *e = thread_engine(s);
+    nianbao_engine *e = named_engine(s, c);
     if (!e) return send_error(c, 500, "out of memory", NULL);
-    char name[HR_NAME_MAX + 8];
-    data_name(c, name, sizeof name);
-    nianbao_engine_set_names(e, name, NULL);
     nianbao_result *res = NULL;
     int rc = nianbao_render(e, r->body ? r->body : "", r->len, NULL, 0, &res);
     enum MHD_Result ret;
