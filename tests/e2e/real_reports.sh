@@ -294,6 +294,39 @@ if fail:
 print(f"cells: {checked['filled']} filled and {checked['blank']} blank cells as the data says",
       file=sys.stderr)
 EOF
+# The run-in sub-headings: each heading's characters in the level-2 heading font (楷体,
+# FandolKai by default), the text after it on the same line in the body font (仿宋).
+mutool draw -F stext -o "$W/real.stext" "$W/real.pdf" 2>/dev/null || fail "mutool could not read the PDF"
+python3 - "$DATA" "$W/real.stext" <<'PY' || fail "run-in sub-headings (above)"
+import json, sys, xml.etree.ElementTree as ET
+data = json.load(open(sys.argv[1]))
+runin = [it for it in data["sections"]["overview"] if isinstance(it, dict) and "text" in it]
+assert runin, "the sample has no run-in item"
+lines = []
+for line in ET.parse(sys.argv[2]).getroot().iter("line"):
+    chars = []
+    for font in line.iter("font"):
+        for ch in font.iter("char"):
+            chars.append((ch.get("c"), font.get("name")))
+    lines.append(chars)
+for it in runin:
+    h, t = it["heading"], it["text"]
+    hit = None
+    for chars in lines:
+        s = "".join(c for c, _ in chars)
+        if s.startswith(h):
+            hit = chars
+            break
+    if hit is None:
+        sys.exit("no line starts with the run-in heading " + h)
+    hf = {f for _, f in hit[: len(h)]}
+    tf = {f for _, f in hit[len(h):]}
+    if not all("Kai" in f for f in hf) or not tf or not all("Fang" in f for f in tf):
+        sys.exit("%s: heading fonts %s, text fonts %s" % (h, sorted(hf), sorted(tf)))
+    if "".join(c for c, _ in hit[len(h):]) != t[: len(hit) - len(h)]:
+        sys.exit(h + ": the text on the heading's line is not the item's text")
+print("run-in: %d headings in FandolKai, their text in FandolFang on the same line" % len(runin))
+PY
 pdf_text "$W/real.pdf" >"$W/real.txt"
 grep -qx '73802895.90' "$W/real.txt" || fail "pdftotext does not show the amount 73802895.90 as written"
 if grep -q '73802895\.9$' "$W/real.txt"; then fail "the amount lost its trailing zero"; fi
