@@ -142,7 +142,10 @@ async function newReport(page, edition, year) {
   await page.select('#new-edition', edition);
   await typeInto(page, '#new-year', year);
   await page.click('#new-create');
-  await page.waitForSelector('input[data-path="applications.new.natural"]', { timeout: 15000 });
+  // a cell only this edition's form has: the form before it (the other edition's) has
+  // applications.new.natural too, so waiting for that one could return before the rebuild
+  const own = edition === '2019' ? 'active.rules.new_made' : 'active.rules.issued';
+  await page.waitForSelector(`input[data-path="${own}"]`, { timeout: 15000 });
 }
 
 /* Every value cell of the layout's tables, as the page must name it. */
