@@ -87,7 +87,7 @@ static nb_code get_editions(nb_engine *e, const char *datadir, const nb_editions
 static nb_code editions_list(nb_engine *e, const char *datadir, char *buf, size_t n, nb_status *st)
 {
     nb_status tst = NB_STATUS_INIT;
-    const nb_editions *t;
+    const nb_editions *t = NULL;
     if (get_editions(e, datadir, &t, &tst) == NB_OK)
         nb_editions_list(t, buf, n);
     else if (tst.code == NB_ERR_NOMEM)
@@ -299,7 +299,7 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
             snprintf(base_dir, sizeof base_dir, "%s/layouts", o->datadir);
         }
     } else { /* the edition table says which layout prints the data's edition */
-        const nb_editions *eds;
+        const nb_editions *eds = NULL;
         if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;
         const nb_edition *it = nb_editions_find(eds, ed->valuestring);
         if (!it) {
@@ -372,7 +372,7 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
         (rc = meta_fits(meta.subject, spec->meta_subject, data_name, st)))
         goto done;
     if (!meta.subject) { /* the edition table's default */
-        const nb_editions *eds;
+        const nb_editions *eds = NULL;
         if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;
         meta.subject = eds->subject;
     }
