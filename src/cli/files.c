@@ -250,36 +250,35 @@ static bool has_layouts(const char *dir)
            stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* "<the running program's folder>/<rel>" into out; false when it cannot be known. */
+static bool beside_exe(const char *rel, char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0) return false;
+    exe[len] = '\0';
+    return snprintf(out, n, "%s/%s", dirname(exe), rel) < (int)n;
+}
+
 char *cli_datadir(void)
 {
     const char *env = getenv("NIANBAO_DATADIR");
     if (env && *env) return strdup(env);
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char installed[PATH_MAX + sizeof NIANBAO_BIN_TO_DATA + 1];
-        snprintf(installed, sizeof installed, "%s/%s", dirname(exe), NIANBAO_BIN_TO_DATA);
-        char real[PATH_MAX];
-        if (has_layouts(installed) && realpath(installed, real)) return strdup(real);
-    }
+    char installed[2 * PATH_MAX], real[PATH_MAX];
+    if (beside_exe(NIANBAO_BIN_TO_DATA, installed, sizeof installed) && has_layouts(installed) &&
+        realpath(installed, real))
+        return strdup(real);
     return strdup(NIANBAO_SOURCE_DIR);
 }
 
 char *cli_localedir(void)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char installed[PATH_MAX + sizeof NIANBAO_BIN_TO_LOCALE + 1];
-        snprintf(installed, sizeof installed, "%s/%s", dirname(exe), NIANBAO_BIN_TO_LOCALE);
-        char mo[sizeof installed + 40], real[PATH_MAX];
-        snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/nianbao.mo", installed);
-        struct stat sb;
-        if (stat(mo, &sb) == 0 && S_ISREG(sb.st_mode) && realpath(installed, real))
-            return strdup(real);
-    }
+    char installed[2 * PATH_MAX], mo[2 * PATH_MAX + 40], real[PATH_MAX];
+    struct stat sb;
+    if (beside_exe(NIANBAO_BIN_TO_LOCALE, installed, sizeof installed) &&
+        snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/nianbao.mo", installed) < (int)sizeof mo &&
+        stat(mo, &sb) == 0 && S_ISREG(sb.st_mode) && realpath(installed, real))
+        return strdup(real);
     return strdup(NIANBAO_BUILD_LOCALEDIR);
 }
 
