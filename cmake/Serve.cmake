@@ -3,9 +3,17 @@
 # and fuzz harness.  Included once from the top-level CMakeLists.txt.
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 
-if(TARGET nianbao_cli)
-  target_link_libraries(nianbao_cli PUBLIC PkgConfig::MHD PkgConfig::CJSON Threads::Threads)
+# nianbao-serve: the server as a program of its own, which `nianbao serve` executes from
+# beside itself (src/cli/main.c), so that only this program loads libmicrohttpd and GnuTLS.
+add_executable(nianbao-serve src/cli/serve_main.c src/cli/serve.c src/cli/http_req.c
+  src/cli/drafts.c)
+target_link_libraries(nianbao-serve PRIVATE nianbao_cli libnianbao PkgConfig::MHD
+  PkgConfig::CJSON Threads::Threads)
+if(NIANBAO_LIBDIR_IMPLICIT EQUAL -1)
+  set_target_properties(nianbao-serve PROPERTIES INSTALL_RPATH "$ORIGIN/${NIANBAO_BIN_TO_LIB}")
 endif()
+add_dependencies(nianbao nianbao-serve)
+install(TARGETS nianbao-serve RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 if(DEFINED NIANBAO_INSTALL_DATADIR)
   install(FILES web/index.html web/app.js web/style.css web/favicon.svg

@@ -309,6 +309,7 @@ typedef struct num_form {
 typedef struct num_forms {
     num_form *items;
     size_t count, cap;
+    size_t ndecimal; /* how many items are decimal: none in most reports */
     bool nomem;
 } num_forms;
 
@@ -552,7 +553,7 @@ static const char *decimal_problem(const char *s)
  * first of duplicate keys is the one cJSON keeps. */
 static const num_form *form_of(const ctx *c, const char *path, double x)
 {
-    if (c->forms == NULL) return NULL;
+    if (c->forms == NULL || c->forms->ndecimal == 0) return NULL;
     for (size_t i = 0; i < c->forms->count; i++)
         if (strcmp(c->forms->items[i].path, path) == 0) {
             const num_form *f = &c->forms->items[i];
@@ -1895,6 +1896,7 @@ static bool collect_form(void *arg, const char *path, const char *lexeme, size_t
     nf->count++;
     f->decimal = memchr(lexeme, '.', len) || memchr(lexeme, 'e', len) || memchr(lexeme, 'E', len);
     if (!f->decimal) return true;
+    nf->ndecimal++;
     f->integral = nb_jsonlex_is_integral(lexeme, len);
     if (len < sizeof f->lexeme)
         snprintf(f->lexeme, sizeof f->lexeme, "%.*s", (int)len, lexeme);

@@ -282,6 +282,24 @@ char *cli_localedir(void)
     return strdup(NIANBAO_BUILD_LOCALEDIR);
 }
 
+char *cli_beside_self(const char *name)
+{
+    char path[2 * PATH_MAX];
+    return beside_exe(name, path, sizeof path) ? strdup(path) : NULL;
+}
+
+void cli_init_locale(void)
+{
+    setlocale(LC_ALL, "");
+    char *localedir = cli_localedir();
+    if (localedir) {
+        bindtextdomain("nianbao", localedir);
+        free(localedir);
+    }
+    bind_textdomain_codeset("nianbao", "UTF-8");
+    textdomain("nianbao");
+}
+
 const char *cli_language(void)
 {
     const char *m = setlocale(LC_MESSAGES, NULL);

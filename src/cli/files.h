@@ -43,6 +43,15 @@ char *cli_datadir(void);
  * zh_CN/LC_MESSAGES/nianbao.mo, else the build tree's.  malloc'd; NULL when out of memory. */
 char *cli_localedir(void);
 
+/* "<the running program's folder>/<name>" (malloc'd), the path of a program installed
+ * beside this one (nianbao-serve); NULL when the program's own path cannot be read or out
+ * of memory. */
+char *cli_beside_self(const char *name);
+
+/* Sets the process's locale from the environment and binds the command's message
+ * catalogue (gettext, cli_localedir()).  Called first thing by each program's main(). */
+void cli_init_locale(void);
+
 /* The language for the library's messages (nianbao_options.language) after
  * setlocale(LC_ALL, ""): "zh" when LC_MESSAGES names a Chinese locale, else NULL. */
 const char *cli_language(void);

@@ -11,7 +11,7 @@
 
 #include <libintl.h>
 
-/* The catalogue is bound in main() (bindtextdomain "nianbao", cli_localedir()). */
+/* The catalogue is bound by cli_init_locale() (files.h), first thing in each main(). */
 #define _(s) gettext(s)
 /* Marks a string for the catalogue where it is not translated on the spot. */
 #define N_(s) (s)

@@ -9,7 +9,6 @@
  * statuses.
  */
 #include <errno.h>
-#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +22,6 @@
 #include "heap.h"
 #include "i18n.h"
 #include "nianbao.h"
-#include "serve.h"
 
 static const char usage_main[] =
     "usage: nianbao <command> [options]\n"
@@ -641,18 +639,30 @@ static int cmd_render(int argc, char **argv)
     return rc;
 }
 
+/* `nianbao serve` runs nianbao-serve, installed beside this program: the server's HTTP
+ * library (libmicrohttpd, and GnuTLS with it) is linked into that program alone, so that
+ * render and check do not load a dozen shared libraries they never call.  argv[0] is
+ * "serve"; returns only when the program cannot be started. */
+static int exec_serve(char **argv)
+{
+    char *path = cli_beside_self("nianbao-serve");
+    if (!path) {
+        fprintf(stderr, _("nianbao: out of memory\n"));
+        return 3;
+    }
+    execv(path, argv);
+    fprintf(stderr, _("nianbao: cannot start %s: %s (reinstall nianbao; it belongs beside the "
+                      "nianbao program)\n"),
+            path, strerror(errno));
+    free(path);
+    return 3;
+}
+
 int main(int argc, char **argv)
 {
     /* Messages follow the user's locale: the command's through gettext, the library's
      * through nianbao_options.language (cli_language). */
-    setlocale(LC_ALL, "");
-    char *localedir = cli_localedir();
-    if (localedir) {
-        bindtextdomain("nianbao", localedir);
-        free(localedir);
-    }
-    bind_textdomain_codeset("nianbao", "UTF-8");
-    textdomain("nianbao");
+    cli_init_locale();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return 2;
@@ -669,7 +679,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
-    if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve")) return exec_serve(argv + 1);
     fprintf(stderr, _("nianbao: unknown command '%s' (nianbao --help)\n"), cmd);
     return 2;
 }

@@ -8,6 +8,8 @@
 #    another folder with no NIANBAO_LIBRARY or NIANBAO_DATADIR, finds the library of its
 #    own installation and that library's data folder, and renders the seed to the bytes the
 #    installed `nianbao render` writes;
+#  - `nianbao serve` runs the installed nianbao-serve, which alone links the HTTP library:
+#    nianbao itself loads no libmicrohttpd (nor the TLS libraries it brings);
 #  - the CPack configuration makes a Debian package named nianbao whose Depends name the
 #    Debian font packages and libraries (cpack is run when dpkg-shlibdeps is installed;
 #    the package's installation itself is tests/pkg/deb_install.sh's).
@@ -37,6 +39,19 @@ for d in "$SRCDIR/README.md" "$SRCDIR"/docs/*.md; do
 done
 cmp "$P/share/nianbao/fonts/fontmap.json" "$SRCDIR/dist/fontmap.json" ||
     fail "share/nianbao/fonts/fontmap.json is not the installed map dist/fontmap.json"
+
+note "nianbao serve is the program nianbao-serve, which alone links libmicrohttpd"
+[ -x "$P/bin/nianbao-serve" ] || fail "not installed: bin/nianbao-serve"
+help=$(cd / && "$P/bin/nianbao" serve --help) || fail "the installed nianbao serve --help failed"
+assert_contains "$help" "--listen" "nianbao serve --help"
+if command -v ldd >/dev/null; then
+    assert_not_contains "$(ldd "$P/bin/nianbao")" libmicrohttpd "ldd bin/nianbao"
+    assert_contains "$(ldd "$P/bin/nianbao-serve")" libmicrohttpd "ldd bin/nianbao-serve"
+fi
+mv "$P/bin/nianbao-serve" "$P/bin/nianbao-serve.away"
+out=$(cd / && "$P/bin/nianbao" serve --help 2>&1) && fail "nianbao serve without nianbao-serve succeeded"
+assert_contains "$out" "nianbao-serve" "nianbao serve without nianbao-serve"
+mv "$P/bin/nianbao-serve.away" "$P/bin/nianbao-serve"
 
 note "the installed Python package finds its installation's library and data"
 py=$P/lib/python3/dist-packages
@@ -78,7 +93,7 @@ if command -v dpkg-shlibdeps >/dev/null && command -v cpack >/dev/null; then
     done
     assert_contains "$(dpkg-deb -f "$deb" Suggests)" texlive-lang-chinese "Suggests"
     files=$(dpkg-deb -c "$deb")
-    for f in ./usr/bin/nianbao ./usr/share/man/man1/nianbao.1.gz ./usr/share/nianbao/fonts/fontmap.json \
+    for f in ./usr/bin/nianbao ./usr/bin/nianbao-serve ./usr/share/man/man1/nianbao.1.gz ./usr/share/nianbao/fonts/fontmap.json \
         ./usr/share/bash-completion/completions/nianbao ./usr/lib/python3/dist-packages/nianbao/__init__.py; do
         assert_contains "$files" "$f" "the package's files"
     done
