@@ -651,8 +651,9 @@ static int exec_serve(char **argv)
         return 3;
     }
     execv(path, argv);
-    fprintf(stderr, _("nianbao: cannot start %s: %s (reinstall nianbao; it belongs beside the "
-                      "nianbao program)\n"),
+    fprintf(stderr,
+            _("nianbao: cannot start %s: %s (reinstall nianbao; it belongs beside the "
+              "nianbao program)\n"),
             path, strerror(errno));
     free(path);
     return 3;
