@@ -66,8 +66,17 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # nianbao_VERSION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_RELEASE "")
-set(CPACK_PACKAGE_CONTACT "nianbao maintainers <maintainers@nianbao.invalid>")
-set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${CPACK_PACKAGE_CONTACT})
+# Who answers for the package: whoever builds it for an office's machines sets their own
+# name and address (cmake -DNIANBAO_DEB_MAINTAINER="县信息中心 <it@example.org>"); the
+# default's .invalid address says that no one has.
+set(NIANBAO_DEB_MAINTAINER "nianbao maintainers <maintainers@nianbao.invalid>" CACHE STRING
+  "The Debian package's Maintainer: \"Name <address>\"")
+if(NOT NIANBAO_DEB_MAINTAINER MATCHES "^[^<>]+ <[^<> ]+@[^<> ]+>$")
+  message(FATAL_ERROR "NIANBAO_DEB_MAINTAINER must read \"Name <address>\", as Debian's "
+    "Maintainer field does: ${NIANBAO_DEB_MAINTAINER}")
+endif()
+set(CPACK_PACKAGE_CONTACT ${NIANBAO_DEB_MAINTAINER})
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${NIANBAO_DEB_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_SECTION text)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
@@ -79,7 +88,8 @@ government information disclosure (政府信息公开工作年度报告) into a 
 A4 PDF/A-1b whose merged-cell tables match the official template (2019 and 2021
 editions), after checking the arithmetic the tables require.
 
-The package holds the nianbao command, libnianbao (shared and static, with its
+The package holds the nianbao command (and nianbao-serve, the report editor's
+server that \"nianbao serve\" runs), libnianbao (shared and static, with its
 header and pkg-config file), the layouts, the font map, the manual page, the
 bash completion and the Python binding (import nianbao).
 
@@ -92,7 +102,7 @@ if(NIANBAO_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   set(NIANBAO_DEB_DEPENDS "")
 else()
-  set(NIANBAO_DEB_DEPENDS "libc6, libcjson1, libdeflate0, libfontconfig1, libfreetype6, libharfbuzz0b, libharfbuzz-subset0, libhpdf-2.3.0, ")
+  set(NIANBAO_DEB_DEPENDS "libc6, libcjson1, libdeflate0, libfontconfig1, libfreetype6, libharfbuzz0b, libharfbuzz-subset0, libhpdf-2.3.0, libmicrohttpd12, ")
 endif()
 # The fonts the installed font map names (fonts/README.md): Noto CJK (title, headings,
 # fallbacks), LXGW WenKai (楷体 when Fandol is absent), Hanazono (CJK Extension B).

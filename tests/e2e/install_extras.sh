@@ -10,9 +10,10 @@
 #    installed `nianbao render` writes;
 #  - `nianbao serve` runs the installed nianbao-serve, which alone links the HTTP library:
 #    nianbao itself loads no libmicrohttpd (nor the TLS libraries it brings);
-#  - the CPack configuration makes a Debian package named nianbao whose Depends name the
-#    Debian font packages and libraries (cpack is run when dpkg-shlibdeps is installed;
-#    the package's installation itself is tests/pkg/deb_install.sh's).
+#  - the CPack configuration makes a Debian package named nianbao, maintained by
+#    NIANBAO_DEB_MAINTAINER (a value not of the form "Name <address>" stops cmake), whose
+#    Depends name the Debian font packages and libraries (cpack is run when
+#    dpkg-shlibdeps is installed; the package's installation is tests/pkg/deb_install.sh's).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
 require_tool cmake python3 gzip cmp
@@ -53,6 +54,12 @@ out=$(cd / && "$P/bin/nianbao" serve --help 2>&1) && fail "nianbao serve without
 assert_contains "$out" "nianbao-serve" "nianbao serve without nianbao-serve"
 mv "$P/bin/nianbao-serve.away" "$P/bin/nianbao-serve"
 
+note "a maintainer that is not \"Name <address>\" is refused at configure time"
+out=$(cmake -S "$SRCDIR" -B "$W/badmaint" -DNIANBAO_TESTS=OFF -DNIANBAO_DEB_MAINTAINER=someone 2>&1) &&
+    fail "cmake accepted NIANBAO_DEB_MAINTAINER=someone"
+assert_contains "$out" "NIANBAO_DEB_MAINTAINER must read" "cmake -DNIANBAO_DEB_MAINTAINER=someone"
+rm -rf "$W/badmaint"
+
 note "the installed Python package finds its installation's library and data"
 py=$P/lib/python3/dist-packages
 [ -f "$py/nianbao/__init__.py" ] || fail "not installed: lib/python3/dist-packages/nianbao"
@@ -92,6 +99,9 @@ if command -v dpkg-shlibdeps >/dev/null && command -v cpack >/dev/null; then
         case ", $depends," in *", $p "* | *", $p,"*) ;; *) fail "Depends lacks $p: $depends" ;; esac
     done
     assert_contains "$(dpkg-deb -f "$deb" Suggests)" texlive-lang-chinese "Suggests"
+    want=$(sed -n 's/^NIANBAO_DEB_MAINTAINER:STRING=//p' "$BUILD/CMakeCache.txt")
+    [ "$(dpkg-deb -f "$deb" Maintainer)" = "$want" ] ||
+        fail "Maintainer is '$(dpkg-deb -f "$deb" Maintainer)', not NIANBAO_DEB_MAINTAINER '$want'"
     files=$(dpkg-deb -c "$deb")
     for f in ./usr/bin/nianbao ./usr/bin/nianbao-serve ./usr/share/man/man1/nianbao.1.gz ./usr/share/nianbao/fonts/fontmap.json \
         ./usr/share/bash-completion/completions/nianbao ./usr/lib/python3/dist-packages/nianbao/__init__.py; do
