@@ -30,7 +30,8 @@
 #     (its own font map, Fandol from deps/fandol), checking the Fandol files are the same.
 #  6. `man nianbao` (man-db installed in the chroot), the bash completion's file, and the
 #     Python binding: python3 installed in the chroot, `import nianbao` renders the seed
-#     with the installed library and gives the command's bytes.
+#     with the installed library and gives the command's bytes; `nianbao serve` (the
+#     installed nianbao-serve) starts and serves the editor's page.
 #  7. With NB_DEB_TEST_SAMPLE=1, in another fresh copy: `scripts/dev sample` from a copy of
 #     the committed source (git archive HEAD): the sample set alone must be enough to build
 #     and render, and the PDF must be the bytes the build tree's binary writes.
@@ -270,6 +271,26 @@ print(nianbao.library_path(), findings["errors"], findings["warnings"], engine.l
 cmp "$ROOT/tmp/python.pdf" "$WORK/out/chroot-fandol-baofeng-2020.json.pdf" ||
     fail "import nianbao rendered other bytes than the command"
 ok "python3: import nianbao (library $(cut -d' ' -f1 "$WORK/python.out")) renders the seed warm, 5 times the command's bytes"
+
+# `nianbao serve` runs the installed /usr/bin/nianbao-serve: it must start and serve the
+# editor's page and its edition table from the installed data folder.
+in_root sh -c 'exec nianbao serve --listen 127.0.0.1:0 --drafts /tmp/drafts' >"$WORK/serve.out" 2>&1 &
+serve_pid=$!
+addr=""
+for _ in $(seq 100); do
+    addr=$(sed -n 's|^nianbao serve: \(http://[^ ]*\) .*|\1|p' "$WORK/serve.out")
+    [ -n "$addr" ] && break
+    kill -0 "$serve_pid" 2>/dev/null || break
+    sleep 0.1
+done
+[ -n "$addr" ] || fail "nianbao serve printed no address: $(cat "$WORK/serve.out")"
+page=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$addr") ||
+    fail "GET $addr from the chroot's nianbao serve failed"
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+case $page in *"<html"*app.js*) ;; *) fail "nianbao serve's / is not the editor page: ${page:0:200}" ;; esac
+[ -x "$ROOT/usr/bin/nianbao-serve" ] || fail "the package has no /usr/bin/nianbao-serve"
+ok "nianbao serve: the installed nianbao-serve served the editor page at $addr"
 
 # ---- 7. scripts/dev sample on a fresh system -----------------------------------------------
 if [ "${NB_DEB_TEST_SAMPLE:-0}" = 1 ]; then
