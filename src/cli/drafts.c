@@ -22,6 +22,13 @@
 #include <unistd.h>
 
 #include "http_req.h"
+#include "i18n.h"
+
+/* The messages of a draft's save, load and listing reach the clerk in the editor's page,
+ * which is Chinese whatever the server's locale: they are written in Chinese.  Only
+ * drafts_open's, for the person starting the server, follow the locale (_()). */
+#define NOT_A_NAME "草稿名无效：只能用汉字、字母、数字、- 和 _，最长 100 字节"
+_Static_assert(HR_NAME_MAX == 100, "NOT_A_NAME names the longest draft name");
 
 struct drafts {
     int fd; /* DIR */
@@ -54,19 +61,19 @@ int drafts_open(const char *dir, drafts **out, char *msg, size_t msglen)
 {
     *out = NULL;
     if (mkdir_p(dir) != 0) {
-        snprintf(msg, msglen, "drafts folder %s: cannot create it: %s", dir, strerror(errno));
+        snprintf(msg, msglen, _("drafts folder %s: cannot create it: %s"), dir, strerror(errno));
         return -1;
     }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(msg, msglen, "drafts folder %s: %s", dir, strerror(errno));
+        snprintf(msg, msglen, _("drafts folder %s: %s"), dir, strerror(errno));
         return -1;
     }
     drafts *d = calloc(1, sizeof *d);
     if (!d || !(d->dir = strdup(dir))) {
         free(d);
         close(fd);
-        snprintf(msg, msglen, "out of memory");
+        snprintf(msg, msglen, "%s", _("out of memory"));
         return -1;
     }
     d->fd = fd;
@@ -216,7 +223,7 @@ int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsign
     *version = 0;
     *unchanged = 0;
     if (!hr_draft_name_ok(name, strlen(name))) {
-        snprintf(msg, msglen, "not a draft name");
+        snprintf(msg, msglen, "%s", NOT_A_NAME);
         return 400;
     }
     pthread_mutex_lock(&d->lock);
@@ -227,12 +234,12 @@ int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsign
     dfd = open_draft(d, name, true);
     if (dfd < 0) {
         status = not_ours(errno) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s: cannot open its folder in %s: %s", name, d->dir,
+        snprintf(msg, msglen, "草稿“%s”：无法打开它在 %s 中的文件夹：%s", name, d->dir,
                  strerror(errno));
         goto done;
     }
     if (scan_versions(dfd, &vers, &nvers, true) != 0) {
-        snprintf(msg, msglen, "draft %s: cannot list its versions: %s", name, strerror(errno));
+        snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
         goto done;
     }
     unsigned long latest = nvers ? vers[nvers - 1] : 0;
@@ -252,21 +259,21 @@ int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsign
         }
     }
     if (latest >= 999999999UL) {
-        snprintf(msg, msglen, "draft %s: too many versions", name);
+        snprintf(msg, msglen, "草稿“%s”：版本号已到上限，请另存为新名称", name);
         goto done;
     }
     snprintf(tmp, sizeof tmp, ".tmp-%ld-%lu", (long)getpid(), ++d->tmp_counter);
     fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        snprintf(msg, msglen, "draft %s: cannot write in %s: %s", name, d->dir, strerror(errno));
+        snprintf(msg, msglen, "草稿“%s”：无法写入 %s：%s（请检查磁盘空间和文件夹权限）", name,
+                 d->dir, strerror(errno));
         goto done;
     }
     close(fd);
     fd = -1;
     version_name(fname, sizeof fname, latest + 1);
     if (renameat(dfd, tmp, dfd, fname) != 0) {
-        snprintf(msg, msglen, "draft %s: cannot rename its new version into place: %s", name,
-                 strerror(errno));
+        snprintf(msg, msglen, "草稿“%s”：新版本无法存放到位：%s", name, strerror(errno));
         goto done;
     }
     tmp[0] = '\0';
@@ -297,7 +304,7 @@ static int open_existing(drafts *d, const char *name, int *status, char *msg, si
     if (dfd < 0) {
         int e = errno;
         *status = e == ENOENT ? 404 : not_ours(e) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s: %s", name, *status == 404 ? "no such draft" : strerror(e));
+        snprintf(msg, msglen, "草稿“%s”：%s", name, *status == 404 ? "没有这个草稿" : strerror(e));
     }
     return dfd;
 }
@@ -308,7 +315,7 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     *text = NULL;
     *len = 0;
     if (!hr_draft_name_ok(name, strlen(name))) {
-        snprintf(msg, msglen, "not a draft name");
+        snprintf(msg, msglen, "%s", NOT_A_NAME);
         return 400;
     }
     pthread_mutex_lock(&d->lock);
@@ -319,12 +326,12 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     if (dfd < 0) goto done;
     if (version == 0) {
         if (scan_versions(dfd, &vers, &nvers, false) != 0) {
-            snprintf(msg, msglen, "draft %s: cannot list its versions: %s", name, strerror(errno));
+            snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
             goto done;
         }
         if (nvers == 0) {
             status = 404;
-            snprintf(msg, msglen, "draft %s: no version saved", name);
+            snprintf(msg, msglen, "草稿“%s”：还没有保存过任何版本", name);
             goto done;
         }
         version = vers[nvers - 1];
@@ -333,8 +340,8 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     version_name(fname, sizeof fname, version);
     if (read_at(dfd, fname, text, len) != 0) {
         status = errno == ENOENT ? 404 : not_ours(errno) ? 409 : 500;
-        snprintf(msg, msglen, "draft %s version %lu: %s", name, version,
-                 status == 404 ? "no such version" : strerror(errno));
+        snprintf(msg, msglen, "草稿“%s”第 %lu 版：%s", name, version,
+                 status == 404 ? "没有这个版本" : strerror(errno));
         goto done;
     }
     status = 0;
@@ -377,7 +384,7 @@ int drafts_list_json(drafts *d, char **json, char *msg, size_t msglen)
     DIR *dir = fd2 >= 0 ? fdopendir(fd2) : NULL;
     if (!dir) {
         if (fd2 >= 0) close(fd2);
-        snprintf(msg, msglen, "drafts folder %s: %s", d->dir, strerror(errno));
+        snprintf(msg, msglen, "草稿文件夹 %s：%s", d->dir, strerror(errno));
         goto done;
     }
     rewinddir(dir);
@@ -418,7 +425,7 @@ int drafts_list_json(drafts *d, char **json, char *msg, size_t msglen)
     }
     *json = cJSON_PrintUnformatted(root);
     status = *json ? 0 : 500;
-    if (!*json) snprintf(msg, msglen, "out of memory");
+    if (!*json) snprintf(msg, msglen, "内存不足");
 done:
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -432,7 +439,7 @@ int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, si
 {
     *json = NULL;
     if (!hr_draft_name_ok(name, strlen(name))) {
-        snprintf(msg, msglen, "not a draft name");
+        snprintf(msg, msglen, "%s", NOT_A_NAME);
         return 400;
     }
     pthread_mutex_lock(&d->lock);
@@ -442,7 +449,7 @@ int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, si
     int dfd = open_existing(d, name, &status, msg, msglen);
     if (dfd < 0) goto done;
     if (scan_versions(dfd, &vers, &nv, false) != 0) {
-        snprintf(msg, msglen, "draft %s: cannot list its versions: %s", name, strerror(errno));
+        snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
         goto done;
     }
     cJSON *root = cJSON_CreateObject();
@@ -453,7 +460,7 @@ int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, si
     *json = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     status = *json ? 0 : 500;
-    if (!*json) snprintf(msg, msglen, "out of memory");
+    if (!*json) snprintf(msg, msglen, "内存不足");
 done:
     if (dfd >= 0) close(dfd);
     free(vers);

@@ -39,6 +39,7 @@
 #include "drafts.h"
 #include "files.h"
 #include "http_req.h"
+#include "i18n.h"
 #include "nianbao.h"
 
 #ifndef NIANBAO_MAX_INPUT
@@ -145,7 +146,7 @@ static int load_web(server *s, char *msg, size_t msglen)
     snprintf(dir, sizeof dir, "%s/web", s->datadir);
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(msg, msglen, "the page's folder %s: %s", dir, strerror(errno));
+        snprintf(msg, msglen, _("the page's folder %s: %s"), dir, strerror(errno));
         return 3;
     }
     struct dirent *e;
@@ -169,7 +170,7 @@ static int load_web(server *s, char *msg, size_t msglen)
     if (rc) return rc;
     for (size_t i = 0; i < s->nfiles; i++)
         if (!strcmp(s->files[i].name, "index.html")) return 0;
-    snprintf(msg, msglen, "the page's folder %s has no index.html", dir);
+    snprintf(msg, msglen, _("the page's folder %s has no index.html"), dir);
     return 3;
 }
 
@@ -183,7 +184,7 @@ static int load_editions(server *s, char *msg, size_t msglen)
     cJSON *t = cJSON_ParseWithLength(s->editions.data, s->editions.len);
     const cJSON *eds = cJSON_GetObjectItemCaseSensitive(t, "editions");
     if (!cJSON_IsObject(eds)) {
-        snprintf(msg, msglen, "%s: $.editions: expected an object of editions", path);
+        snprintf(msg, msglen, _("%s: $.editions: expected an object of editions"), path);
         cJSON_Delete(t);
         return 3;
     }
@@ -218,8 +219,8 @@ static nianbao_engine *thread_engine(server *s)
     nianbao_options o;
     nianbao_options_init(&o);
     o.datadir = s->datadir;
-    o.threads = 1; /* the server's threads already keep the CPUs busy */
-    o.language = cli_language();
+    o.threads = 1;     /* the server's threads already keep the CPUs busy */
+    o.language = "zh"; /* its messages reach the editor's page, which is Chinese */
     e = nianbao_engine_new(&o);
     if (!e) return NULL;
     if (s->have_date) nianbao_engine_set_date(e, s->date);
@@ -274,7 +275,31 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
     return ret;
 }
 
-/* A refusal: logged, and answered with a JSON error. */
+/* What the editor's page says for a refused request of `status`, in Chinese. */
+static const char *refusal_for_page(unsigned status)
+{
+    switch (status) {
+    case 401:
+        return "需要访问令牌：请用管理员给出的链接（含 ?token=）打开本页";
+    case 403:
+        return "跨站请求被拒绝：请在本服务的页面中操作";
+    case 404:
+        return "没有这个地址";
+    case 405:
+        return "这个地址不接受该请求方法";
+    case 413:
+        return "数据超过 16 MiB 的上限";
+    case 414:
+        return "地址过长";
+    case 421:
+        return "本服务不接受这个主机名：请用管理员给出的地址打开本页";
+    default:
+        return "请求格式不对，或草稿名无效（草稿名只能用汉字、字母、数字、- 和 _，最长 100 字节）";
+    }
+}
+
+/* A refusal: logged with `why` (for whoever runs the server), and answered with a JSON
+ * error: "error" the page's Chinese words for the status, "reason" `why`. */
 static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *method,
                               const char *url, const char *why, const char *allow)
 {
@@ -282,7 +307,8 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const c
     snprintf(path, sizeof path, "%s", url ? url : "");
     fprintf(stderr, "nianbao serve: %u %s %s: %s\n", status, method ? method : "?", path, why);
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", why);
+    cJSON_AddStringToObject(o, "error", refusal_for_page(status));
+    cJSON_AddStringToObject(o, "reason", why);
     cJSON_AddNumberToObject(o, "status", status);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -347,7 +373,7 @@ static nianbao_engine *named_engine(server *s, struct MHD_Connection *c)
 static enum MHD_Result api_check(server *s, struct MHD_Connection *c, req *r)
 {
     nianbao_engine *e = named_engine(s, c);
-    if (!e) return send_error(c, 500, "out of memory", NULL);
+    if (!e) return send_error(c, 500, "服务器内存不足", NULL);
     nianbao_result *res = NULL;
     int rc = nianbao_check(e, r->body ? r->body : "", r->len, &res);
     enum MHD_Result ret;
@@ -355,7 +381,7 @@ static enum MHD_Result api_check(server *s, struct MHD_Connection *c, req *r)
         ret = send_json(c, 200, nianbao_result_findings_json(res));
     else
         ret = send_error(c, rc == NIANBAO_ERR_NOMEM || rc == NIANBAO_ERR_INTERNAL ? 500 : 422,
-                         res ? nianbao_result_error(res) : "out of memory", NULL);
+                         res ? nianbao_result_error(res) : "服务器内存不足", NULL);
     nianbao_result_free(res);
     return ret;
 }
@@ -363,7 +389,7 @@ static enum MHD_Result api_check(server *s, struct MHD_Connection *c, req *r)
 static enum MHD_Result api_render(server *s, struct MHD_Connection *c, req *r)
 {
     nianbao_engine *e = named_engine(s, c);
-    if (!e) return send_error(c, 500, "out of memory", NULL);
+    if (!e) return send_error(c, 500, "服务器内存不足", NULL);
     nianbao_result *res = NULL;
     int rc = nianbao_render(e, r->body ? r->body : "", r->len, NULL, 0, &res);
     enum MHD_Result ret;
@@ -373,7 +399,7 @@ static enum MHD_Result api_render(server *s, struct MHD_Connection *c, req *r)
         ret = send_bytes(c, 200, "application/pdf", pdf, n);
     } else {
         unsigned st = rc == NIANBAO_ERR_NOMEM || rc == NIANBAO_ERR_INTERNAL ? 500 : 422;
-        ret = send_error(c, st, res ? nianbao_result_error(res) : "out of memory",
+        ret = send_error(c, st, res ? nianbao_result_error(res) : "服务器内存不足",
                          res ? nianbao_result_findings_json(res) : NULL);
     }
     nianbao_result_free(res);
@@ -385,9 +411,10 @@ static enum MHD_Result api_layout(server *s, struct MHD_Connection *c)
     char id[64];
     bool present;
     if (!query(c, "edition", id, sizeof id, &present) || !present)
-        return send_error(c, 400, "GET /api/layout?edition=ID: edition missing", NULL);
+        return send_error(c, 400, "GET /api/layout?edition=ID：缺少版本（edition）", NULL);
     const edition *ed = find_edition(s, id);
-    if (!ed) return send_error(c, 404, "no such edition (GET /api/editions lists them)", NULL);
+    if (!ed)
+        return send_error(c, 404, "没有这个版本（edition）；GET /api/editions 列出现有版本", NULL);
     return send_bytes(c, 200, "application/json; charset=utf-8", ed->layout.data, ed->layout.len);
 }
 
@@ -398,15 +425,14 @@ static enum MHD_Result api_init(server *s, struct MHD_Connection *c)
     if (!query(c, "edition", id, sizeof id, &has_id) ||
         !query(c, "year", year, sizeof year, &has_year) ||
         !query(c, "body", body, sizeof body, &has_body))
-        return send_error(c, 400, "GET /api/init: a malformed or too long query value", NULL);
+        return send_error(c, 400, "GET /api/init：查询参数格式不对或过长", NULL);
     char *end = NULL;
     long y = has_year ? strtol(year, &end, 10) : 0;
     if (!has_year || *end || y < 1 || y > 9999)
         return send_error(
-            c, 400, "GET /api/init?edition=ID&year=N: year missing or not a year, e.g. year=2024",
-            NULL);
+            c, 400, "GET /api/init?edition=ID&year=N：缺少年份或年份无效，例如 year=2024", NULL);
     nianbao_engine *e = thread_engine(s);
-    if (!e) return send_error(c, 500, "out of memory", NULL);
+    if (!e) return send_error(c, 500, "服务器内存不足", NULL);
     nianbao_result *res = NULL;
     int rc = nianbao_init(e, has_id ? id : NULL, (int)y, has_body && *body ? body : NULL, &res);
     enum MHD_Result ret;
@@ -415,7 +441,7 @@ static enum MHD_Result api_init(server *s, struct MHD_Connection *c)
         ret = send_bytes(c, 200, "application/json; charset=utf-8", json, strlen(json));
     } else {
         ret = send_error(c, rc == NIANBAO_ERR_USAGE || rc == NIANBAO_ERR_INPUT ? 400 : 500,
-                         res ? nianbao_result_error(res) : "out of memory", NULL);
+                         res ? nianbao_result_error(res) : "服务器内存不足", NULL);
     }
     nianbao_result_free(res);
     return ret;
@@ -446,7 +472,7 @@ static enum MHD_Result api_drafts(server *s, struct MHD_Connection *c, const cha
         bool object = cJSON_IsObject(doc);
         cJSON_Delete(doc);
         if (!object)
-            return send_error(c, 400, "PUT /api/drafts/NAME: the body must be a JSON object", NULL);
+            return send_error(c, 400, "PUT /api/drafts/NAME：请求内容应为一个 JSON 对象", NULL);
         unsigned long version;
         int unchanged;
         st = drafts_put(s->drafts, r->route.name, r->body, r->len, &version, &unchanged, msg,
@@ -464,7 +490,7 @@ static enum MHD_Result api_drafts(server *s, struct MHD_Connection *c, const cha
         if (st == 500) fprintf(stderr, "nianbao serve: %s\n", msg);
         ret = send_error(c, (unsigned)st, msg, NULL);
     } else if (!text) {
-        ret = send_error(c, 500, "out of memory", NULL);
+        ret = send_error(c, 500, "服务器内存不足", NULL);
     } else {
         ret = send_bytes(c, 200, "application/json; charset=utf-8", text, len ? len : strlen(text));
     }
@@ -493,7 +519,7 @@ static enum MHD_Result serve_static(server *s, struct MHD_Connection *c, const c
         MHD_destroy_response(r);
         return ret;
     }
-    return send_error(c, 404, "no such file", NULL);
+    return send_error(c, 404, "没有这个文件", NULL);
 }
 
 /* GET /?token=TOKEN: sets the token cookie and sends the browser to / without it. */
@@ -543,7 +569,7 @@ static enum MHD_Result dispatch(server *s, struct MHD_Connection *c, const char 
     case HR_NONE:
         break;
     }
-    return send_error(c, 404, "not found", NULL);
+    return send_error(c, 404, "没有这个地址", NULL);
 }
 
 /* The first call for a request: everything that can refuse it before its body is read.
@@ -708,14 +734,14 @@ static int open_listener(const char *spec, char *host, size_t cap, unsigned *por
 {
     const char *colon = strrchr(spec, ':');
     if (!colon || colon == spec) {
-        snprintf(msg, msglen, "--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080", spec);
+        snprintf(msg, msglen, _("--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080"), spec);
         return 2;
     }
     size_t hlen = (size_t)(colon - spec);
     const char *h = spec;
     if (h[0] == '[' && hlen >= 2 && h[hlen - 1] == ']') h++, hlen -= 2;
     if (hlen == 0 || hlen >= cap) {
-        snprintf(msg, msglen, "--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080", spec);
+        snprintf(msg, msglen, _("--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080"), spec);
         return 2;
     }
     memcpy(host, h, hlen);
@@ -724,7 +750,7 @@ static int open_listener(const char *spec, char *host, size_t cap, unsigned *por
     char *end;
     long p = strtol(colon + 1, &end, 10);
     if (*end || p < 0 || p > 65535 || colon[1] == '\0') {
-        snprintf(msg, msglen, "--listen %s: the port must be a number 0 to 65535", spec);
+        snprintf(msg, msglen, _("--listen %s: the port must be a number 0 to 65535"), spec);
         return 2;
     }
     struct sockaddr_storage ss;
@@ -757,7 +783,7 @@ static int open_listener(const char *spec, char *host, size_t cap, unsigned *por
     if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd >= 0 && family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (fd < 0 || bind(fd, (struct sockaddr *)&ss, slen) != 0 || listen(fd, 1024) != 0) {
-        snprintf(msg, msglen, "--listen %s: %s", spec, strerror(errno));
+        snprintf(msg, msglen, _("--listen %s: %s"), spec, strerror(errno));
         if (fd >= 0) close(fd);
         return 3;
     }
@@ -788,7 +814,7 @@ static int read_token(const char *path, char **token, char *msg, size_t msglen)
     char m[MSG - 100];
     int rc = cli_read_input(path, &text, &len, m, sizeof m);
     if (rc) {
-        snprintf(msg, msglen, "--token-file: %s", m);
+        snprintf(msg, msglen, _("--token-file: %s"), m);
         return 2;
     }
     while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ' ||
@@ -839,7 +865,7 @@ int cli_serve(int argc, char **argv)
             token_file = argv[++i];
         } else if (!strcmp(a, "--allow-host") && more) {
             if (s.hosts.nnames == MAX_ALLOWED) {
-                fprintf(stderr, "nianbao serve: at most %d --allow-host\n", MAX_ALLOWED);
+                fprintf(stderr, _("nianbao serve: at most %d --allow-host\n"), MAX_ALLOWED);
                 return 2;
             }
             s.allowed[s.hosts.nnames++] = argv[++i];
@@ -847,12 +873,12 @@ int cli_serve(int argc, char **argv)
             char *end;
             long v = strtol(argv[++i], &end, 10);
             if (*end || v < 1 || v > 3600) {
-                fprintf(stderr, "nianbao serve: %s takes a number 1 to 3600: %s\n", a, argv[i]);
+                fprintf(stderr, _("nianbao serve: %s takes a number 1 to 3600: %s\n"), a, argv[i]);
                 return 2;
             }
             *(a[3] == 'h' ? &threads : &timeout) = (unsigned)v;
         } else {
-            fprintf(stderr, "nianbao serve: unknown option or missing value: %s\n%s", a,
+            fprintf(stderr, _("nianbao serve: unknown option or missing value: %s\n%s"), a,
                     usage_serve);
             return 2;
         }
@@ -888,7 +914,7 @@ int cli_serve(int argc, char **argv)
     s.datadir = cli_datadir();
     char *ddir = drafts_dir ? strdup(drafts_dir) : default_drafts_dir();
     if (!s.datadir || !ddir) {
-        fprintf(stderr, "nianbao serve: out of memory\n");
+        fprintf(stderr, _("nianbao serve: out of memory\n"));
         free(ddir);
         goto out;
     }
@@ -933,22 +959,26 @@ int cli_serve(int argc, char **argv)
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logged,
         NULL, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "nianbao serve: could not start the HTTP server on %s\n", listen_spec);
+        fprintf(stderr, _("nianbao serve: could not start the HTTP server on %s\n"), listen_spec);
         free(ddir);
         pthread_key_delete(s.engine_key);
         goto out;
     }
     lfd = -1; /* the daemon's now */
     bool v6 = strchr(host, ':') != NULL;
-    printf("nianbao serve: http://%s%s%s:%u/ (drafts in %s%s)\n", v6 ? "[" : "",
-           strcmp(host, "0.0.0.0") ? host : "127.0.0.1", v6 ? "]" : "", port, ddir,
-           s.token ? "; token required" : "");
+    char url[sizeof host + 40];
+    snprintf(url, sizeof url, "http://%s%s%s:%u/", v6 ? "[" : "",
+             strcmp(host, "0.0.0.0") ? host : "127.0.0.1", v6 ? "]" : "", port);
+    /* the line starts "nianbao serve: URL " in every language: scripts read the URL */
+    printf(s.token ? _("nianbao serve: %s (drafts in %s; token required)\n")
+                   : _("nianbao serve: %s (drafts in %s)\n"),
+           url, ddir);
     fflush(stdout);
     free(ddir);
 
     int sig = 0;
     sigwait(&sigs, &sig);
-    fprintf(stderr, "nianbao serve: %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, _("nianbao serve: %s: stopping\n"), sig == SIGINT ? "SIGINT" : "SIGTERM");
     MHD_stop_daemon(d);
     pthread_key_delete(s.engine_key);
     status = 0;

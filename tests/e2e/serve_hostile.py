@@ -30,7 +30,8 @@ BIN, SRC, WORK = sys.argv[1:4]
 DRAFTS = os.path.join(WORK, "drafts")
 OUTSIDE = os.path.join(WORK, "outside")
 SAMPLE = open(os.path.join(SRC, "samples/county-bureau-2021.json"), "rb").read()
-ENV = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+ENV = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("LC_")}
+ENV["LANG"] = "C.UTF-8"  # the server's own locale; the page's messages are Chinese anyway
 failures = []
 
 
@@ -211,6 +212,28 @@ def main():
     expect("same-origin POST", req(port, "POST", "/api/check", SAMPLE,
                                    {"Origin": "http://%s" % hp, "Sec-Fetch-Site": "same-origin"})[0], 200)
     note("wrong Host (421) and cross-site requests (403) refused")
+
+    # What the editor's page shows is Chinese, though this server runs in the C locale.
+    def page_error(what, r, status, words):
+        st, body, _ = r
+        try:
+            err = json.loads(body).get("error", "")
+        except ValueError:
+            err = ""
+        if st != status or words not in err:
+            fail("%s: status %s, error %r; expected %s and an error with %r" % (what, st, err, status, words))
+    same = {"Origin": "http://%s" % hp, "Sec-Fetch-Site": "same-origin"}
+    page_error("a draft that does not exist",
+               req(port, "GET", "/api/drafts/" + "".join("%%%02X" % b for b in "无此草稿".encode())),
+               404, "没有这个草稿")
+    page_error("data that is not JSON", req(port, "POST", "/api/check", b"{\"year\": ", same), 422, "JSON")
+    st, body, _ = req(port, "POST", "/api/check", b"{\"year\": ", same)
+    if not re.search("[\u4e00-\u9fff]", json.loads(body).get("error", "")):
+        fail("the error for data that is not JSON is not in Chinese: %r" % body[:300])
+    page_error("a bad draft name", req(port, "PUT", "/api/drafts/a%20b", b"{}", same), 400, "草稿名无效")
+    page_error("no token needed, but a wrong Host", req(port, "GET", "/api/drafts", host="evil.example"),
+               421, "主机名")
+    note("the page's errors are Chinese in a C-locale server")
 
     # --- draft names -----------------------------------------------------------------
     doc = b'{"edition": "2021", "note": "a draft"}\n'
