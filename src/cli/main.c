@@ -23,28 +23,28 @@
 #include "i18n.h"
 #include "nianbao.h"
 
-static const char usage_main[] =
-    "usage: nianbao <command> [options]\n"
-    "\n"
-    "Typesets a government body's annual report on information disclosure\n"
-    "(政府信息公开工作年度报告) from its data into a print-ready A4 PDF.\n"
-    "\n"
-    "commands:\n"
-    "  render DATA.json -o OUT.pdf   check the data, lay it out, write the PDF\n"
-    "  init --edition E --year Y -o FILE   a blank report to fill in (or next year's)\n"
-    "  check DATA.json               check the tables' arithmetic and the data's values\n"
-    "  serve [--listen ADDR:PORT]    the report editor in the browser (http://127.0.0.1:8080/)\n"
-    "\n"
-    "  nianbao render --help, nianbao check --help, nianbao init --help,\n"
-    "  nianbao serve --help for their options.\n"
-    "  nianbao --version\n"
-    "\n"
-    "environment:\n"
-    "  NIANBAO_DATADIR     folder of the layouts and the font map (default: the one installed\n"
-    "                      with nianbao, PREFIX/share/nianbao)\n"
-    "  SOURCE_DATE_EPOCH   the PDF's date, in seconds since 1970 (default: the signing date)\n";
+static const char *const usage_main =
+    N_("usage: nianbao <command> [options]\n"
+       "\n"
+       "Typesets a government body's annual report on information disclosure\n"
+       "(政府信息公开工作年度报告) from its data into a print-ready A4 PDF.\n"
+       "\n"
+       "commands:\n"
+       "  render DATA.json -o OUT.pdf   check the data, lay it out, write the PDF\n"
+       "  init --edition E --year Y -o FILE   a blank report to fill in (or next year's)\n"
+       "  check DATA.json               check the tables' arithmetic and the data's values\n"
+       "  serve [--listen ADDR:PORT]    the report editor in the browser (http://127.0.0.1:8080/)\n"
+       "\n"
+       "  nianbao render --help, nianbao check --help, nianbao init --help,\n"
+       "  nianbao serve --help for their options.\n"
+       "  nianbao --version\n"
+       "\n"
+       "environment:\n"
+       "  NIANBAO_DATADIR     folder of the layouts and the font map (default: the one installed\n"
+       "                      with nianbao, PREFIX/share/nianbao)\n"
+       "  SOURCE_DATE_EPOCH   the PDF's date, in seconds since 1970 (default: the signing date)\n");
 
-static const char usage_render[] =
+static const char *const usage_render = N_(
     "usage: nianbao render DATA.json [--layout FILE] [-o OUT.pdf] [options]\n"
     "       nianbao render --batch DIR|LIST -o OUTDIR [-j N] [options]\n"
     "\n"
@@ -73,9 +73,9 @@ static const char usage_render[] =
     "  -q, --quiet              no warnings\n"
     "  -v, --verbose            notes on font fallback\n"
     "\n"
-    "Exit status: 0 written; 1 the checker found errors; 2 bad input or usage; 3 other failure.\n";
+    "Exit status: 0 written; 1 the checker found errors; 2 bad input or usage; 3 other failure.\n");
 
-static const char usage_check[] =
+static const char *const usage_check = N_(
     "usage: nianbao check DATA.json [--previous LAST_YEAR.json] [--format text|json]\n"
     "\n"
     "Checks every rule the official template implies (勾稽关系): table sums and totals,\n"
@@ -84,28 +84,28 @@ static const char usage_check[] =
     "{\"file\", \"error\": {\"code\", \"message\"}, \"findings\": [], \"errors\": 0, \"warnings\": "
     "0}.\n"
     "Exit status: 0 clean or only warnings; 1 errors found; 2 the input cannot be read;\n"
-    "3 other failure (out of memory, an internal error).\n";
+    "3 other failure (out of memory, an internal error).\n");
 
-static const char usage_init[] =
-    "usage: nianbao init --edition EDITION --year YEAR [--body NAME] -o FILE [--force]\n"
-    "       nianbao init --from LAST_YEAR.json [--year YEAR] [--body NAME] -o FILE [--force]\n"
-    "\n"
-    "Writes a report to start from: every key of the edition's template, the counts and\n"
-    "amounts blank (null) to be filled in, the usual sentences with 【请填写…】 where the\n"
-    "office writes its own words.  `nianbao check FILE` then lists every cell still blank.\n"
-    "\n"
-    "  --edition EDITION   the template's edition: 2019 or 2021 (default: the edition of\n"
-    "                      the report year)\n"
-    "  --year YEAR         the report year (default with --from: the year after it)\n"
-    "  --body NAME         the body issuing the report, e.g. 某某县某某局 (default with\n"
-    "                      --from: last year's body)\n"
-    "  --from FILE         last year's report: the body, the headings, 四、结转下年度继续办理\n"
-    "                      as 二、上年结转 and table A's starting figures carry over\n"
-    "  -o, --output FILE   the report data to write (\"-\" = standard output)\n"
-    "  --force             replace FILE when it exists\n"
-    "\n"
-    "Exit status: 0 written; 2 bad usage, an edition not for that year, or a file that\n"
-    "cannot be read or written; 3 other failure.\n";
+static const char *const usage_init =
+    N_("usage: nianbao init --edition EDITION --year YEAR [--body NAME] -o FILE [--force]\n"
+       "       nianbao init --from LAST_YEAR.json [--year YEAR] [--body NAME] -o FILE [--force]\n"
+       "\n"
+       "Writes a report to start from: every key of the edition's template, the counts and\n"
+       "amounts blank (null) to be filled in, the usual sentences with 【请填写…】 where the\n"
+       "office writes its own words.  `nianbao check FILE` then lists every cell still blank.\n"
+       "\n"
+       "  --edition EDITION   the template's edition: 2019 or 2021 (default: the edition of\n"
+       "                      the report year)\n"
+       "  --year YEAR         the report year (default with --from: the year after it)\n"
+       "  --body NAME         the body issuing the report, e.g. 某某县某某局 (default with\n"
+       "                      --from: last year's body)\n"
+       "  --from FILE         last year's report: the body, the headings, 四、结转下年度继续办理\n"
+       "                      as 二、上年结转 and table A's starting figures carry over\n"
+       "  -o, --output FILE   the report data to write (\"-\" = standard output)\n"
+       "  --force             replace FILE when it exists\n"
+       "\n"
+       "Exit status: 0 written; 2 bad usage, an edition not for that year, or a file that\n"
+       "cannot be read or written; 3 other failure.\n");
 
 enum { MSG = 5300 };
 
@@ -238,7 +238,7 @@ static int cmd_check(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_check, stdout);
+            fputs(_(usage_check), stdout);
             return 0;
         } else if (!strcmp(a, "--previous") && i + 1 < argc)
             previous = argv[++i];
@@ -522,7 +522,7 @@ static int cmd_render(int argc, char **argv)
         const char *s = argv[i];
         bool has = i + 1 < argc;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(usage_render, stdout);
+            fputs(_(usage_render), stdout);
             free(a.fonts);
             return 0;
         } else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && has)
@@ -665,12 +665,12 @@ int main(int argc, char **argv)
      * through nianbao_options.language (cli_language). */
     cli_init_locale();
     if (argc < 2) {
-        fputs(usage_main, stderr);
+        fputs(_(usage_main), stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-        fputs(usage_main, stdout);
+        fputs(_(usage_main), stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {

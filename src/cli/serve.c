@@ -46,7 +46,7 @@
 #define NIANBAO_MAX_INPUT (16 * 1024 * 1024)
 #endif
 
-static const char usage_serve[] =
+static const char *const usage_serve = N_(
     "usage: nianbao serve [--listen ADDRESS:PORT] [--drafts DIR] [options]\n"
     "\n"
     "Serves the report editor: open the address it prints in a browser.\n"
@@ -64,7 +64,7 @@ static const char usage_serve[] =
     "  --timeout SECONDS      close a connection silent for this long (default 30)\n"
     "\n"
     "Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.  Exit status: 0 stopped; 2 bad usage;\n"
-    "3 the server could not start.\n";
+    "3 the server could not start.\n");
 
 enum { MSG = 5300, MAX_WEB_FILES = 32, MAX_EDITIONS = 16, MAX_ALLOWED = 16 };
 
@@ -855,7 +855,7 @@ int cli_serve(int argc, char **argv)
         const char *a = argv[i];
         bool more = i + 1 < argc;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_serve, stdout);
+            fputs(_(usage_serve), stdout);
             return 0;
         } else if (!strcmp(a, "--listen") && more) {
             listen_spec = argv[++i];
@@ -879,7 +879,7 @@ int cli_serve(int argc, char **argv)
             *(a[3] == 'h' ? &threads : &timeout) = (unsigned)v;
         } else {
             fprintf(stderr, _("nianbao serve: unknown option or missing value: %s\n%s"), a,
-                    usage_serve);
+                    _(usage_serve));
             return 2;
         }
     }
