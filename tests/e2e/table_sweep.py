@@ -26,7 +26,22 @@
 #    reports needs (none is taller than a page).
 # 3. Keeps: no fragment but a table's last ends on a header row (the table's or a group's);
 #    every row of every table is drawn exactly once outside the repeated header rows.
+# 4. Fill: a page that ends inside a table keeps no room for more of it.  The rows the next
+#    page continues with, up to the first place the layout's rules let a page end (the table's
+#    end, or a break before a row that follows no header row, with two body rows of the
+#    group, or of a table without groups, on each side, and every label spanning the break
+#    with room for its lines plus padding_y above and below on both sides), measured on the
+#    next page, must be taller than the space left between the fragment's last rule and the
+#    text block's foot.  So a group that fits at a page's foot is never moved whole to the
+#    next page, and a break is never made earlier than the rules ask.  Likewise a table
+#    whose first fragment is the first on its page: what stands above it there (its heading;
+#    the first line snapping to the line grid) and its rows up to the first allowed break
+#    (the heading keeps two rows) must not have fitted under the last line or rule of the
+#    page before, unless the table was kept whole on purpose (it fits on one page with
+#    that heading and a grid line to spare, and the rows that fitted would have left at
+#    most three, or under a quarter, for the next page).
 import json
+import math
 import re
 import sys
 
@@ -68,6 +83,7 @@ class Table:
     def __init__(self, idx, block, page):
         self.name = "ABCDEFGH"[idx]
         self.hr = block.get("header_rows", 0)
+        self.pad_y = length(block.get("padding_y", 3))
         self.groups = set(block.get("group_header_rows", []))
         vcols = block.get("value_columns", [])
         self.ncols = len(block["columns"])
@@ -130,6 +146,31 @@ class Table:
             # g is the last group header row above `row`; its run is s..e (e == g)
             out += list(range(s, e + 1))
         return out
+
+    def break_ok(self, b, heights, nlines):
+        """Whether the layout's rules let a page end before row b (0 < b < nrows), given
+        every row's height and the number of text lines of each cell (by index)."""
+        if self.is_header(b - 1):
+            return False
+        if not self.is_header(b):
+            run = 0
+            while b - 1 - run >= 0 and not self.is_header(b - 1 - run):
+                run += 1
+            left = 0
+            while b + left < self.nrows and not self.is_header(b + left):
+                left += 1
+            if run < 2 or left < 2:
+                return False
+        for i in self.spans_into(b):
+            a, _, _, rs, _, _ = self.cells[i]
+            if not nlines.get(i):
+                continue
+            need = nlines[i] * self.pitch(a) + 2 * self.pad_y
+            above = sum(heights[r] for r in range(a, b))
+            below = sum(heights[r] for r in range(b, a + rs))
+            if min(above, below) < need - 0.01:
+                return False
+        return True
 
     def spans_into(self, r):
         return [i for i, (a, _, _, rs, _, _) in enumerate(self.cells) if a < r < a + rs]
@@ -201,12 +242,34 @@ class Checker:
         self.layout = json.load(open(layout, encoding="utf-8"))
         page = self.layout["page"]
         self.bottom = length(page["height"]) - length(page["margin_bottom"])
+        self.top = length(page["margin_top"])
         blocks = [b for b in self.layout["content"] if b["type"] == "table"]
         self.tables = [Table(i, b, page) for i, b in enumerate(blocks)]
         styles = self.layout["styles"]
+        grid = (self.bottom - self.top) / page.get("grid_lines", 1)
+        self.grid = grid
+
+        def pitch(name):
+            st = styles[name]
+            lp = st.get("line_pitch")
+            if lp is None:
+                return 1.5 * length(st["size"])
+            return grid if lp == "grid" else length(lp)
+
+        for t, b in zip(self.tables, blocks):
+            body, head = pitch(b["style"]), pitch(b.get("header_style", b["style"]))
+            t.pitch = lambda r, t=t, body=body, head=head: head if t.is_header(r) else body
+        # the line pitch of the text outside the tables, by type size (the first style of
+        # that size that no table uses)
+        used = {b[k] for b in blocks for k in ("style", "header_style") if k in b}
+        self.text_pitch = {}
+        for name, st in styles.items():
+            if name not in used and name != page.get("page_number", {}).get("style"):
+                self.text_pitch.setdefault(round(length(st["size"]), 2), pitch(name))
         self.size = length(styles[blocks[0]["style"]]["size"])
         self.problems = 0
-        self.stats = {"variants": 0, "fragments": 0, "continued": 0, "cells": 0}
+        self.stats = {"variants": 0, "fragments": 0, "continued": 0, "cells": 0, "breaks": 0,
+                      "starts": 0}
 
     def fail(self, where, msg):
         self.problems += 1
@@ -219,9 +282,23 @@ class Checker:
         pages = read_dump(dump_path)
         self.stats["variants"] += 1
         frags = []
+        self.foot = {}  # page number -> the bottom of its last line or rule
         for pno, pg in enumerate(pages, 1):
             frags += self.page_cells(f"{name} p{pno}", pno, pg)
+            self.foot[pno] = self.page_foot(pg)
         self.match(name, frags, data)
+
+    def page_foot(self, pg):
+        """Where the flow ends on a page: the lowest table rule or line bottom (a line's
+        box is its pitch tall, the em centred in it, baseline 0.88 em below the em's top)."""
+        foot = max([y for y, _, _ in pg["h"]] + [b for _, _, b in pg["v"]], default=None)
+        for _, y, _, size, _ in pg["texts"]:
+            if abs(size - self.size) < 0.01 or y > self.bottom:
+                continue  # a table's text, or the page number
+            pitch = self.text_pitch.get(round(size, 2), 1.5 * size)
+            bottom = y - ((pitch - size) / 2 + 0.88 * size) + pitch
+            foot = bottom if foot is None else max(foot, bottom)
+        return foot
 
     # 1. cells and rules of one page; returns its fragments
     def page_cells(self, where, pno, pg):
@@ -288,6 +365,9 @@ class Checker:
     def match(self, name, frags, data):
         ti, nxt = 0, 0
         seen = [[0] * t.nrows for t in self.tables]
+        heights = [{} for _ in self.tables]  # row -> height, as drawn
+        self.nlines = {}  # (table, row, column) of a spanning label -> its lines
+        placed = []  # (table index, first row after the repeated ones, last row, fragment)
         for f in frags:
             self.stats["fragments"] += 1
             if ti < len(self.tables) and nxt >= self.tables[ti].nrows:
@@ -316,6 +396,9 @@ class Checker:
             for r in seq[nrep:]:
                 seen[ti][r] += 1
             self.rows(where, t, f, seq, data)
+            for i, r in enumerate(seq):
+                heights[ti][r] = f["ys"][i + 1] - f["ys"][i]
+            placed.append((ti, seq[nrep], seq[-1], f))
             last = seq[-1]
             if last + 1 < t.nrows and t.is_header(last):
                 self.fail(where, f"the page ends on the header row {last} ({t.label(last)})")
@@ -325,6 +408,73 @@ class Checker:
             if bad:
                 self.fail(f"{name} table {t.name}", f"rows {bad} are drawn "
                           f"{[s[r] for r in bad]} times outside the repeated headers")
+        for (ti, _, last, f), (tj, first, _, _) in zip(placed, placed[1:]):
+            if ti == tj and first == last + 1:
+                self.fill(self.tables[ti], f, first, heights[ti])
+        for k, (ti, first, _, f) in enumerate(placed):
+            above = k > 0 and placed[k - 1][3]["page"] == f["page"]
+            if first == 0 and not above and f["page"] > 1 and \
+                    self.foot.get(f["page"] - 1) is not None:
+                self.start_fill(self.tables[ti], f, heights[ti])
+
+    # 4. the room a fragment leaves at its page's foot against the next allowed piece
+    def fill(self, t, f, first, heights):
+        self.stats["breaks"] += 1
+        room = self.bottom - f["ys"][-1]
+        b = self.first_break(t, first, heights)
+        need = sum(heights[r] for r in range(first, b))
+        if need < room - 0.05:
+            self.fail(f"{f['where']} table {t.name}",
+                      f"the page ends with {room:.2f} pt free under row {first - 1} "
+                      f"({t.label(first - 1)}), but the next page's rows {first}–{b - 1} "
+                      f"({t.label(first)} … {t.label(b - 1)}), {need:.2f} pt, could end this "
+                      "page by the rules")
+
+    def first_break(self, t, b, heights, keep=0):
+        """The first row after b before which the rules let a page end (nrows: the end)."""
+        while True:
+            b += 1
+            if b == t.nrows:
+                return b
+            nlines = {i: self.nlines.get((t.name,) + t.cells[i][:2]) for i in t.spans_into(b)}
+            if b >= keep and t.break_ok(b, heights, nlines):
+                return b
+
+    # 4, at a table's start: a table that starts a page, although the page before had room
+    # for what comes with it (its heading, from the new page's top) and its rows up to the
+    # first allowed break, must have been moved there whole on purpose: it fits on a page
+    # and the rows that fitted on the page before would have left only a few for the next
+    # (at most FEW_ROWS, or under a quarter).
+    FEW_ROWS = 3
+    KEEP_AFTER_HEADING = 2
+
+    def start_fill(self, t, f, heights):
+        self.stats["starts"] += 1
+        prev = self.foot[f["page"] - 1]
+        lead = f["top"] - self.top  # the heading and anything kept with the table
+        at = prev
+        if lead > 0.01:  # the first moved line snaps to the grid
+            at = self.top + math.ceil((prev - self.top) / self.grid - 0.01) * self.grid
+        keep = self.KEEP_AFTER_HEADING if lead > 0.01 else 0
+        fit, b, h = None, 0, 0.0
+        while b < t.nrows:
+            nb = self.first_break(t, b, heights, keep)
+            h += sum(heights[r] for r in range(b, nb))
+            if at + lead + h > self.bottom - 0.05:
+                break
+            fit = b = nb
+        if fit is None:
+            return
+        whole = lead + sum(heights[r] for r in range(t.nrows)) + self.grid
+        rest = t.nrows - fit
+        if fit < t.nrows and whole <= self.bottom - self.top + 0.05 and \
+                (rest <= self.FEW_ROWS or rest * 4 < t.nrows):
+            return  # kept whole on purpose
+        self.fail(f"{f['where']} table {t.name}",
+                  f"the table starts this page, but the page before ends at "
+                  f"{prev:.2f} with room for what precedes it here ({lead:.2f} pt) and its "
+                  f"rows 0–{fit - 1} ({t.label(fit - 1)}), "
+                  f"{sum(heights[r] for r in range(fit)):.2f} pt")
 
     def rows(self, where, t, f, seq, data):
         ys, bounds = f["ys"], t.bounds
@@ -334,7 +484,8 @@ class Checker:
             if abs(ys[k] - box[1]) > TOL:
                 self.fail(where, f"a cell's top at {box[1]:.2f} is no row boundary")
                 continue
-            by_top.setdefault(k, []).append((box, "".join(s for _, _, s in texts)))
+            by_top.setdefault(k, []).append((box, "".join(s for _, _, s in texts),
+                                             len({round(y, 1) for y, _, _ in texts})))
         runs_end = {}
         i = len(seq) - 1
         end = i
@@ -359,13 +510,15 @@ class Checker:
                 if not re.sub(r"\s", "", text):
                     continue
                 last = min(i + (a + rs - 1 - r), runs_end[i])
-                exp.append((col, cs, last, re.sub(r"\s", "", text)))
+                exp.append((a, col, cs, rs, last, re.sub(r"\s", "", text)))
             desc = f"row boundary {i} (template row {r}: {t.label(r)})"
             if len(got) != len(exp):
                 self.fail(where, f"{desc}: cells {[g[1] for g in got]}, expected "
-                          f"{[e[3] for e in exp]}")
+                          f"{[e[5] for e in exp]}")
                 continue
-            for (box, text), (col, cs, last, etext) in zip(got, exp):
+            for (box, text, nl), (a, col, cs, rs, last, etext) in zip(got, exp):
+                if rs > 1:
+                    self.nlines[(t.name, a, col)] = nl
                 if re.sub(r"\s", "", text) != etext:
                     self.fail(where, f"{desc}: a cell reads {text!r}, expected {etext!r} "
                               "(text run into it, or a row cut)")
@@ -388,6 +541,7 @@ def main(argv):
         s = c.stats
         print(f"{s['variants']} variants: {s['fragments']} table fragments "
               f"({s['continued']} continuing a table on a new page), {s['cells']} cells, "
+              f"{s['breaks']} page feet inside a table, {s['starts']} tables first on their page, "
               f"{c.problems} problems")
         return 1 if c.problems else 0
     die("usage: table_sweep.py make SAMPLE OUTDIR N | check LAYOUT DATA DUMP [DATA DUMP ...]")
