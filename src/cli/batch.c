@@ -19,16 +19,16 @@
  * in decimal: I the input's index, S 0 when its PDF was written and 1 when it failed, E and
  * W the errors and warnings the checker found.  Only what the run will print travels: the
  * text when it is printed (not with --format json; with -q only when there are errors),
- * the JSON only with --format json.  A record is written with writev until all of it is
- * gone (a pipe takes 64 KiB at most at once, and a write over PIPE_BUF is not atomic, so
- * it is never shared: one pipe, one writer).  The parent polls all the pipes, reads what
- * is there into a buffer per worker and records each record as soon as it is complete; a
- * worker blocks on a full pipe only until the parent, which never waits on one pipe while
- * another has data, reads it.  End of file on a pipe means its worker has exited; bytes
- * of a record it did not finish are discarded.  A worker that dies leaves the file it was
- * on (and any record not complete) unreported, and such files count as failed.  A header
+ * the JSON only with --format json.  A record is written with writev, again for what is
+ * left after a short or interrupted write (a pipe holds 64 KiB, and a write of more than
+ * PIPE_BUF bytes to it is not atomic: hence one pipe, one writer).  The parent polls all
+ * the pipes, reads what is there into a buffer per worker and records each record as soon
+ * as it is complete; a worker blocks on a full pipe only until the parent, which never
+ * waits on one pipe while another has data, reads it.  End of file on a pipe means its
+ * worker has exited; bytes of a record it did not finish are discarded.  A worker that
+ * dies leaves the file it was on unreported, and such files count as failed.  A header
  * that cannot be parsed (never written by this program) ends that worker: it is killed,
- * its unreported files count as failed.
+ * and its unreported files count as failed.
  *
  * Test hook: with NIANBAO_BATCH_TEST_DIE=I in the environment, the worker that renders
  * input I writes the first half of that file's record and then kills itself (SIGKILL), so
