@@ -6,41 +6,66 @@
  * until one renders (at most eight) and then as long as it asks for more
  * (nianbao_engine_busy: it measures what subsetting costs and prepares faces worth it on
  * a thread of its own), so that fonts, layouts and prepared faces are made once; then, with
- * -j N > 1, N workers are forked and share them copy-on-write.
+ * -j N > 1, N workers are forked and share them copy-on-write (with -j 1, or when one
+ * worker would do, the rest is rendered in this process too).
+ *
  * Workers take the next file from a counter in shared memory (so a slow file does not hold
- * up the others) and report each result as one line on a pipe: "ok\tI\tE\tW" or
- * "err\tI\tE\tW\tmessage" (E errors and W warnings found); the findings themselves, which
- * may be longer than a pipe writes at once, go to a file named I in a temporary folder
- * that the parent reads and removes when the line arrives.  The parent draws the progress
- * line (count, rate, ETA) when standard error is a terminal; at the end it prints, in the
- * order of the inputs, each file's findings (unless -q; errors always), its failure and a
- * line "FILE: N errors, M warnings", or with --format json one document for the batch on
- * standard output; then a summary.  A file that fails
- * is reported and skipped; a worker that dies leaves its files unreported, and they count
- * as failed.  Every output is written to a temporary file beside it and renamed into
- * place (files.h), so no half-written PDF is left under its name; instead of one fsync per
- * file (milliseconds each, more than a render), the output folder's file system is synced
- * once before the summary.  Outputs are the same bytes as single renders of the same files.
+ * up the others).  Each worker has a pipe of its own to the parent and writes one record a
+ * file on it, self-delimiting, so that findings of any length arrive whole:
+ *
+ *     "I S E W T F M\n"  then T bytes of findings text, F bytes of findings JSON (the array)
+ *                         and M bytes of the failure's message
+ *
+ * in decimal: I the input's index, S 0 when its PDF was written and 1 when it failed, E and
+ * W the errors and warnings the checker found.  Only what the run will print travels: the
+ * text when it is printed (not with --format json; with -q only when there are errors),
+ * the JSON only with --format json.  A record is written with writev, again for what is
+ * left after a short or interrupted write (a pipe holds 64 KiB, and a write of more than
+ * PIPE_BUF bytes to it is not atomic: hence one pipe, one writer).  The parent polls all
+ * the pipes, reads what is there into a buffer per worker and records each record as soon
+ * as it is complete; a worker blocks on a full pipe only until the parent, which never
+ * waits on one pipe while another has data, reads it.  End of file on a pipe means its
+ * worker has exited; bytes of a record it did not finish are discarded.  A worker that
+ * dies leaves the file it was on unreported, and such files count as failed.  A header
+ * that cannot be parsed (never written by this program) ends that worker: it is killed,
+ * and its unreported files count as failed.
+ *
+ * Test hook: with NIANBAO_BATCH_TEST_DIE=I in the environment, the worker that renders
+ * input I writes the first half of that file's record and then kills itself (SIGKILL), so
+ * that tests/e2e/batch.sh can check what a dying worker leaves.  Only this command reads
+ * the variable, only in a worker; the library knows nothing of it.
+ *
+ * The parent draws the progress line (count, rate, ETA) when standard error is a terminal;
+ * at the end it prints, in the order of the inputs, each file's findings (unless -q;
+ * errors always), its failure and a line "FILE: N errors, M warnings", or with --format
+ * json one document for the batch on standard output; then a summary.  A file that fails
+ * is reported and skipped.  Every output is written to a temporary file beside it and
+ * renamed into place (files.h), so no half-written PDF is left under its name; instead of
+ * one fsync per file (milliseconds each, more than a render), the output folder's file
+ * system is synced once before the summary.  Outputs are the same bytes as single renders
+ * of the same files.
  */
 #define _GNU_SOURCE /* syncfs */
 #include "batch.h"
 
-#include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "files.h"
-#include "i18n.h"
 #include "heap.h"
 #include "i18n.h"
 
@@ -240,12 +265,12 @@ static bool render_one(nianbao_engine *e, const job *j, size_t i, char *msg, siz
     else
         snprintf(msg, msglen, "%s: %s", in, nianbao_engine_error(e));
     free(data);
-    if (r) {
+    if (r) { /* only what the end of the run prints (see run) */
         o->errors = nianbao_result_errors(r);
         o->warnings = nianbao_result_warnings(r);
         const char *t = nianbao_result_findings_text(r);
-        if (*t) o->text = strdup(t);
-        o->findings = findings_array(nianbao_result_findings_json(r));
+        if (*t && !j->o->json && (!j->o->quiet || o->errors)) o->text = strdup(t);
+        if (j->o->json) o->findings = findings_array(nianbao_result_findings_json(r));
     }
     if (j->o->verbose) fputs(nianbao_result_notes(r), stderr);
     bool ok = rc == NIANBAO_OK;
@@ -311,41 +336,6 @@ static void record(tally *t, size_t i, outcome *o, const char *err)
     progress(t);
 }
 
-/* A worker's findings of input i: the file I in `dir`, the text, a NUL, the JSON array
- * (read and removed by the parent, record_from_worker). */
-static void send_findings(const char *dir, size_t i, const outcome *o)
-{
-    if (!o->text && !o->findings) return;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%zu", dir, i);
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    if (o->text) fputs(o->text, f);
-    fputc('\0', f);
-    if (o->findings) fputs(o->findings, f);
-    fclose(f);
-}
-
-static void record_from_worker(tally *t, const char *dir, size_t i, size_t errors, size_t warnings,
-                               const char *err)
-{
-    outcome o = {0};
-    o.errors = errors;
-    o.warnings = warnings;
-    char path[4200], msg[1200];
-    snprintf(path, sizeof path, "%s/%zu", dir, i);
-    char *buf;
-    size_t len;
-    if (cli_read_input(path, &buf, &len, msg, sizeof msg) == 0) {
-        size_t tl = strlen(buf);
-        if (tl) o.text = strndup(buf, tl);
-        if (tl + 1 < len) o.findings = strndup(buf + tl + 1, len - tl - 1);
-        free(buf);
-        unlink(path);
-    }
-    record(t, i, &o, err);
-}
-
 /* Writes `s` as a JSON string to standard output. */
 static void json_string(const char *s)
 {
@@ -361,27 +351,237 @@ static void json_string(const char *s)
     putchar('"');
 }
 
-/* Worker: takes inputs from the shared counter until none is left. */
-static void worker(nianbao_engine *e, const job *j, size_t *next, int fd, const char *dir)
+/* Writes all of iov[0..n) to fd, however many writes that takes (a pipe takes at most
+ * what it has room for; a signal may interrupt).  -1 when the pipe is gone. */
+static int write_all(int fd, struct iovec *iov, int n)
+{
+    for (;;) {
+        while (n > 0 && iov->iov_len == 0) {
+            iov++;
+            n--;
+        }
+        if (n == 0) return 0;
+        ssize_t w = writev(fd, iov, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
+            w -= (ssize_t)iov->iov_len;
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + w;
+            iov->iov_len -= (size_t)w;
+        }
+    }
+}
+
+/* Worker: takes inputs from the shared counter until none is left and writes one record
+ * a file on fd (the header comment).  die_at: the test hook's input, or SIZE_MAX. */
+static void worker(nianbao_engine *e, const job *j, size_t *next, int fd, size_t die_at)
 {
     char msg[5300];
-    char line[sizeof msg + 64];
+    char head[160];
     outcome o = {0};
     for (;;) {
         size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
         if (i >= j->in.n) break;
         bool ok = render_one(e, j, i, msg, sizeof msg, &o);
-        send_findings(dir, i, &o);
-        int len = ok ? snprintf(line, sizeof line, "ok\t%zu\t%zu\t%zu\n", i, o.errors, o.warnings)
-                     : snprintf(line, sizeof line, "err\t%zu\t%zu\t%zu\t%.3000s\n", i, o.errors,
-                                o.warnings, msg);
-        if (len < 0) continue;
-        if ((size_t)len >= sizeof line) len = (int)sizeof line - 1;
-        /* one write per line; lines under PIPE_BUF (4096) bytes are not interleaved */
-        ssize_t w = write(fd, line, (size_t)len);
-        (void)w;
+        size_t tl = o.text ? strlen(o.text) : 0, fl = o.findings ? strlen(o.findings) : 0;
+        size_t ml = ok ? 0 : strlen(msg);
+        int hl = snprintf(head, sizeof head, "%zu %d %zu %zu %zu %zu %zu\n", i, ok ? 0 : 1,
+                          o.errors, o.warnings, tl, fl, ml);
+        struct iovec iov[4] = {{head, (size_t)hl}, {o.text, tl}, {o.findings, fl}, {msg, ml}};
+        if (i == die_at) { /* test hook: half of the record, then die */
+            size_t keep = ((size_t)hl + tl + fl + ml) / 2;
+            for (int k = 0; k < 4; k++) {
+                if (iov[k].iov_len > keep) iov[k].iov_len = keep;
+                keep -= iov[k].iov_len;
+            }
+            write_all(fd, iov, 4);
+            raise(SIGKILL);
+        }
+        if (write_all(fd, iov, 4) != 0) break; /* the parent is gone */
     }
     outcome_clear(&o);
+}
+
+/* The parent's end of one worker's pipe: bytes read and not yet recorded are
+ * buf[off, len) (the start of a record). */
+typedef struct wpipe {
+    int fd; /* -1 once closed */
+    pid_t pid;
+    char *buf;
+    size_t off, len, cap;
+} wpipe;
+
+/* A record's header (the header comment). */
+typedef struct rec_head {
+    size_t index, errors, warnings, tl, fl, ml;
+    bool failed;
+} rec_head;
+
+enum { HEAD_MAX = 160 }; /* seven numbers of 20 digits, six spaces and a newline fit */
+
+/* Parses the header at p (n bytes there): its length with the newline; 0 while it is not
+ * all there; -1 when it is not a header. */
+static long parse_head(const char *p, size_t n, rec_head *h)
+{
+    const char *nl = memchr(p, '\n', n < HEAD_MAX ? n : HEAD_MAX);
+    if (!nl) return n < HEAD_MAX ? 0 : -1;
+    size_t v[7];
+    const char *s = p;
+    for (int k = 0; k < 7; k++) {
+        if (k > 0 && *s++ != ' ') return -1;
+        if (s >= nl || *s < '0' || *s > '9') return -1;
+        size_t x = 0;
+        for (; s < nl && *s >= '0' && *s <= '9'; s++) {
+            if (x > (SIZE_MAX / 4 - 9) / 10) return -1;
+            x = x * 10 + (size_t)(*s - '0');
+        }
+        v[k] = x;
+    }
+    if (s != nl || v[1] > 1) return -1;
+    *h = (rec_head){v[0], v[2], v[3], v[4], v[5], v[6], v[1] == 1};
+    /* each is under SIZE_MAX / 4; so is their sum */
+    if (h->fl > SIZE_MAX / 4 - h->ml || h->tl > SIZE_MAX / 4 - h->fl - h->ml) return -1;
+    return (long)(nl + 1 - p);
+}
+
+/* Records every complete record in w's buffer.  false when one is malformed. */
+static bool take_records(tally *t, wpipe *w)
+{
+    for (;;) {
+        const char *p = w->buf + w->off;
+        size_t avail = w->len - w->off;
+        rec_head h;
+        long hl = parse_head(p, avail, &h);
+        if (hl < 0) return false;
+        if (hl == 0 || avail - (size_t)hl < h.tl + h.fl + h.ml) break;
+        p += hl;
+        outcome o = {0};
+        o.errors = h.errors;
+        o.warnings = h.warnings;
+        if (h.tl) o.text = strndup(p, h.tl);
+        if (h.fl) o.findings = strndup(p + h.tl, h.fl);
+        char *err = h.failed ? strndup(p + h.tl + h.fl, h.ml) : NULL;
+        record(t, h.index, &o, h.failed ? (err ? err : "out of memory") : NULL);
+        free(err);
+        w->off += (size_t)hl + h.tl + h.fl + h.ml;
+    }
+    if (w->off == w->len) {
+        w->off = w->len = 0;
+    } else if (w->off > 0) { /* the start of a record: to the front */
+        memmove(w->buf, w->buf + w->off, w->len - w->off);
+        w->len -= w->off;
+        w->off = 0;
+    }
+    return true;
+}
+
+/* Reads what w's pipe has and records the records complete.  false at the pipe's end
+ * (what is left of an unfinished record is dropped then), on an error, when a record is
+ * malformed (the worker is killed) or out of memory. */
+static bool read_pipe(tally *t, wpipe *w)
+{
+    enum { CHUNK = 65536 }; /* a pipe's whole buffer */
+    if (w->cap - w->len < CHUNK) {
+        size_t cap = w->cap ? w->cap * 2 : 2 * CHUNK;
+        while (cap - w->len < CHUNK)
+            cap *= 2;
+        char *b = realloc(w->buf, cap);
+        if (!b) {
+            kill(w->pid, SIGKILL);
+            return false;
+        }
+        w->buf = b;
+        w->cap = cap;
+    }
+    ssize_t got = read(w->fd, w->buf + w->len, w->cap - w->len);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (got <= 0) return false;
+    w->len += (size_t)got;
+    if (take_records(t, w)) return true;
+    kill(w->pid, SIGKILL); /* not our protocol: its files count as failed */
+    return false;
+}
+
+/* Forks up to n workers, each with a pipe of its own, reads their records until every
+ * pipe has ended and waits for them.  Returns how many were started (0: none, and the
+ * caller renders the files itself). */
+static size_t run_workers(tally *t, const job *j, nianbao_engine *e, size_t first, size_t n)
+{
+    size_t *next =
+        mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    wpipe *w = calloc(n, sizeof *w);
+    struct pollfd *pfd = calloc(n, sizeof *pfd);
+    size_t *which = calloc(n, sizeof *which);
+    if (next == MAP_FAILED || !w || !pfd || !which) {
+        if (next != MAP_FAILED) munmap(next, sizeof *next);
+        free(w);
+        free(pfd);
+        free(which);
+        return 0;
+    }
+    *next = first;
+    const char *die = getenv("NIANBAO_BATCH_TEST_DIE");
+    size_t die_at = die && *die ? strtoul(die, NULL, 10) : SIZE_MAX;
+    size_t started = 0;
+    fflush(NULL);
+    for (; started < n; started++) {
+        int fds[2];
+        if (pipe(fds) != 0) break;
+        pid_t pid = fork();
+        if (pid == 0) {
+            for (size_t k = 0; k < started; k++)
+                close(w[k].fd);
+            close(fds[0]);
+            signal(SIGPIPE, SIG_DFL);
+            worker(e, j, next, fds[1], die_at);
+            _exit(0);
+        }
+        close(fds[1]);
+        if (pid < 0) {
+            close(fds[0]);
+            break;
+        }
+        w[started].fd = fds[0];
+        w[started].pid = pid;
+    }
+    size_t live = started;
+    while (live > 0) {
+        size_t np = 0;
+        for (size_t k = 0; k < started; k++)
+            if (w[k].fd >= 0) {
+                pfd[np] = (struct pollfd){.fd = w[k].fd, .events = POLLIN};
+                which[np++] = k;
+            }
+        if (poll(pfd, np, -1) < 0) {
+            if (errno == EINTR) continue;
+            pfd[0].revents = POLLIN; /* cannot poll: read the first one (it blocks) */
+        }
+        for (size_t q = 0; q < np; q++) {
+            wpipe *p = &w[which[q]];
+            if (!pfd[q].revents || read_pipe(t, p)) continue;
+            close(p->fd);
+            p->fd = -1;
+            live--;
+        }
+    }
+    for (size_t k = 0; k < started; k++) {
+        int status;
+        pid_t r;
+        while ((r = waitpid(w[k].pid, &status, 0)) < 0 && errno == EINTR)
+            ;
+        if (r == w[k].pid && WIFSIGNALED(status))
+            fprintf(stderr, _("%snianbao: a worker died (signal %d)\n"), t->tty ? "\n" : "",
+                    WTERMSIG(status));
+        free(w[k].buf);
+    }
+    free(w);
+    free(pfd);
+    free(which);
+    munmap(next, sizeof *next);
+    return started;
 }
 
 static int run(job *j, int jobs, nianbao_engine *e)
@@ -422,94 +622,15 @@ static int run(job *j, int jobs, nianbao_engine *e)
 
     size_t nworkers = (size_t)jobs;
     if (nworkers > t.total - first) nworkers = t.total - first;
-    char dir[4200] = "";
-    if (nworkers > 1) {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/nianbao-batch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (!mkdtemp(dir)) {
-            fprintf(stderr,
-                    _("nianbao: cannot create a temporary folder for the workers (%s): %s; "
-                      "rendering in one process\n"),
-                    dir, strerror(errno));
-            nworkers = 1;
-        }
+    if (nworkers > 1 && run_workers(&t, j, e, first, nworkers) == 0) {
+        fprintf(stderr, _("nianbao: could not start worker processes; rendering in one\n"));
+        nworkers = 1;
     }
-    if (nworkers <= 1) {
+    if (nworkers <= 1)
         for (size_t i = first; i < t.total; i++) {
             bool ok = render_one(e, j, i, msg, sizeof msg, &o);
             record(&t, i, &o, ok ? NULL : msg);
         }
-    } else {
-        size_t *next =
-            mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        int fds[2];
-        if (next == MAP_FAILED || pipe(fds) != 0) {
-            fprintf(stderr, _("nianbao: cannot start the workers: %s\n"), strerror(errno));
-            rmdir(dir);
-            free(t.res);
-            free(t.reported);
-            return 3;
-        }
-        *next = first;
-        pid_t *pids = calloc(nworkers, sizeof *pids);
-        size_t started = 0;
-        fflush(NULL);
-        for (size_t w = 0; pids && w < nworkers; w++) {
-            pid_t pid = fork();
-            if (pid == 0) {
-                close(fds[0]);
-                signal(SIGPIPE, SIG_DFL);
-                worker(e, j, next, fds[1], dir);
-                _exit(0);
-            }
-            if (pid < 0) break;
-            pids[started++] = pid;
-        }
-        close(fds[1]);
-        if (started == 0) { /* no fork at all: do the work here */
-            fprintf(stderr, _("nianbao: could not start worker processes; rendering in one\n"));
-            for (size_t i = first; i < t.total; i++) {
-                bool ok = render_one(e, j, i, msg, sizeof msg, &o);
-                record(&t, i, &o, ok ? NULL : msg);
-            }
-        }
-        FILE *in = fdopen(fds[0], "r");
-        char *line = NULL;
-        size_t cap = 0;
-        while (in && getline(&line, &cap, in) >= 0) {
-            line[strcspn(line, "\n")] = '\0';
-            bool err = !strncmp(line, "err\t", 4);
-            if (!err && strncmp(line, "ok\t", 3)) continue;
-            char *end;
-            size_t i = strtoul(line + (err ? 4 : 3), &end, 10);
-            size_t ne = *end == '\t' ? strtoul(end + 1, &end, 10) : 0;
-            size_t nw = *end == '\t' ? strtoul(end + 1, &end, 10) : 0;
-            record_from_worker(&t, dir, i, ne, nw,
-                               err ? (*end == '\t' ? end + 1 : "failed") : NULL);
-        }
-        free(line);
-        if (in)
-            fclose(in);
-        else
-            close(fds[0]);
-        for (size_t w = 0; w < started; w++) {
-            int status;
-            if (waitpid(pids[w], &status, 0) == pids[w] && WIFSIGNALED(status))
-                fprintf(stderr, _("%snianbao: a worker died (signal %d)\n"), t.tty ? "\n" : "",
-                        WTERMSIG(status));
-        }
-        free(pids);
-        munmap(next, sizeof *next);
-        /* files of inputs whose line never came (a worker that died) */
-        for (size_t i = 0; i < t.total; i++) {
-            char path[4300];
-            snprintf(path, sizeof path, "%s/%zu", dir, i);
-            if (!t.reported[i]) unlink(path);
-        }
-        if (rmdir(dir) != 0)
-            fprintf(stderr, _("nianbao: cannot remove the temporary folder %s: %s\n"), dir,
-                    strerror(errno));
-    }
     outcome_clear(&o);
     /* One sync of the output folder's file system for all the files written. */
     int dfd = open(j->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -5,7 +5,10 @@
 # (--preprocess-fonts always) give the same bytes too.  The batch tells what the checker
 # found: each file's findings (warnings unless -q, errors always) and a line "FILE: N errors,
 # M warnings", also for files rendered in worker processes; --format json writes one
-# findings document for the batch, the same with -j 1 and -j 2.
+# findings document for the batch, the same with -j 1 and -j 2.  Findings longer than a
+# pipe holds come back whole from the workers (the same as `nianbao check` prints), and a
+# worker that dies in the middle of its report leaves its file failed and nothing of the
+# report it had begun.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$@"
 require_tool cmp python3
@@ -164,7 +167,100 @@ cmp "$WORKDIR/fin-j1.json" "$WORKDIR/fin-j2.json" || fail "--format json differs
 for f in a-blank b-blank4; do
     cmp "$WORKDIR/out-fin-j2/$f.pdf" "$WORKDIR/out-fin-j1/$f.pdf" || fail "$f.pdf differs between -j 1 and -j 2"
 done
-# the workers' temporary folder is gone
+# the workers write no temporary files (their findings come back on their pipes)
 [ -z "$(ls -A "$TMPDIR")" ] || fail "temporary files left in TMPDIR: $(ls -A "$TMPDIR")"
+
+# Long findings arrive whole from the workers: a report with every table cell blank and
+# 200 paragraphs left as 【请填写】 has about 100 KB of findings text and 125 KB of JSON,
+# more than a pipe write is atomic (4096 bytes) and more than a pipe holds (64 KiB).  With
+# --preprocess-fonts never the parent renders only a.json (the first file, it renders)
+# before forking, so the long ones are rendered by the workers.
+lng=$WORKDIR/long
+rm -rf "$lng" && mkdir -p "$lng"
+cp "$SRCDIR/samples/real-2021.json" "$lng/a.json"
+python3 - "$SRCDIR/samples/real-2021.json" "$lng/b-long.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def blank(x):
+    if isinstance(x, dict):
+        return {k: blank(v) for k, v in x.items()}
+    return None if isinstance(x, (int, float)) and not isinstance(x, bool) else x
+for k in ("active", "applications", "reviews"):
+    d[k] = blank(d[k])
+d["sections"]["problems"] += ["第%d项工作：【请填写】。" % k for k in range(1, 201)]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+cp "$lng/b-long.json" "$lng/c-long.json"
+for k in 1 2 3; do cp "$SRCDIR/samples/real-2021.json" "$lng/d$k.json"; done
+for f in a b-long c-long d1; do
+    "$NIANBAO" check "$lng/$f.json" >"$WORKDIR/long-$f.check.txt" || fail "check $f.json failed"
+    "$NIANBAO" check "$lng/$f.json" --format json >"$WORKDIR/long-$f.check.json" ||
+        fail "check --format json $f.json failed"
+done
+for ext in txt json; do
+    size=$(wc -c <"$WORKDIR/long-b-long.check.$ext")
+    [ "$size" -gt 65536 ] || fail "the long report's findings ($ext) are only $size bytes"
+done
+
+# same_findings OUT.stderr OUT.json FILE... — each FILE's findings in the batch's text
+# (its lines on stderr, before its summary line) and JSON document are what `nianbao check`
+# printed for it alone.
+same_findings() {
+    local errf=$1 doc=$2 f
+    shift 2
+    for f in "$@"; do
+        grep -E "^$lng/$f.json: (warning|error|note): " "$errf" >"$WORKDIR/long-$f.batch.txt" || true
+        cmp "$WORKDIR/long-$f.batch.txt" "$WORKDIR/long-$f.check.txt" ||
+            fail "$f.json: the batch's findings text differs from nianbao check's ($errf)"
+        python3 - "$doc" "$lng/$f.json" "$WORKDIR/long-$f.check.json" <<'PY' ||
+import json, sys
+d = json.load(open(sys.argv[1])); c = json.load(open(sys.argv[3]))
+f = [x for x in d["files"] if x["file"] == sys.argv[2]][0]
+assert f["status"] == "rendered", f["status"]
+assert f["findings"] == c["findings"], "findings differ"
+assert (f["errors"], f["warnings"]) == (c["errors"], c["warnings"]), (f["errors"], f["warnings"])
+PY
+            fail "$f.json: the batch's JSON findings differ from nianbao check --format json's ($doc)"
+    done
+}
+for j in 1 2; do
+    batch_run "$WORKDIR/out-long-j$j" "$lng" -j "$j" --preprocess-fonts never
+    [ "$rc" -eq 0 ] || fail "long findings -j $j: exit $rc: $(tail -3 "$WORKDIR/out-long-j$j.stderr")"
+    assert_contains "$err" "6 of 6 rendered, 0 failed" "long findings -j $j"
+    "$NIANBAO" render --batch "$lng" -o "$WORKDIR/out-longj-j$j" -j "$j" --preprocess-fonts never \
+        --format json >"$WORKDIR/long-j$j.json" 2>"$WORKDIR/long-j$j.stderr" ||
+        fail "long findings --format json -j $j failed: $(tail -3 "$WORKDIR/long-j$j.stderr")"
+    same_findings "$WORKDIR/out-long-j$j.stderr" "$WORKDIR/long-j$j.json" a b-long c-long d1
+done
+cmp "$WORKDIR/long-j1.json" "$WORKDIR/long-j2.json" ||
+    fail "long findings: --format json differs between -j 1 and -j 2"
+
+# A worker that dies: the test hook NIANBAO_BATCH_TEST_DIE=2 (src/cli/batch.c) has the
+# worker rendering input 2 (c-long.json) write half of its record (over 100 KB, so the
+# parent has read part of it) and kill itself.  That file counts as failed, not rendered,
+# with no findings (the partial record is dropped); every other file is reported whole.
+NIANBAO_BATCH_TEST_DIE=2 batch_run "$WORKDIR/out-die" "$lng" -j 2 --preprocess-fonts never
+[ "$rc" -eq 1 ] || fail "dying worker: exit $rc, expected 1"
+assert_contains "$err" "a worker died (signal 9)" "dying worker"
+assert_contains "$err" "nianbao: failed: $lng/c-long.json: not rendered (its worker stopped)" "dying worker"
+assert_contains "$err" "$lng/c-long.json: 0 errors, 0 warnings" "dying worker"
+assert_not_contains "$err" "$lng/c-long.json: warning" "dying worker"
+assert_contains "$err" "5 of 6 rendered, 1 failed" "dying worker summary"
+NIANBAO_BATCH_TEST_DIE=2 "$NIANBAO" render --batch "$lng" -o "$WORKDIR/out-diej" -j 2 \
+    --preprocess-fonts never --format json >"$WORKDIR/long-die.json" 2>"$WORKDIR/long-die.stderr" &&
+    fail "dying worker, --format json: exit status 0"
+same_findings "$WORKDIR/out-die.stderr" "$WORKDIR/long-die.json" a b-long d1
+python3 - "$WORKDIR/long-die.json" "$lng" <<'PY' || fail "dying worker: wrong --format json document"
+import json, sys
+d = json.load(open(sys.argv[1])); lng = sys.argv[2]
+files = {f["file"]: f for f in d["files"]}
+assert len(files) == 6 and d["failed"] == 1, d["failed"]
+c = files[f"{lng}/c-long.json"]
+assert c["status"] == "not_rendered" and c["findings"] == [] and c["warnings"] == 0, c
+assert [f["status"] for f in d["files"]].count("rendered") == 5
+PY
+# the hook is a worker's only: with -j 1 every file renders in the one process
+NIANBAO_BATCH_TEST_DIE=2 batch_run "$WORKDIR/out-die-j1" "$lng" -j 1 --preprocess-fonts never
+[ "$rc" -eq 0 ] || fail "-j 1 with the test hook set: exit $rc"
 
 note "batch: folder and list, -j 1 and -j 2, preprocessed faces, outputs identical to single renders"
