@@ -539,11 +539,10 @@ int nianbao_init(nianbao_engine *e, const char *edition, int year, const char *b
     double t0 = nb_now_ms();
     nb_status st = NB_STATUS_INIT;
     st.lang = e->lang;
-    nb_json_doc table = {0}, blank = {0}, prev = {0};
+    nb_json_doc prev = {0};
     nb_buf text = {0};
-    char path[4200];
-    snprintf(path, sizeof path, "%s/layouts/editions.json", e->datadir);
-    if (nb_json_load(path, &table, &st)) goto done;
+    const nb_editions *table = NULL;
+    if (nb_engine_editions(e->core, e->datadir, &table, &st)) goto done;
     const char *pname = e->previous_name ? e->previous_name : "last year's report";
     if (e->previous) {
         if (nb_json_parse(pname, e->previous, e->previous_len, &prev, &st)) goto done;
@@ -553,24 +552,12 @@ int nianbao_init(nianbao_engine *e, const char *edition, int year, const char *b
         }
     }
     nb_init_opts o = {edition, year, body, prev.root, pname};
-    const char *ed = NULL;
-    int y = 0;
-    if (nb_init_resolve(table.root, &o, &ed, &y, &st)) goto done;
-    const cJSON *bf = cJSON_GetObjectItemCaseSensitive(nb_edition_find(table.root, ed), "blank");
-    if (!cJSON_IsString(bf)) {
-        nb_fail(&st, NB_ERR_LAYOUT, "%s: $.editions.%s.blank: missing", path, ed);
-        goto done;
-    }
-    snprintf(path, sizeof path, "%s/layouts/%s", e->datadir, bf->valuestring);
-    if (nb_json_load(path, &blank, &st)) goto done;
-    if (nb_init_report(table.root, blank.root, ed, y, &o, &text, &st)) goto done;
+    if (nb_init_make(table, &o, &text, &st)) goto done;
     r->data = text.p; /* taken over */
     text.p = NULL;
 done:
     r->times[T_TOTAL] = nb_now_ms() - t0;
     nb_buf_free(&text);
-    nb_json_free(&table);
-    nb_json_free(&blank);
     nb_json_free(&prev);
     return result_end(r, &st);
 }
