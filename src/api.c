@@ -348,6 +348,25 @@ static bool sink_open(sink *s)
     return s->f != NULL;
 }
 
+/* Closes the stream, if open, and frees its text. */
+static void sink_drop(sink *s)
+{
+    if (s->f) fclose(s->f);
+    free(s->buf);
+    *s = (sink){0};
+}
+
+/* Opens the two streams wanted of a run (a: when want_a, b: when want_b); false, with
+ * neither left open, when memory ran out. */
+static bool sinks_open(sink *a, bool want_a, sink *b, bool want_b)
+{
+    *a = *b = (sink){0};
+    if ((!want_a || sink_open(a)) && (!want_b || sink_open(b))) return true;
+    sink_drop(a);
+    sink_drop(b);
+    return false;
+}
+
 /* Closes the stream; its text (NULL when empty or on failure) moves to *out. */
 static bool sink_close(sink *s, char **out)
 {
@@ -367,12 +386,8 @@ static bool sink_close(sink *s, char **out)
 /* The findings as JSON and as text, named `file`. */
 static bool put_findings(nianbao_result *r, const nb_findings *f, const char *file)
 {
-    sink j = {0}, t = {0};
-    if (!sink_open(&j) || !sink_open(&t)) {
-        if (j.f) fclose(j.f);
-        free(j.buf);
-        return false;
-    }
+    sink j, t;
+    if (!sinks_open(&j, true, &t, true)) return false;
     nb_findings_print_json(f, file, j.f);
     nb_findings_print(f, file, t.f);
     bool ok = sink_close(&j, &r->findings_json);
@@ -380,14 +395,6 @@ static bool put_findings(nianbao_result *r, const nb_findings *f, const char *fi
     r->errors = nb_findings_errors(f);
     r->warnings = nb_findings_warnings(f);
     return ok;
-}
-
-/* A result for `out`; NULL when out of memory. */
-static nianbao_result *result_new(nianbao_result **out)
-{
-    nianbao_result *r = calloc(1, sizeof *r);
-    *out = r;
-    return r;
 }
 
 static int result_fail(nianbao_result *r, int code, const char *msg)
@@ -404,8 +411,64 @@ static int result_end(nianbao_result *r, const nb_status *st)
     return result_fail(r, public_code(st->code), st->msg);
 }
 
-static void render_opts(const nianbao_engine *e, nb_render_opts *o, const char *const *fonts,
-                        size_t nfonts)
+/* The start of every run of the entry point `fn`: a new result in *out, the engine given,
+ * and the data too where the entry point takes some (`takes_data`); *st a fresh status in
+ * the engine's language.  NIANBAO_OK, or the code the entry point returns at once: the
+ * result says why, except when out is NULL (NIANBAO_ERR_USAGE) or there was no memory for
+ * the result (NIANBAO_ERR_NOMEM, *out NULL). */
+static int run_start(const char *fn, const nianbao_engine *e, bool takes_data, const char *data,
+                     nianbao_result **out, nb_status *st)
+{
+    if (!out) return NIANBAO_ERR_USAGE;
+    nianbao_result *r = *out = calloc(1, sizeof *r);
+    if (!r) return NIANBAO_ERR_NOMEM;
+    if (!e || (takes_data && !data)) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s: no %s (NULL)", fn, e ? "data" : "engine");
+        return result_fail(r, NIANBAO_ERR_USAGE, msg);
+    }
+    *st = (nb_status)NB_STATUS_INIT;
+    st->lang = e->lang;
+    return NIANBAO_OK;
+}
+
+/* The names of the data and of last year's report in messages and findings. */
+static const char *data_name(const nianbao_engine *e)
+{
+    return e->data_name ? e->data_name : "data";
+}
+
+static const char *previous_name(const nianbao_engine *e)
+{
+    return e->previous_name ? e->previous_name : "last year's report";
+}
+
+/* Parses the report `text` (len bytes) named `name` into *doc and checks what a run needs
+ * of it: a report's structure when `structure` (nb_check_structure; the check), else only
+ * that it is a JSON object (init).  Each document is read and checked on its own, so that
+ * a failure names the document at fault. */
+static nb_code read_report(const char *name, const char *text, size_t len, bool structure,
+                           nb_json_doc *doc, nb_status *st)
+{
+    if (nb_json_parse(name, text, len, doc, st)) return st->code;
+    if (!structure && !cJSON_IsObject(doc->root))
+        return nb_fail(st, NB_ERR_DATA, "%s: $: expected a JSON object (a report)", name);
+    if (structure && nb_check_structure(doc->root, st)) nb_status_prefix(st, "%s", name);
+    return st->code;
+}
+
+/* Last year's report, when the engine has one (nianbao_engine_set_previous), as
+ * read_report reads it; *doc stays empty when there is none. */
+static nb_code read_previous(const nianbao_engine *e, bool structure, nb_json_doc *doc,
+                             nb_status *st)
+{
+    if (!e->previous) return NB_OK;
+    return read_report(previous_name(e), e->previous, e->previous_len, structure, doc, st);
+}
+
+/* A render's options from the engine's settings; `fonts` (NROLES entries) holds the font
+ * overrides the options point to. */
+static void render_opts(const nianbao_engine *e, nb_render_opts *o, const char *fonts[NROLES])
 {
     nb_render_opts_init(o);
     o->data_name = e->data_name;
@@ -418,35 +481,42 @@ static void render_opts(const nianbao_engine *e, nb_render_opts *o, const char *
     o->pdfa = e->pdfa;
     o->allow_missing_glyphs = e->allow_missing;
     o->subset_reuse = true; /* warm: a glyph set subset before is not subset again */
+    size_t nfonts = 0;
+    for (int i = 0; i < NROLES; i++)
+        if (e->fonts[i]) fonts[nfonts++] = e->fonts[i];
     o->font_overrides = fonts;
     o->nfont_overrides = nfonts;
     o->date = e->date;
     o->threads = e->threads;
 }
 
+/* A render's timings, by the stages nianbao_result_time names. */
+static void put_times(nianbao_result *r, const nb_render_stats *S)
+{
+    r->times[T_TOTAL] = S->total_ms;
+    r->times[T_READ] = S->load_ms;
+    r->times[T_FONTS] = S->fonts_ms + S->faces_ms;
+    r->times[T_CHECK] = S->check_ms;
+    r->times[T_SHAPE] = S->shape_ms > S->faces_ms ? S->shape_ms - S->faces_ms : 0;
+    r->times[T_LINEBREAK] = S->linebreak_ms;
+    r->times[T_PAGINATE] = S->paginate_ms;
+    r->times[T_SUBSET] = S->subset_ms;
+    r->times[T_WRITE] = S->write_ms > S->subset_ms ? S->write_ms - S->subset_ms : 0;
+}
+
 int nianbao_render(nianbao_engine *e, const char *data, size_t data_len, const char *layout,
                    size_t layout_len, nianbao_result **out)
 {
-    if (!out) return NIANBAO_ERR_USAGE;
-    nianbao_result *r = result_new(out);
-    if (!r) return NIANBAO_ERR_NOMEM;
-    if (!e) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_render: no engine (NULL)");
-    if (!data) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_render: no data (NULL)");
-    nb_status st = NB_STATUS_INIT;
-    st.lang = e->lang;
-    sink notes = {0}, dump = {0};
-    bool want_notes = e->notes || e->allow_missing;
-    if ((want_notes && !sink_open(&notes)) || (e->dump && !sink_open(&dump))) {
-        if (notes.f) fclose(notes.f);
-        free(notes.buf);
+    nb_status st;
+    int rc = run_start("nianbao_render", e, true, data, out, &st);
+    if (rc) return rc;
+    nianbao_result *r = *out;
+    sink notes, dump;
+    if (!sinks_open(&notes, e->notes || e->allow_missing, &dump, e->dump))
         return result_fail(r, NIANBAO_ERR_NOMEM, "out of memory");
-    }
     const char *fonts[NROLES];
-    size_t nfonts = 0;
-    for (int i = 0; i < NROLES; i++)
-        if (e->fonts[i]) fonts[nfonts++] = e->fonts[i];
     nb_render_opts o;
-    render_opts(e, &o, fonts, nfonts);
+    render_opts(e, &o, fonts);
     o.layout = layout;
     o.layout_len = layout ? layout_len : 0;
     o.notes = notes.f;
@@ -457,70 +527,42 @@ int nianbao_render(nianbao_engine *e, const char *data, size_t data_len, const c
     nb_render_stats S;
     nb_render_mem(e->core, data, data_len, &o, &pdf, &f, &S, &st);
     nb_prep_after_run(&e->prep, e->core, st.code == NB_OK, e->notes ? notes.f : NULL);
-    bool ok = true;
-    if (S.checked) ok = put_findings(r, &f, e->data_name ? e->data_name : "data");
+    bool ok = !S.checked || put_findings(r, &f, data_name(e));
     nb_findings_free(&f);
     ok = sink_close(&notes, &r->notes) && ok;
     ok = sink_close(&dump, &r->dump) && ok;
-    r->pdf = pdf.data;
-    r->pdf_len = pdf.len;
-    r->pages = pdf.data ? S.pages : 0;
-    r->times[T_TOTAL] = S.total_ms;
-    r->times[T_READ] = S.load_ms;
-    r->times[T_FONTS] = S.fonts_ms + S.faces_ms;
-    r->times[T_CHECK] = S.check_ms;
-    r->times[T_SHAPE] = S.shape_ms > S.faces_ms ? S.shape_ms - S.faces_ms : 0;
-    r->times[T_LINEBREAK] = S.linebreak_ms;
-    r->times[T_PAGINATE] = S.paginate_ms;
-    r->times[T_SUBSET] = S.subset_ms;
-    r->times[T_WRITE] = S.write_ms > S.subset_ms ? S.write_ms - S.subset_ms : 0;
-    if (!ok && st.code == NB_OK) nb_fail(&st, NB_ERR_NOMEM, "out of memory");
-    if (st.code != NB_OK) {
-        free(r->pdf);
-        r->pdf = NULL;
-        r->pdf_len = 0;
-        r->pages = 0;
+    put_times(r, &S);
+    if (!ok) nb_fail(&st, NB_ERR_NOMEM, "out of memory");
+    if (st.code == NB_OK) { /* the PDF is the result's */
+        r->pdf = pdf.data;
+        r->pdf_len = pdf.len;
+        r->pages = pdf.data ? S.pages : 0;
+    } else {
+        nb_pdf_bytes_free(&pdf);
     }
     return result_end(r, &st);
 }
 
 int nianbao_check(nianbao_engine *e, const char *data, size_t len, nianbao_result **out)
 {
-    if (!out) return NIANBAO_ERR_USAGE;
-    nianbao_result *r = result_new(out);
-    if (!r) return NIANBAO_ERR_NOMEM;
-    if (!e) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_check: no engine (NULL)");
-    if (!data) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_check: no data (NULL)");
-    const char *name = e->data_name ? e->data_name : "data";
-    const char *pname = e->previous_name ? e->previous_name : "last year's report";
+    nb_status st;
+    int rc = run_start("nianbao_check", e, true, data, out, &st);
+    if (rc) return rc;
+    nianbao_result *r = *out;
     double t0 = nb_now_ms();
-    nb_status st = NB_STATUS_INIT;
-    st.lang = e->lang;
     nb_json_doc d = {0}, p = {0};
     nb_findings f = {0};
-    /* Each document is read and checked for structure on its own, so that a failure names
-     * the document at fault. */
-    if (nb_json_parse(name, data, len, &d, &st)) goto done;
-    if (nb_check_structure(d.root, &st)) {
-        nb_status_prefix(&st, "%s", name);
+    if (read_report(data_name(e), data, len, true, &d, &st) || read_previous(e, true, &p, &st))
         goto done;
-    }
-    if (e->previous) {
-        if (nb_json_parse(pname, e->previous, e->previous_len, &p, &st)) goto done;
-        if (nb_check_structure(p.root, &st)) {
-            nb_status_prefix(&st, "%s", pname);
-            goto done;
-        }
-    }
     r->times[T_READ] = nb_now_ms() - t0;
     double tc = nb_now_ms();
     nb_check_opts copts = {data, len}; /* how each count was written */
     if (nb_check_ex(d.root, p.root, &copts, &f, &st)) {
-        if (st.code == NB_ERR_DATA) nb_status_prefix(&st, "%s", name);
+        if (st.code == NB_ERR_DATA) nb_status_prefix(&st, "%s", data_name(e));
         goto done;
     }
     r->times[T_CHECK] = nb_now_ms() - tc;
-    if (!put_findings(r, &f, name)) nb_fail(&st, NB_ERR_NOMEM, "out of memory");
+    if (!put_findings(r, &f, data_name(e))) nb_fail(&st, NB_ERR_NOMEM, "out of memory");
 done:
     r->times[T_TOTAL] = nb_now_ms() - t0;
     nb_findings_free(&f);
@@ -532,45 +574,23 @@ done:
 int nianbao_init(nianbao_engine *e, const char *edition, int year, const char *body,
                  nianbao_result **out)
 {
-    if (!out) return NIANBAO_ERR_USAGE;
-    nianbao_result *r = result_new(out);
-    if (!r) return NIANBAO_ERR_NOMEM;
-    if (!e) return result_fail(r, NIANBAO_ERR_USAGE, "nianbao_init: no engine (NULL)");
+    nb_status st;
+    int rc = run_start("nianbao_init", e, false, NULL, out, &st);
+    if (rc) return rc;
+    nianbao_result *r = *out;
     double t0 = nb_now_ms();
-    nb_status st = NB_STATUS_INIT;
-    st.lang = e->lang;
-    nb_json_doc table = {0}, blank = {0}, prev = {0};
+    const nb_editions *table = NULL;
+    nb_json_doc prev = {0};
     nb_buf text = {0};
-    char path[4200];
-    snprintf(path, sizeof path, "%s/layouts/editions.json", e->datadir);
-    if (nb_json_load(path, &table, &st)) goto done;
-    const char *pname = e->previous_name ? e->previous_name : "last year's report";
-    if (e->previous) {
-        if (nb_json_parse(pname, e->previous, e->previous_len, &prev, &st)) goto done;
-        if (!cJSON_IsObject(prev.root)) {
-            nb_fail(&st, NB_ERR_DATA, "%s: $: expected a JSON object (a report)", pname);
-            goto done;
-        }
-    }
-    nb_init_opts o = {edition, year, body, prev.root, pname};
-    const char *ed = NULL;
-    int y = 0;
-    if (nb_init_resolve(table.root, &o, &ed, &y, &st)) goto done;
-    const cJSON *bf = cJSON_GetObjectItemCaseSensitive(nb_edition_find(table.root, ed), "blank");
-    if (!cJSON_IsString(bf)) {
-        nb_fail(&st, NB_ERR_LAYOUT, "%s: $.editions.%s.blank: missing", path, ed);
+    if (nb_engine_editions(e->core, e->datadir, &table, &st) || read_previous(e, false, &prev, &st))
         goto done;
-    }
-    snprintf(path, sizeof path, "%s/layouts/%s", e->datadir, bf->valuestring);
-    if (nb_json_load(path, &blank, &st)) goto done;
-    if (nb_init_report(table.root, blank.root, ed, y, &o, &text, &st)) goto done;
+    nb_init_opts o = {edition, year, body, prev.root, previous_name(e)};
+    if (nb_init_make(table, &o, &text, &st)) goto done;
     r->data = text.p; /* taken over */
     text.p = NULL;
 done:
     r->times[T_TOTAL] = nb_now_ms() - t0;
     nb_buf_free(&text);
-    nb_json_free(&table);
-    nb_json_free(&blank);
     nb_json_free(&prev);
     return result_end(r, &st);
 }

@@ -4,8 +4,9 @@
  * mark; UTF-16 or GBK/GB18030 instead of UTF-8; UTF-8; NUL bytes; a pre-scan of nesting,
  * value count and escapes (prescan); cJSON's parse; the values (check_values).  When cJSON
  * refuses the text, syn_scan and diagnose (below) find the place again and name the slip in
- * words a clerk can act on.  Every message is one whole format string passed to nb_fail, so
- * that it can be translated by that string; excerpts of the input end on character bounds.
+ * words a clerk can act on.  Every message is one whole format string passed to nb_fail (the
+ * full-width marks' are in their table, MARKS, marked N_ for the catalogue), so that it can
+ * be translated by that string; excerpts of the input end on character bounds.
  */
 #include "jsonin.h"
 #include "utf8.h"
@@ -190,7 +191,8 @@ static nb_code check_values(const char *name, const cJSON *node, jpath *p, nb_st
  * the first byte that cannot continue the document, knowing what was expected there, the
  * token just before it and the innermost open bracket.  diagnose() then looks at the bytes
  * there for the slips of people typing with a Chinese input method: full-width punctuation
- * or digits used as JSON syntax, a date written 2025年1月20日, a comma missing or left over, a
+ * or digits used as JSON syntax (one table of the marks, MARKS, says what each stands for
+ * and where it is named), a date written 2025年1月20日, a comma missing or left over, a
  * quote not closed on its line.  Every read is bounded by the text's length, and every
  * position syn_scan stops at is the first byte of a character. */
 
@@ -421,9 +423,113 @@ static const char *excerpt(const char *t, size_t len, size_t off, size_t max, ch
 
 enum { NEAR_CHARS = 16 };
 
-static bool is_fw_digit(uint32_t cp)
+/* Marks a message format for po/update.sh (xgettext --keyword=N_) where it is not an
+ * argument of nb_fail: nb_fail looks it up in the catalogue when it is used. */
+#define N_(s) s
+
+/* The states of syn_scan a mark of the table below is named in. */
+#define IN(want) (1u << (want))
+#define ANYWHERE (IN(WANT_VALUE) | IN(WANT_KEY) | IN(WANT_COLON) | IN(WANT_COMMA))
+
+/* The messages of the marks typed for JSON syntax.  Each is one whole format string taking
+ * the file's name, the line and the column, then the mark's length and bytes (%.*s) and the
+ * ASCII character it stands for (%c); it names as many of them as it needs, in that order
+ * (C17 7.21.6.1: arguments beyond the format's are evaluated and ignored). */
+static const char MSG_QUOTE[] =
+    N_("%s:%zu:%zu: full-width quotation mark %.*s where a key or text should begin — JSON "
+       "needs the ASCII double quote \" around keys and text; retype both quotes with the "
+       "input method in English mode (or press Shift to switch)");
+static const char MSG_BRACKET[] =
+    N_("%s:%zu:%zu: full-width bracket %.*s — JSON needs the ASCII bracket \"%c\"; retype it "
+       "with the input method in English mode (or press Shift to switch)");
+
+/* What a Chinese input method types for the ASCII characters of JSON: full-width quotes,
+ * brackets, comma, colon and space, the enumeration comma, and in numbers full-width
+ * digits, point and minus.  Where syn_scan expects one of the states `wants`, the mark is
+ * the slip, named by its `message` (mark_slip); elsewhere diagnose says what was expected
+ * there instead, and never takes a mark of JSON syntax for text (glued to a number, or
+ * after a closing quote).  The digits, point and minus have no message of their own:
+ * digit_run names the whole number they are part of. */
+typedef struct wide_mark {
+    const char *utf8;    /* the mark */
+    char ascii;          /* the ASCII character it stands for */
+    unsigned wants;      /* IN(WANT_...) bits */
+    const char *message; /* NULL: part of a number */
+} wide_mark;
+
+static const wide_mark MARKS[] = {
+    {"“", '"', IN(WANT_VALUE) | IN(WANT_KEY), MSG_QUOTE},
+    {"”", '"', IN(WANT_VALUE) | IN(WANT_KEY), MSG_QUOTE},
+    {"＂", '"', IN(WANT_VALUE) | IN(WANT_KEY), MSG_QUOTE},
+    {"‘", '"', IN(WANT_VALUE) | IN(WANT_KEY), MSG_QUOTE},
+    {"’", '"', IN(WANT_VALUE) | IN(WANT_KEY), MSG_QUOTE},
+    {"｛", '{', ANYWHERE & ~IN(WANT_COLON), MSG_BRACKET},
+    {"｝", '}', ANYWHERE & ~IN(WANT_COLON), MSG_BRACKET},
+    {"［", '[', ANYWHERE & ~IN(WANT_COLON), MSG_BRACKET},
+    {"］", ']', ANYWHERE & ~IN(WANT_COLON), MSG_BRACKET},
+    {"【", '[', ANYWHERE & ~IN(WANT_COLON), MSG_BRACKET},
+    {"】", ']', ANYWHERE & ~IN(WANT_COLON), MSG_BRACKET},
+    {"：", ':', IN(WANT_COLON),
+     N_("%s:%zu:%zu: full-width colon \"：\" after a key — JSON needs the ASCII colon \":\"; "
+        "retype it with the input method in English mode (or press Shift to switch)")},
+    {"，", ',', IN(WANT_COMMA),
+     N_("%s:%zu:%zu: full-width comma \"，\" used between values — JSON needs the ASCII "
+        "comma \",\"; retype it with the input method in English mode (or press Shift to "
+        "switch)")},
+    {"、", ',', IN(WANT_COMMA),
+     N_("%s:%zu:%zu: enumeration comma \"、\" used between values — JSON needs the ASCII "
+        "comma \",\"; retype it with the input method in English mode (or press Shift to "
+        "switch)")},
+    {"　", ' ', ANYWHERE,
+     N_("%s:%zu:%zu: full-width space (U+3000) outside quotes — JSON allows only ASCII "
+        "spaces, tabs and line breaks between items; replace it with an ordinary space "
+        "(input method in English mode)")},
+    {"０", '0', 0, NULL},
+    {"１", '1', 0, NULL},
+    {"２", '2', 0, NULL},
+    {"３", '3', 0, NULL},
+    {"４", '4', 0, NULL},
+    {"５", '5', 0, NULL},
+    {"６", '6', 0, NULL},
+    {"７", '7', 0, NULL},
+    {"８", '8', 0, NULL},
+    {"９", '9', 0, NULL},
+    {"．", '.', 0, NULL},
+    {"－", '-', 0, NULL},
+};
+
+/* The mark of MARKS at t[i], or NULL. */
+static const wide_mark *mark_at(const char *t, size_t len, size_t i)
 {
-    return cp >= 0xFF10 && cp <= 0xFF19; /* ０-９ */
+    for (size_t k = 0; i < len && k < sizeof MARKS / sizeof *MARKS; k++) {
+        size_t n = strlen(MARKS[k].utf8);
+        if (len - i >= n && memcmp(t + i, MARKS[k].utf8, n) == 0) return &MARKS[k];
+    }
+    return NULL;
+}
+
+/* Whether m is a mark typed for JSON syntax (not part of a number). */
+static bool is_syntax_mark(const wide_mark *m)
+{
+    return m && m->message;
+}
+
+/* The message for the mark m typed at line:col of `name` where JSON needs its ASCII
+ * character: the one function that names a full-width mark used as JSON syntax. */
+static nb_code mark_slip(const char *name, size_t line, size_t col, const wide_mark *m,
+                         nb_status *st)
+{
+    return nb_fail(st, NB_ERR_JSON, m->message, name, line, col, (int)strlen(m->utf8), m->utf8,
+                   m->ascii);
+}
+
+/* The ASCII digit a digit at t[i] is (ASCII or full-width), or 0; *n its bytes. */
+static char digit_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    const wide_mark *m = mark_at(t, len, i);
+    *n = m ? strlen(m->utf8) : 1;
+    char c = m ? m->ascii : i < len ? t[i] : 0;
+    return is_digit(c) ? c : 0;
 }
 
 /* A run of digits at t[i] as a clerk may type them: ASCII or full-width digits, points and
@@ -431,24 +537,15 @@ static bool is_fw_digit(uint32_t cp)
  * characters), *wide says whether any character in it was full-width. */
 static size_t digit_run(const char *t, size_t len, size_t i, char out[41], bool *wide)
 {
-    size_t k = 0, n;
+    size_t k = 0;
     *wide = false;
-    while (k < 40) {
-        uint32_t cp = cp_at(t, len, i, &n);
-        char a;
-        if ((cp >= '0' && cp <= '9') || cp == '.' || cp == '-')
-            a = (char)cp;
-        else if (is_fw_digit(cp))
-            a = (char)('0' + (cp - 0xFF10));
-        else if (cp == 0xFF0E) /* ． */
-            a = '.';
-        else if (cp == 0xFF0D) /* － */
-            a = '-';
-        else
-            break;
-        if (cp >= 0x80) *wide = true;
+    while (k < 40 && i < len) {
+        const wide_mark *m = mark_at(t, len, i);
+        char a = m ? m->ascii : t[i];
+        if (!is_digit(a) && a != '.' && a != '-') break;
+        if (m) *wide = true;
         out[k++] = a;
-        i += n;
+        i += m ? strlen(m->utf8) : 1;
     }
     out[k] = '\0';
     return i;
@@ -466,18 +563,9 @@ static bool loose_date(const char *t, size_t len, size_t i, size_t *end, char is
     for (int part = 0; part < 3; part++) {
         int digits = 0;
         v[part] = 0;
-        for (;;) {
-            uint32_t cp = cp_at(t, len, i, &n);
-            unsigned d;
-            if (cp >= '0' && cp <= '9')
-                d = cp - '0';
-            else if (is_fw_digit(cp))
-                d = cp - 0xFF10;
-            else
-                break;
+        for (char d; (d = digit_at(t, len, i, &n)); i += n) {
             if (++digits > most[part]) return false;
-            v[part] = v[part] * 10 + d;
-            i += n;
+            v[part] = v[part] * 10 + (unsigned)(d - '0');
         }
         if (digits == 0 || (part == 0 && digits != 4)) return false;
         if (part == 2 && sep != 0x5E74) break; /* 2025-1-20 ends with its day */
@@ -499,29 +587,6 @@ static bool loose_date(const char *t, size_t len, size_t i, size_t *end, char is
     return true;
 }
 
-static bool is_wide_quote(uint32_t cp)
-{
-    return cp == 0x201C || cp == 0x201D || cp == 0xFF02 || cp == 0x2018 || cp == 0x2019;
-}
-
-/* The ASCII bracket a full-width one stands for ({ } [ ] for ｛ ｝ ［ ］ 【 】), or 0. */
-static char wide_bracket(uint32_t cp)
-{
-    switch (cp) {
-    case 0xFF5B:
-        return '{';
-    case 0xFF5D:
-        return '}';
-    case 0xFF3B:
-    case 0x3010:
-        return '[';
-    case 0xFF3D:
-    case 0x3011:
-        return ']';
-    }
-    return 0;
-}
-
 /* Spaces JSON does not take outside strings: the ideographic (full-width) space and the
  * no-break and typographic spaces word processors put in. */
 static bool is_odd_space(uint32_t cp)
@@ -531,12 +596,10 @@ static bool is_odd_space(uint32_t cp)
 }
 
 /* Whether a character right after a number (no space between) makes it text, such as a
- * unit (1.5万元, 95%); not full-width punctuation, which is a slip of its own. */
-static bool glued_text(uint32_t cp)
+ * unit (1.5万元, 95%); not a mark typed for JSON syntax, which is a slip of its own. */
+static bool glued_text(uint32_t cp, const wide_mark *m)
 {
-    if (cp >= 0x80)
-        return !wide_bracket(cp) && !is_wide_quote(cp) && cp != 0xFF0C /* ， */ &&
-               cp != 0x3001 /* 、 */ && cp != 0xFF1A /* ： */;
+    if (cp >= 0x80) return !is_syntax_mark(m);
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
            (cp != 0 && strchr("-+.%/_", (int)cp));
 }
@@ -544,11 +607,11 @@ static bool glued_text(uint32_t cp)
 /* Whether the character at t[i] may begin a value (ASCII or a full-width slip of one). */
 static bool starts_value(const char *t, size_t len, size_t i)
 {
-    size_t n;
-    uint32_t cp = cp_at(t, len, i, &n);
-    return cp == '"' || cp == '{' || cp == '[' || cp == '-' || (cp >= '0' && cp <= '9') ||
-           cp == 't' || cp == 'f' || cp == 'n' || is_wide_quote(cp) || is_fw_digit(cp) ||
-           wide_bracket(cp) == '{' || wide_bracket(cp) == '[';
+    const wide_mark *m = mark_at(t, len, i);
+    char c = m ? m->ascii : i < len ? t[i] : 0;
+    if (m && c == '-') return false; /* －: only as part of a number begun before it */
+    return c == '"' || c == '{' || c == '[' || c == '-' || is_digit(c) ||
+           (!m && (c == 't' || c == 'f' || c == 'n'));
 }
 
 /* A key or text that runs over the end of its line (JSON text has no line breaks, and no
@@ -566,8 +629,9 @@ static nb_code string_over_line(const char *name, const char *t, size_t len, siz
     /* A full-width quote followed by what follows a key or text (: ： , ， } ] or the line's
      * end) is where the clerk closed it. */
     for (size_t i = at + 1; i < eol; i += n ? n : 1) {
-        uint32_t cp = cp_at(t, len, i, &n);
-        if (!is_wide_quote(cp) || n == 0) continue;
+        cp_at(t, len, i, &n);
+        const wide_mark *q = mark_at(t, len, i);
+        if (!q || q->ascii != '"') continue;
         size_t j = i + n, m;
         while (j < eol && (t[j] == ' ' || t[j] == '\t'))
             j++;
@@ -652,12 +716,9 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
     uint32_t cp = cp_at(t, len, e.at, &n);
     line_col(t, e.at, &line, &col);
     excerpt(t, len, e.at, NEAR_CHARS, near);
-    if (cp == 0x3000)
-        return nb_fail(st, NB_ERR_JSON,
-                       "%s:%zu:%zu: full-width space (U+3000) outside quotes — JSON allows only "
-                       "ASCII spaces, tabs and line breaks between items; replace it with an "
-                       "ordinary space (input method in English mode)",
-                       name, line, col);
+    /* A full-width mark where JSON needs the ASCII character it stands for. */
+    const wide_mark *m = mark_at(t, len, e.at);
+    if (is_syntax_mark(m) && (m->wants & IN(e.want))) return mark_slip(name, line, col, m, st);
     if (is_odd_space(cp))
         return nb_fail(st, NB_ERR_JSON,
                        "%s:%zu:%zu: special space (U+%04X) outside quotes — JSON allows only "
@@ -667,8 +728,7 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
 
     /* An ASCII quote typed inside Chinese text ends the text there; more text follows it. */
     if (e.prev == 's' && e.prev_end == e.at && (e.want == WANT_COMMA || e.want == WANT_COLON) &&
-        !(cp < 0x80 && strchr("{}[]:,\"", (int)cp)) && cp != 0xFF0C && cp != 0x3001 &&
-        cp != 0xFF1A && !wide_bracket(cp) && !is_wide_quote(cp)) {
+        !(cp < 0x80 && strchr("{}[]:,\"", (int)cp)) && !is_syntax_mark(m)) {
         size_t qline, qcol;
         line_col(t, e.prev_at, &qline, &qcol);
         line_col(t, e.prev_end - 1, &line, &col);
@@ -720,26 +780,13 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
                            "the number with the input method in English mode (or press Shift "
                            "to switch)",
                            name, vline, vcol, (int)(end - vstart), t + vstart, ascii);
-        if (vstart != e.at && glued_text(cp))
+        if (vstart != e.at && glued_text(cp, m))
             return nb_fail(st, NB_ERR_JSON,
                            "%s:%zu:%zu: a number followed by text near '%s' — a JSON number "
                            "stands alone: write the number without its unit, or put the whole "
                            "in double quotes if it is text",
                            name, vline, vcol, excerpt(t, len, vstart, NEAR_CHARS, near));
     }
-    if (is_wide_quote(cp) && e.want != WANT_COMMA && e.want != WANT_COLON)
-        return nb_fail(st, NB_ERR_JSON,
-                       "%s:%zu:%zu: full-width quotation mark %.*s where a key or text should "
-                       "begin — JSON needs the ASCII double quote \" around keys and text; "
-                       "retype both quotes with the input method in English mode (or press "
-                       "Shift to switch)",
-                       name, line, col, (int)n, t + e.at);
-    if (wide_bracket(cp) && e.want != WANT_COLON)
-        return nb_fail(st, NB_ERR_JSON,
-                       "%s:%zu:%zu: full-width bracket %.*s — JSON needs the ASCII bracket "
-                       "\"%c\"; retype it with the input method in English mode (or press "
-                       "Shift to switch)",
-                       name, line, col, (int)n, t + e.at, wide_bracket(cp));
     if ((cp == '}' || cp == ']') && e.prev == ',' && (e.want == WANT_VALUE || e.want == WANT_KEY)) {
         line_col(t, e.prev_at, &line, &col);
         return nb_fail(st, NB_ERR_JSON,
@@ -790,30 +837,12 @@ static nb_code diagnose(const char *name, const char *t, size_t len, size_t off,
                        "quotes, \"key\": value",
                        name, line, col, near);
     case WANT_COLON:
-        if (cp == 0xFF1A)
-            return nb_fail(st, NB_ERR_JSON,
-                           "%s:%zu:%zu: full-width colon \"：\" after a key — JSON needs the "
-                           "ASCII colon \":\"; retype it with the input method in English "
-                           "mode (or press Shift to switch)",
-                           name, line, col);
         return nb_fail(st, NB_ERR_JSON,
                        "%s:%zu:%zu: JSON syntax error near '%s' — expected \":\" after the key",
                        name, line, col, near);
     case WANT_COMMA:
         break;
     }
-    if (cp == 0xFF0C)
-        return nb_fail(st, NB_ERR_JSON,
-                       "%s:%zu:%zu: full-width comma \"，\" used between values — JSON needs "
-                       "the ASCII comma \",\"; retype it with the input method in English mode "
-                       "(or press Shift to switch)",
-                       name, line, col);
-    if (cp == 0x3001)
-        return nb_fail(st, NB_ERR_JSON,
-                       "%s:%zu:%zu: enumeration comma \"、\" used between values — JSON needs "
-                       "the ASCII comma \",\"; retype it with the input method in English mode "
-                       "(or press Shift to switch)",
-                       name, line, col);
     if (starts_value(t, len, e.at)) {
         size_t pline, pcol;
         line_col(t, e.prev_end, &pline, &pcol);

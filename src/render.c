@@ -68,9 +68,8 @@ void nb_engine_free(nb_engine *e)
     free(e);
 }
 
-/* The edition table of `datadir` (read once per engine and folder). */
-static nb_code get_editions(nb_engine *e, const char *datadir, const nb_editions **out,
-                            nb_status *st)
+nb_code nb_engine_editions(nb_engine *e, const char *datadir, const nb_editions **out,
+                           nb_status *st)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/layouts/editions.json", datadir ? datadir : ".");
@@ -88,7 +87,7 @@ static nb_code editions_list(nb_engine *e, const char *datadir, char *buf, size_
 {
     nb_status tst = NB_STATUS_INIT;
     const nb_editions *t = NULL;
-    if (get_editions(e, datadir, &t, &tst) == NB_OK)
+    if (nb_engine_editions(e, datadir, &t, &tst) == NB_OK)
         nb_editions_list(t, buf, n);
     else if (tst.code == NB_ERR_NOMEM)
         return nb_fail(st, NB_ERR_NOMEM, "%s", tst.msg);
@@ -300,7 +299,7 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
         }
     } else { /* the edition table says which layout prints the data's edition */
         const nb_editions *eds = NULL;
-        if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;
+        if ((rc = nb_engine_editions(e, o->datadir, &eds, st))) goto done;
         const nb_edition *it = nb_editions_find(eds, ed->valuestring);
         if (!it) {
             nb_editions_list(eds, list, sizeof list);
@@ -373,7 +372,7 @@ nb_code nb_render_mem(nb_engine *e, const char *text, size_t len, const nb_rende
         goto done;
     if (!meta.subject) { /* the edition table's default */
         const nb_editions *eds = NULL;
-        if ((rc = get_editions(e, o->datadir, &eds, st))) goto done;
+        if ((rc = nb_engine_editions(e, o->datadir, &eds, st))) goto done;
         meta.subject = eds->subject;
     }
     meta.creator = "nianbao " NIANBAO_VERSION;

@@ -2,16 +2,17 @@
  *
  * An nb_engine keeps what is worth keeping between renders: font sets (one per font map
  * and set of overrides, faces opened once, memory-mapped, subset sources prepared once),
- * parsed layouts and the edition table.  A batch makes one engine and renders many reports with it.
+ * parsed layouts and the edition table (which `nianbao init` reads through it too).  A
+ * batch makes one engine and renders many reports with it.
  * nb_render_mem takes the data, the layout and last year's report as bytes (it opens no
  * data file: only the default layout, the font map and fonts are read from files), runs
  * the checker first (errors stop it unless opts.force) and composes and writes the PDF
  * into memory; the caller writes it where it wants.  The PDF's dates are opts.date when
  * given, else the data's signing date (layout "metadata.date") at 00:00 UTC, else none;
  * so the same data, layout, fonts and options give the same bytes.
- * The engine owns its fonts and layouts; free it with nb_engine_free.  One engine is used
- * by one thread at a time; engines share nothing.  The public interface over this is
- * api.c (include/nianbao.h).
+ * The engine owns its fonts, layouts and edition table; free it with nb_engine_free.  One engine is
+ * used by one thread at a time; engines share nothing.  The public interface over this is api.c
+ * (include/nianbao.h).
  */
 #ifndef NB_RENDER_H
 #define NB_RENDER_H
@@ -26,6 +27,7 @@
 
 typedef struct nb_engine nb_engine;
 typedef struct nb_font nb_font;
+typedef struct nb_editions nb_editions;
 
 typedef struct nb_render_opts {
     const char *data_name; /* names the data in messages and findings; NULL: "data" */
@@ -76,6 +78,14 @@ void nb_engine_free(nb_engine *e);
 nb_code nb_render_mem(nb_engine *e, const char *data, size_t len, const nb_render_opts *opts,
                       nb_pdf_bytes *out, nb_findings *findings, nb_render_stats *stats,
                       nb_status *st);
+
+/* The edition table of `datadir` (DATADIR/layouts/editions.json; editions.h), read once per
+ * engine and folder: a render takes an edition's layout and the default Subject from it,
+ * `nianbao init` (init.h) everything else.  *out stays the engine's, valid until a call
+ * with another folder or nb_engine_free.  Errors as nb_editions_load; a table that failed
+ * is read again at the next call. */
+nb_code nb_engine_editions(nb_engine *e, const char *datadir, const nb_editions **out,
+                           nb_status *st);
 
 /* Batch use: the engine's fonts keep their recent subsets for later renders (font.h,
  * nb_fontset_set_subset_reuse); off by default. */

@@ -296,11 +296,28 @@ static void test_errors(void **state)
     nianbao_result_free(r);
     free(pua);
 
-    /* bad arguments */
+    /* bad arguments: a result naming the entry point and what is missing, but without out */
     assert_int_equal(nianbao_render(NULL, seed.data, seed.len, NULL, 0, &r), NIANBAO_ERR_USAGE);
     assert_failed(r, NIANBAO_ERR_USAGE);
+    assert_string_equal(nianbao_result_error(r), "nianbao_render: no engine (NULL)");
+    nianbao_result_free(r);
+    assert_int_equal(nianbao_render(e, NULL, 0, NULL, 0, &r), NIANBAO_ERR_USAGE);
+    assert_string_equal(nianbao_result_error(r), "nianbao_render: no data (NULL)");
     nianbao_result_free(r);
     assert_int_equal(nianbao_render(e, seed.data, seed.len, NULL, 0, NULL), NIANBAO_ERR_USAGE);
+    assert_int_equal(nianbao_check(NULL, seed.data, seed.len, &r), NIANBAO_ERR_USAGE);
+    assert_failed(r, NIANBAO_ERR_USAGE);
+    assert_string_equal(nianbao_result_error(r), "nianbao_check: no engine (NULL)");
+    nianbao_result_free(r);
+    assert_int_equal(nianbao_check(e, NULL, 0, &r), NIANBAO_ERR_USAGE);
+    assert_string_equal(nianbao_result_error(r), "nianbao_check: no data (NULL)");
+    nianbao_result_free(r);
+    assert_int_equal(nianbao_check(e, seed.data, seed.len, NULL), NIANBAO_ERR_USAGE);
+    assert_int_equal(nianbao_init(NULL, "2021", 2024, NULL, &r), NIANBAO_ERR_USAGE);
+    assert_failed(r, NIANBAO_ERR_USAGE);
+    assert_string_equal(nianbao_result_error(r), "nianbao_init: no engine (NULL)");
+    nianbao_result_free(r);
+    assert_int_equal(nianbao_init(e, "2021", 2024, NULL, NULL), NIANBAO_ERR_USAGE);
     assert_int_equal(nianbao_engine_set_batch(e, 10, (nianbao_preprocess)42), NIANBAO_ERR_USAGE);
     assert_int_equal(nianbao_result_status(NULL), NIANBAO_ERR_USAGE);
     assert_string_equal(nianbao_result_error(NULL), "");

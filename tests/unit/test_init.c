@@ -4,7 +4,11 @@
  * edition table says (四、结转下年度继续办理 → 二、上年结转, 现行有效件数, 上一年项目数量 as
  * last year's 上一年项目数量 + 本年增/减), the sub-headings, the body, and the title and
  * opening with the new year; editions refuse years they are not for; the text written
- * parses back to the same tree (jsonout.h). */
+ * parses back to the same tree (jsonout.h).  nb_init_make reads the blank report the table
+ * names; with another table (a scratch folder) its editions, years, blank reports and carry
+ * rules are followed, and an edition without a blank report, a blank report that is not an
+ * object, an unknown edition (listing the table's) and a year no edition is for are refused
+ * with messages naming the file and key. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,7 +27,7 @@
 #include "jsonout.h"
 
 typedef struct fixture {
-    nb_json_doc table;
+    nb_editions table;
     nb_json_doc blank19, blank21;
 } fixture;
 
@@ -38,7 +42,9 @@ static void load(const char *rel, nb_json_doc *d)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    load("layouts/editions.json", &f->table);
+    nb_status st = NB_STATUS_INIT;
+    if (nb_editions_load(NB_TEST_SRCDIR "/layouts/editions.json", &f->table, &st))
+        fail_msg("%s", st.msg);
     load("layouts/blank-2019.json", &f->blank19);
     load("layouts/blank-2021.json", &f->blank21);
     *state = f;
@@ -48,7 +54,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nb_json_free(&f->table);
+    nb_editions_free(&f->table);
     nb_json_free(&f->blank19);
     nb_json_free(&f->blank21);
     free(f);
@@ -59,12 +65,12 @@ static int teardown(void **state)
 static cJSON *make(fixture *f, const nb_init_opts *o)
 {
     nb_status st = NB_STATUS_INIT;
-    const char *ed;
+    const nb_edition *ed;
     int year;
-    if (nb_init_resolve(f->table.root, o, &ed, &year, &st)) fail_msg("%s", st.msg);
-    const cJSON *blank = strcmp(ed, "2019") == 0 ? f->blank19.root : f->blank21.root;
+    if (nb_init_resolve(&f->table, o, &ed, &year, &st)) fail_msg("%s", st.msg);
+    const cJSON *blank = strcmp(ed->id, "2019") == 0 ? f->blank19.root : f->blank21.root;
     nb_buf out = {0};
-    if (nb_init_report(f->table.root, blank, ed, year, o, &out, &st)) fail_msg("%s", st.msg);
+    if (nb_init_report(ed, blank, year, o, &out, &st)) fail_msg("%s", st.msg);
     nb_json_doc d;
     if (nb_json_parse("init.json", out.p, out.len, &d, &st)) fail_msg("%s\n%s", st.msg, out.p);
     cJSON *root = d.root;
@@ -139,16 +145,17 @@ static void test_wrong_year_for_edition(void **state)
 {
     fixture *f = *state;
     nb_status st = NB_STATUS_INIT;
-    const char *ed;
+    const nb_edition *ed;
     int year;
     nb_init_opts o = {.edition = "2019", .year = 2024};
-    assert_int_equal(nb_init_resolve(f->table.root, &o, &ed, &year, &st), NB_ERR_USAGE);
+    assert_int_equal(nb_init_resolve(&f->table, &o, &ed, &year, &st), NB_ERR_USAGE);
     assert_non_null(strstr(st.msg, "2019 edition is for report years 2019 to 2020, not 2024"));
     assert_non_null(strstr(st.msg, "--edition 2021"));
     nb_status_clear(&st);
     nb_init_opts o2 = {.edition = "2022", .year = 2024};
-    assert_int_equal(nb_init_resolve(f->table.root, &o2, &ed, &year, &st), NB_ERR_USAGE);
-    assert_non_null(strstr(st.msg, "\"2022\" is not an edition"));
+    assert_int_equal(nb_init_resolve(&f->table, &o2, &ed, &year, &st), NB_ERR_USAGE);
+    assert_string_equal(
+        st.msg, "\"2022\" is not an edition of the template (expected \"2019\" or \"2021\")");
 }
 
 static void test_from_last_year_2021(void **state)
@@ -232,6 +239,98 @@ static void test_from_last_year_2019_sums(void **state)
     nb_json_free(&prev);
 }
 
+/* nb_init_make reads the edition's blank report from the table's folder: the same report
+ * as nb_init_report given that file. */
+static void test_make_official(void **state)
+{
+    fixture *f = *state;
+    nb_init_opts o = {.year = 2023, .body = "某某县某某局"};
+    cJSON *want = make(f, &o);
+    nb_status st = NB_STATUS_INIT;
+    nb_buf out = {0};
+    if (nb_init_make(&f->table, &o, &out, &st)) fail_msg("%s", st.msg);
+    cJSON *got = cJSON_ParseWithLength(out.p, out.len);
+    assert_true(cJSON_Compare(got, want, true));
+    cJSON_Delete(got);
+    cJSON_Delete(want);
+    nb_buf_free(&out);
+}
+
+/* Writes `text` to `name` in the scratch folder of this test. */
+static void put_file(const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/test_init_%s", NB_TEST_BINDIR, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Another table, in a scratch folder: its own editions, blank reports and carry rules are
+ * followed, and what it lacks is named by file and key. */
+static void test_make_other_table(void **state)
+{
+    (void)state;
+    put_file(
+        "editions.json",
+        "{\"subject\": \"S\", \"editions\": {"
+        "\"a\": {\"layout\": \"a.json\", \"first_year\": 2001, \"last_year\": 2009},"
+        "\"b\": {\"layout\": \"b.json\", \"blank\": \"test_init_b.json\", \"first_year\": 2010,"
+        " \"last_year\": 2019},"
+        "\"c\": {\"layout\": \"c.json\", \"blank\": \"test_init_c.json\", \"first_year\": 2020,"
+        " \"carry\": [{\"to\": \"t.n\", \"sum\": [\"t.n\", \"t.d\"]}, {\"to\": \"k\", \"from\": "
+        "\"k\"}]}}}");
+    put_file("b.json", "[1, 2]");
+    put_file("c.json", "{\"edition\": \"c\", \"year\": \"{year}\", \"body\": \"{body}\","
+                       " \"t\": {\"n\": null, \"d\": null}, \"k\": null}");
+    nb_editions t;
+    nb_status st = NB_STATUS_INIT;
+    char table[1024];
+    snprintf(table, sizeof table, "%s/test_init_editions.json", NB_TEST_BINDIR);
+    if (nb_editions_load(table, &t, &st)) fail_msg("%s", st.msg);
+    nb_buf out = {0};
+    /* an edition without a blank report: the table and the key are named */
+    nb_init_opts o = {.year = 2005};
+    assert_int_equal(nb_init_make(&t, &o, &out, &st), NB_ERR_LAYOUT);
+    assert_non_null(strstr(st.msg, table));
+    assert_non_null(strstr(st.msg, ": $.editions.a.blank: missing (expected the file name of the "
+                                   "edition's blank report"));
+    /* a blank report that is not an object: its file is named */
+    nb_status_clear(&st);
+    nb_init_opts ob = {.year = 2015};
+    assert_int_equal(nb_init_make(&t, &ob, &out, &st), NB_ERR_LAYOUT);
+    assert_non_null(strstr(st.msg, "/test_init_b.json: $: expected a JSON object (the blank report "
+                                   "of the b edition"));
+    /* an edition the table lacks: the table's editions are listed */
+    nb_status_clear(&st);
+    nb_init_opts ox = {.edition = "2021", .year = 2021};
+    assert_int_equal(nb_init_make(&t, &ox, &out, &st), NB_ERR_USAGE);
+    assert_string_equal(st.msg, "\"2021\" is not an edition of the template (expected \"a\", "
+                                "\"b\" or \"c\")");
+    /* a year no edition is for */
+    nb_status_clear(&st);
+    nb_init_opts oy = {.year = 1999};
+    assert_int_equal(nb_init_make(&t, &oy, &out, &st), NB_ERR_USAGE);
+    assert_non_null(strstr(st.msg, "no edition of the template is for the report year 1999"));
+    /* the table's carry rules, from last year's report */
+    nb_status_clear(&st);
+    cJSON *prev = cJSON_Parse("{\"edition\": \"c\", \"year\": 2024, \"body\": \"B\","
+                              " \"t\": {\"n\": 5, \"d\": -2}, \"k\": 7}");
+    nb_init_opts oc = {.previous = prev, .previous_name = "prev.json"};
+    if (nb_init_make(&t, &oc, &out, &st)) fail_msg("%s", st.msg);
+    cJSON *r = cJSON_ParseWithLength(out.p, out.len);
+    assert_int_equal((int)nb_json_at(r, "year")->valuedouble, 2025);
+    assert_string_equal(str_at(r, "body"), "B");
+    assert_true(nb_json_at(r, "t.n")->valuedouble == 3);
+    assert_true(cJSON_IsNull(nb_json_at(r, "t.d")));
+    assert_true(nb_json_at(r, "k")->valuedouble == 7);
+    cJSON_Delete(r);
+    cJSON_Delete(prev);
+    nb_buf_free(&out);
+    nb_editions_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +339,8 @@ int main(void)
         cmocka_unit_test(test_wrong_year_for_edition),
         cmocka_unit_test(test_from_last_year_2021),
         cmocka_unit_test(test_from_last_year_2019_sums),
+        cmocka_unit_test(test_make_official),
+        cmocka_unit_test(test_make_other_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

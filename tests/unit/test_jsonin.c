@@ -229,6 +229,14 @@ static const slip slips[] = {
     {"{\"a\":\xC2\xA0"
      "1}",
      "t.json:1:6: special space (U+00A0) outside quotes"},
+    /* A full-width mark where JSON expects another item: what was expected is said. */
+    {"{\"a\"｛}", "t.json:1:5: JSON syntax error near '｛}' — expected \":\" after the key"},
+    {"{\"a\"，1}", "t.json:1:5: JSON syntax error near '，1}' — expected \":\" after the key"},
+    {"{\"a\": 1：}", "t.json:1:8: JSON syntax error near '：}' — expected \",\" or \"}\""},
+    {"{\"a\": \"x\"：1}", "t.json:1:10: JSON syntax error near '：1}' — expected \",\" or \"}\""},
+    {"{\"a\": 1 “b”}", "t.json:1:8: expected \",\" or \"}\" between two values — 缺少逗号？"},
+    {"[1 ２]", "t.json:1:3: expected \",\" or \"]\" between two values — 缺少逗号？"},
+    {"[1 －2]", "t.json:1:4: JSON syntax error near '－2]' — expected \",\" or \"]\""},
     /* Full-width digits. */
     {"{\"a\": ３}", "t.json:1:7: full-width digits ３ — use ASCII digits 3; retype the number"},
     {"{\"a\": 1２.5}", "t.json:1:7: full-width digits 1２.5 — use ASCII digits 12.5"},

@@ -7,10 +7,10 @@
  * allocation from the Nth on failing ("persistent"), as on a starved machine.
  *
  * Which N: a first run with nothing failing counts the run's allocations and records each
- * one's call site (four return addresses).  Layout parsing and checking fail every N from 1
- * to that count (a few thousand runs of a millisecond); a render fails the first 200, then
- * every 61st (37th with a warm engine), and besides the first allocation of every call site,
- * so each site fails at least once; the last run, N = count + 1, must succeed.  With
+ * one's call site (four return addresses).  Layout parsing, checking and init fail every N
+ * from 1 to that count (a few thousand runs of a millisecond); a render fails the first
+ * 200, then every 61st (37th with a warm engine), and besides the first allocation of every
+ * call site, so each site fails at least once; the last run, N = count + 1, must succeed.  With
  * NB_OOM_EVERY=1 in the environment every N is run (about a minute; minutes under ASan).
  * NB_OOM_BACKTRACE=1 prints where each failed allocation was called (addr2line -e
  * test_oom resolves it): the way to find the code that mishandles a failure.
@@ -25,7 +25,12 @@
  * checking a sample report: parsing its JSON (and last year's) and running the checker
  * (nb_json_parse, nb_check); (c) a whole render of a sample to memory (nb_render_mem:
  * data, layout, font map, faces, checker, composition, subsetting, the PDF), with a new
- * engine each run and with one warm engine that every failed run must leave usable.
+ * engine each run and with one warm engine that every failed run must leave usable; (d)
+ * `nianbao init` through the public entry point (nianbao_init: the edition table, the blank
+ * report, last year's report and its carry rules, the JSON written), a blank report and
+ * next year's from last year's, with a new engine each run and with a warm one, whose
+ * edition table is read once; a run that succeeds despite a failed allocation must give
+ * the very report of the run without failures.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,6 +51,7 @@
 #include "check.h"
 #include "jsonin.h"
 #include "layout.h"
+#include "nianbao.h"
 #include "render.h"
 #include "status.h"
 
@@ -403,6 +409,84 @@ static void test_render(void **state)
     }
 }
 
+/* ---- (d) `nianbao init` through the public entry point -------------------------------- */
+
+typedef struct init_ctx {
+    const text_file *previous; /* last year's report, or NULL: a blank report */
+    nianbao_engine *warm;      /* NULL: a new engine each run (the edition table read in it) */
+    char *ref;                 /* the report of the run without failures */
+} init_ctx;
+
+static nb_code init_sample(const void *vctx, nb_status *st)
+{
+    const init_ctx *c = vctx;
+    nianbao_options opts;
+    nianbao_options_init(&opts);
+    opts.datadir = NB_TEST_SRCDIR;
+    nianbao_engine *e = c->warm ? c->warm : nianbao_engine_new(&opts);
+    if (!e) return nb_fail(st, NB_ERR_NOMEM, "out of memory (engine)");
+    int rc = NIANBAO_OK;
+    if (!c->warm && c->previous)
+        rc = nianbao_engine_set_previous(e, c->previous->text, c->previous->len, c->previous->name);
+    nianbao_result *r = NULL;
+    if (rc == NIANBAO_OK)
+        rc = c->previous ? nianbao_init(e, NULL, 0, NULL, &r)
+                         : nianbao_init(e, "2021", 2024, "某某县某某局", &r);
+    /* the result's message; none when even the result could not be made */
+    const char *msg = r ? nianbao_result_error(r) : nianbao_engine_error(e);
+    if (rc == NIANBAO_ERR_NOMEM && !*msg) msg = "out of memory (no result)";
+    nb_code out = NB_OK;
+    if (rc == NIANBAO_OK && atomic_load(&fail_at) == LONG_MAX) { /* the reference */
+        free(((init_ctx *)c)->ref);
+        ((init_ctx *)c)->ref = __real_strdup(nianbao_result_data(r));
+    } else if (rc == NIANBAO_OK && atomic_load(&fail_at) != 0 &&
+               strcmp(nianbao_result_data(r), c->ref) != 0) {
+        long at = atomic_load(&fail_at);
+        disarm();
+        fail_msg("allocation %ld failed, yet init succeeded with another report:\n%s", at,
+                 nianbao_result_data(r));
+    } else if (rc == NIANBAO_ERR_NOMEM) {
+        out = nb_fail(st, NB_ERR_NOMEM, "%s", msg);
+    } else if (rc != NIANBAO_OK) {
+        out = nb_fail(st, NB_ERR_INTERNAL, "nianbao_init: status %d: %s", rc, msg);
+    }
+    nianbao_result_free(r);
+    if (!c->warm) nianbao_engine_free(e);
+    return out;
+}
+
+static void test_init(void **state)
+{
+    (void)state;
+    /* A blank report, and next year's from last year's (the carry rules), each with a new
+     * engine (the edition table read in the run) and with one warm engine. */
+    text_file prev = read_text("samples/pair-2021.json");
+    const text_file *previous[] = {NULL, &prev};
+    for (size_t i = 0; i < 2; i++) {
+        const char *what = previous[i] ? "init --from samples/pair-2021.json" : "init --year 2024";
+        char name[200];
+        init_ctx c = {previous[i], NULL, NULL};
+        snprintf(name, sizeof name, "%s (new engine)", what);
+        run_all(name, init_sample, &c, false, LONG_MAX, 1);
+        run_all(name, init_sample, &c, true, LONG_MAX, 1);
+        nianbao_options opts;
+        nianbao_options_init(&opts);
+        opts.datadir = NB_TEST_SRCDIR;
+        c.warm = nianbao_engine_new(&opts);
+        assert_non_null(c.warm);
+        if (previous[i])
+            assert_int_equal(nianbao_engine_set_previous(c.warm, prev.text, prev.len, prev.name),
+                             NIANBAO_OK);
+        nb_status st = NB_STATUS_INIT;
+        assert_int_equal(init_sample(&(init_ctx){previous[i], c.warm, NULL}, &st), NB_OK);
+        snprintf(name, sizeof name, "%s (warm engine)", what);
+        run_all(name, init_sample, &c, false, LONG_MAX, 1);
+        nianbao_engine_free(c.warm);
+        free(c.ref);
+    }
+    free(prev.text);
+}
+
 int main(void)
 {
     want_backtrace = getenv("NB_OOM_BACKTRACE") != NULL;
@@ -413,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_layout_parse),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_render),
+        cmocka_unit_test(test_init),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
