@@ -214,7 +214,7 @@ void nb_editions_list(const nb_editions *t, char *buf, size_t n)
     }
     size_t len = 0;
     for (size_t i = 0; i < t->count && len < n; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == t->count ? " or " : ", ";
+        const char *sep = i == 0 ? "" : " / "; /* reads the same in English and Chinese */
         int k = snprintf(buf + len, n - len, "%s\"%s\"", sep, t->items[i].id);
         if (k < 0) break;
         len += (size_t)k;

@@ -65,8 +65,8 @@ bool nb_edition_has_year(const nb_edition *ed, int year);
 /* The first edition, in the table's order, that is for the report year `year`, or NULL. */
 const nb_edition *nb_editions_for_year(const nb_editions *t, int year);
 
-/* The editions for a message, "\"2019\" or \"2021\"" ("\"a\", \"b\" or \"c\"; "none" for
- * an empty table), cut to fit `n` bytes. */
+/* The editions for a message, "\"2019\" / \"2021\"" (a separator that reads the same in
+ * an English and a Chinese message; "none" for an empty table), cut to fit `n` bytes. */
 void nb_editions_list(const nb_editions *t, char *buf, size_t n);
 
 #endif

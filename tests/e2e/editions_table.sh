@@ -63,7 +63,7 @@ NIANBAO_DATADIR=$W/data render "$W/edition2020.json" "$W/e2020.pdf" || rc=$?
 [ "$rc" -eq 2 ] || fail "edition 2020: exit $rc, expected 2"
 assert_file_absent "$W/e2020.pdf"
 assert_file_contains "$W/e2020.pdf.stderr" \
-    "edition2020.json: \$.edition: \"2020\" is not an edition of the template (expected \"2019\", \"2021\" or \"2099\")"
+    "edition2020.json: \$.edition: \"2020\" is not an edition of the template (expected \"2019\" / \"2021\" / \"2099\")"
 
 note "a table without an edition's layout: refused, naming the table and the path"
 table 'del t["editions"]["2021"]["layout"]'

@@ -58,7 +58,7 @@ static void test_official_table(void **state)
         assert_non_null(e->carry[i].from);
     char list[64];
     nb_editions_list(&t, list, sizeof list);
-    assert_string_equal(list, "\"2019\" or \"2021\"");
+    assert_string_equal(list, "\"2019\" / \"2021\"");
     nb_editions_free(&t);
 }
 
@@ -87,7 +87,7 @@ static void test_three_editions_listed(void **state)
         NB_OK);
     char list[64];
     nb_editions_list(&t, list, sizeof list);
-    assert_string_equal(list, "\"a\", \"b\" or \"c\"");
+    assert_string_equal(list, "\"a\" / \"b\" / \"c\"");
     char small[8];
     nb_editions_list(&t, small, sizeof small); /* cut, still a string */
     assert_true(strlen(small) < sizeof small);

@@ -155,7 +155,7 @@ static void test_wrong_year_for_edition(void **state)
     nb_init_opts o2 = {.edition = "2022", .year = 2024};
     assert_int_equal(nb_init_resolve(&f->table, &o2, &ed, &year, &st), NB_ERR_USAGE);
     assert_string_equal(
-        st.msg, "\"2022\" is not an edition of the template (expected \"2019\" or \"2021\")");
+        st.msg, "\"2022\" is not an edition of the template (expected \"2019\" / \"2021\")");
 }
 
 static void test_from_last_year_2021(void **state)
@@ -306,8 +306,8 @@ static void test_make_other_table(void **state)
     nb_status_clear(&st);
     nb_init_opts ox = {.edition = "2021", .year = 2021};
     assert_int_equal(nb_init_make(&t, &ox, &out, &st), NB_ERR_USAGE);
-    assert_string_equal(st.msg, "\"2021\" is not an edition of the template (expected \"a\", "
-                                "\"b\" or \"c\")");
+    assert_string_equal(st.msg, "\"2021\" is not an edition of the template (expected \"a\" / "
+                                "\"b\" / \"c\")");
     /* a year no edition is for */
     nb_status_clear(&st);
     nb_init_opts oy = {.year = 1999};
