@@ -9,7 +9,8 @@
 #   po/update.sh --pot FILE  only writes the template to FILE (what the test compares).
 #
 # Messages are found by their functions: the library's nb_fail/nb_vfail (format = 3rd
-# argument), nb_status_prefix (2nd) and api.c's engine_fail (3rd); the command's _() and
+# argument), nb_status_prefix and nb_status_word (2nd) and api.c's engine_fail (3rd); the
+# command's _() and
 # N_() (src/cli/i18n.h).
 set -euo pipefail
 export LC_ALL=C
@@ -22,7 +23,7 @@ if [ "${1:-}" = --pot ]; then
 fi
 xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
     --keyword=nb_fail:3 --keyword=nb_vfail:3 --keyword=nb_status_prefix:2 \
-    --keyword=engine_fail:3 --keyword=_ --keyword=N_ \
+    --keyword=engine_fail:3 --keyword=nb_status_word:2 --keyword=_ --keyword=N_ \
     --package-name=nianbao --msgid-bugs-address="the nianbao issue tracker" --sort-by-file \
     -o "$pot" src/*.c src/cli/*.c
 [ "${1:-}" = --pot ] && exit 0

@@ -1043,12 +1043,13 @@ static bool fc_is_regular(FcPattern *p)
 /* What resolving a font map entry gave: its face, none (why says so), or no memory. */
 typedef enum entry_result { ENTRY_FOUND, ENTRY_NONE, ENTRY_NOMEM } entry_result;
 
-/* Resolves a family entry; ENTRY_NONE with `why` filled when there is no such face. */
+/* Resolves a family entry; ENTRY_NONE with `why` filled, in the language of `lang`, when
+ * there is no such face. */
 static entry_result resolve_family(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
-                                   size_t whylen)
+                                   size_t whylen, const nb_status *lang)
 {
     if (!fc_ready(fs)) {
-        snprintf(why, whylen, "fontconfig could not be initialised");
+        snprintf(why, whylen, "%s", nb_status_word(lang, "fontconfig could not be initialised"));
         return ENTRY_NONE;
     }
     FcPattern *pat = FcPatternCreate();
@@ -1094,13 +1095,14 @@ static entry_result resolve_family(nb_fontset *fs, const font_entry *e, nb_font 
     }
     entry_result ok = ENTRY_NONE;
     if (!best) {
-        snprintf(why, whylen, "fontconfig has no such font");
+        snprintf(why, whylen, "%s", nb_status_word(lang, "fontconfig has no such font"));
     } else {
         FcChar8 *file;
         int index = 0;
         FcPatternGetString(best, FC_FILE, 0, &file);
         FcPatternGetInteger(best, FC_INDEX, 0, &index);
         nb_status st = NB_STATUS_INIT;
+        st.lang = lang->lang;
         nb_file *nf;
         nb_font *f = NULL;
         if (file_get(fs, (const char *)file, &nf, &st) == NB_OK &&
@@ -1111,7 +1113,8 @@ static entry_result resolve_family(nb_fontset *fs, const font_entry *e, nb_font 
                 *out = f;
                 ok = ENTRY_FOUND;
             } else {
-                snprintf(why, whylen, "fontconfig gave %s (face %d), whose family is '%s'",
+                snprintf(why, whylen,
+                         nb_status_word(lang, "fontconfig gave %s (face %d), whose family is '%s'"),
                          (const char *)file, index, f->family);
             }
         } else {
@@ -1126,24 +1129,26 @@ static entry_result resolve_family(nb_fontset *fs, const font_entry *e, nb_font 
 /* Opens an entry's face.  Memory running out is not "no such face": the caller fails
  * rather than take the next entry (which would change the fonts of the output). */
 static entry_result resolve_entry(nb_fontset *fs, const font_entry *e, nb_font **out, char *why,
-                                  size_t whylen)
+                                  size_t whylen, const nb_status *lang)
 {
     if (e->file) {
         nb_status st = NB_STATUS_INIT;
+        st.lang = lang->lang;
         if (nb_fontset_open(fs, e->file, e->face, out, &st) == NB_OK) return ENTRY_FOUND;
         copy_msg(why, whylen, st.msg);
         return st.code == NB_ERR_NOMEM ? ENTRY_NOMEM : ENTRY_NONE;
     }
-    return resolve_family(fs, e, out, why, whylen);
+    return resolve_family(fs, e, out, why, whylen, lang);
 }
 
-static void describe_entry(const font_entry *e, char *buf, size_t n)
+static void describe_entry(const font_entry *e, char *buf, size_t n, const nb_status *lang)
 {
     if (e->file)
-        snprintf(buf, n, "file %s%s%s", e->file, e->face ? " face " : "", e->face ? e->face : "");
+        snprintf(buf, n, nb_status_word(lang, "file %s%s%s"), e->file,
+                 e->face ? nb_status_word(lang, " face ") : "", e->face ? e->face : "");
     else
-        snprintf(buf, n, "family '%s'%s%s", e->family, e->style ? " style " : "",
-                 e->style ? e->style : "");
+        snprintf(buf, n, nb_status_word(lang, "family '%s'%s%s"), e->family,
+                 e->style ? nb_status_word(lang, " style ") : "", e->style ? e->style : "");
 }
 
 static bool chain_add(role *r, nb_font *f)
@@ -1162,20 +1167,24 @@ static nb_code role_resolve(nb_fontset *fs, role *r, nb_status *st)
     for (size_t i = 0; i < r->noverrides; i++)
         if (!chain_add(r, r->overrides[i])) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
     char msg[NB_STATUS_MSG_MAX];
-    size_t ml = (size_t)snprintf(msg, sizeof msg, "no font for role '%s': tried", r->name);
+    size_t ml = (size_t)snprintf(msg, sizeof msg,
+                                 nb_status_word(st, "no font for role '%s': tried"), r->name);
     bool primary = false;
     char why[400], desc[400];
     for (size_t i = 0; i < r->ncands && !primary; i++) {
         nb_font *f;
-        entry_result got = resolve_entry(fs, &r->cands[i], &f, why, sizeof why);
+        entry_result got = resolve_entry(fs, &r->cands[i], &f, why, sizeof why, st);
         if (got == ENTRY_NOMEM) return nb_fail(st, NB_ERR_NOMEM, "role '%s': %s", r->name, why);
         if (got == ENTRY_FOUND) {
             if (!chain_add(r, f)) return nb_fail(st, NB_ERR_NOMEM, "out of memory");
             primary = true;
         } else if (ml < sizeof msg) {
-            describe_entry(&r->cands[i], desc, sizeof desc);
-            ml +=
-                (size_t)snprintf(msg + ml, sizeof msg - ml, "%s %s (%s)", i ? ";" : "", desc, why);
+            describe_entry(&r->cands[i], desc, sizeof desc, st);
+            /* TRANSLATORS: one entry of the list after "tried": the separator (nothing
+               before the first entry, else ";"), the entry, why it gave no face. */
+            const char *item = nb_status_word(st, "%s %s (%s)");
+            ml += (size_t)snprintf(msg + ml, sizeof msg - ml, item,
+                                   i ? nb_status_word(st, ";") : "", desc, why);
         }
     }
     if (!primary && r->noverrides == 0) {
@@ -1196,10 +1205,10 @@ bool nb_font_chain_more(const nb_font_chain *c, nb_status *st)
     while (r->next_fall < r->nfalls) {
         nb_font *f;
         size_t before = r->chain.count;
-        entry_result got = resolve_entry(r->fs, &r->falls[r->next_fall++], &f, why, sizeof why);
+        entry_result got = resolve_entry(r->fs, &r->falls[r->next_fall++], &f, why, sizeof why, st);
         if (got == ENTRY_FOUND && !chain_add(r, f)) {
             got = ENTRY_NOMEM;
-            snprintf(why, sizeof why, "out of memory");
+            snprintf(why, sizeof why, "%s", nb_status_word(st, "out of memory"));
         }
         if (got == ENTRY_NOMEM) {
             r->next_fall--; /* try it again next time */
@@ -1259,7 +1268,7 @@ nb_code nb_fontset_override(nb_fontset *fs, const char *role_name, const char *f
         font_entry e = {0};
         e.family = (char *)file_or_family;
         char why[400];
-        entry_result got = resolve_family(fs, &e, &f, why, sizeof why);
+        entry_result got = resolve_family(fs, &e, &f, why, sizeof why, st);
         if (got == ENTRY_NOMEM)
             return nb_fail(st, NB_ERR_NOMEM, "font for role '%s': family '%s': %s", role_name,
                            file_or_family, why);

@@ -1007,7 +1007,7 @@ nb_code nb_json_load(const char *path, nb_json_doc *out, nb_status *st)
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return nb_fail(st, NB_ERR_IO, "%s: cannot open: %s", path,
-                       errno == ENOENT ? "no such file" : strerror(errno));
+                       errno == ENOENT ? nb_status_word(st, "no such file") : strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(fd);

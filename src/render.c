@@ -81,7 +81,7 @@ nb_code nb_engine_editions(nb_engine *e, const char *datadir, const nb_editions 
     return NB_OK;
 }
 
-/* The editions for a message ("\"2019\" or \"2021\""), or, when the table cannot be
+/* The editions for a message ("\"2019\" / \"2021\""), or, when the table cannot be
  * read, where they would be listed; only memory running out fails (NB_ERR_NOMEM). */
 static nb_code editions_list(nb_engine *e, const char *datadir, char *buf, size_t n, nb_status *st)
 {
@@ -92,7 +92,7 @@ static nb_code editions_list(nb_engine *e, const char *datadir, char *buf, size_
     else if (tst.code == NB_ERR_NOMEM)
         return nb_fail(st, NB_ERR_NOMEM, "%s", tst.msg);
     else
-        snprintf(buf, n, "an edition of layouts/editions.json");
+        snprintf(buf, n, "%s", nb_status_word(st, "an edition of layouts/editions.json"));
     return NB_OK;
 }
 

@@ -25,6 +25,11 @@ nb_code nb_fail(nb_status *st, nb_code code, const char *fmt, ...)
     return code;
 }
 
+const char *nb_status_word(const nb_status *st, const char *msgid)
+{
+    return st ? nb_catalog_lookup((nb_lang)st->lang, msgid) : msgid;
+}
+
 void nb_status_prefix(nb_status *st, const char *fmt, ...)
 {
     if (st == NULL || st->code == NB_OK) return;

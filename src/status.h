@@ -53,6 +53,11 @@ nb_code nb_vfail(nb_status *st, nb_code code, const char *fmt, va_list ap);
 /* Puts "prefix: " before the recorded message (e.g. the data file's name). */
 void nb_status_prefix(nb_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* `msgid` in the status's language: for the words of a message that are made before
+ * nb_fail is called (a reason passed in as an argument, a list built piece by piece).  The
+ * catalogue's entry when it has one, else `msgid` itself; po/update.sh finds these. */
+const char *nb_status_word(const nb_status *st, const char *msgid);
+
 /* Resets to NB_OK (the language stays). */
 void nb_status_clear(nb_status *st);
 

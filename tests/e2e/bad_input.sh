@@ -252,6 +252,22 @@ fi
 expect_render font-empty 2 "font file $W/zero.ttf: not a font (only 0 bytes)" "$COUNTY" --font "body=$W/zero.ttf"
 expect_render font-missing 2 "font file not found: $W/nope.ttf" "$COUNTY" --font "body=$W/nope.ttf"
 expect_render font-syntax 2 "--font body: expected ROLE=FILE or ROLE=FAMILY" "$COUNTY" --font "body"
+expect_render font-family 2 "family 'NoSuchFamilyNianbao' not found (fontconfig has no such font)" \
+    "$COUNTY" --font "body=NoSuchFamilyNianbao"
+# A data folder whose font map gives the body role only faces that do not exist: the
+# message lists each one tried and why it gave nothing.
+mkdir -p "$W/nofont/fonts"
+cp -r "$SRCDIR/layouts" "$W/nofont/"
+python3 - "$SRCDIR/fonts/fontmap.json" "$W/nofont/fonts/fontmap.json" "$W" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+m["roles"]["body"] = {"candidates": [{"file": sys.argv[3] + "/none.otf"},
+                                     {"family": "NoSuchFamilyNianbao", "style": "Bold"}]}
+json.dump(m, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+NIANBAO_DATADIR=$W/nofont expect_render font-role-none 2 \
+    "no font for role 'body': tried file $W/none.otf (font file not found: $W/none.otf); family 'NoSuchFamilyNianbao' style Bold (fontconfig has no such font)" \
+    "$COUNTY"
 # A layout whose font map has one Latin-only font and no fallback: Chinese cannot be set.
 if [ -f "$NIMBUS" ]; then
     python3 - "$SRCDIR/layouts/gov-annual-2021.json" "$W/latin-layout.json" "$NIMBUS" <<'PY'
