@@ -207,6 +207,24 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* The versions of an open draft's folder, oldest first (malloc'd); 0, or 500 with the
+ * message in msg. */
+static int list_versions(int dfd, const char *name, bool clean_tmp, unsigned long **vers, size_t *n,
+                         char *msg, size_t msglen)
+{
+    if (scan_versions(dfd, vers, n, clean_tmp) == 0) return 0;
+    snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
+    return 500;
+}
+
+/* 0 for a draft name hr_draft_name_ok accepts, else 400 with the message in msg. */
+static int check_name(const char *name, char *msg, size_t msglen)
+{
+    if (hr_draft_name_ok(name, strlen(name))) return 0;
+    snprintf(msg, msglen, "%s", NOT_A_NAME);
+    return 400;
+}
+
 /* Opens DIR/NAME (creating it when `create`); -1 with errno ENOENT when it is missing. */
 static int open_draft(drafts *d, const char *name, bool create)
 {
@@ -222,10 +240,8 @@ int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsign
 {
     *version = 0;
     *unchanged = 0;
-    if (!hr_draft_name_ok(name, strlen(name))) {
-        snprintf(msg, msglen, "%s", NOT_A_NAME);
-        return 400;
-    }
+    int bad = check_name(name, msg, msglen);
+    if (bad) return bad;
     pthread_mutex_lock(&d->lock);
     int status = 500, dfd = -1, fd = -1;
     unsigned long *vers = NULL;
@@ -238,10 +254,7 @@ int drafts_put(drafts *d, const char *name, const char *data, size_t len, unsign
                  strerror(errno));
         goto done;
     }
-    if (scan_versions(dfd, &vers, &nvers, true) != 0) {
-        snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
-        goto done;
-    }
+    if (list_versions(dfd, name, true, &vers, &nvers, msg, msglen)) goto done;
     unsigned long latest = nvers ? vers[nvers - 1] : 0;
     if (latest) {
         char *old;
@@ -314,10 +327,8 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
 {
     *text = NULL;
     *len = 0;
-    if (!hr_draft_name_ok(name, strlen(name))) {
-        snprintf(msg, msglen, "%s", NOT_A_NAME);
-        return 400;
-    }
+    int bad = check_name(name, msg, msglen);
+    if (bad) return bad;
     pthread_mutex_lock(&d->lock);
     int status = 500;
     unsigned long *vers = NULL;
@@ -325,10 +336,7 @@ int drafts_get(drafts *d, const char *name, unsigned long version, char **text, 
     int dfd = open_existing(d, name, &status, msg, msglen);
     if (dfd < 0) goto done;
     if (version == 0) {
-        if (scan_versions(dfd, &vers, &nvers, false) != 0) {
-            snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
-            goto done;
-        }
+        if (list_versions(dfd, name, false, &vers, &nvers, msg, msglen)) goto done;
         if (nvers == 0) {
             status = 404;
             snprintf(msg, msglen, "草稿“%s”：还没有保存过任何版本", name);
@@ -438,20 +446,15 @@ done:
 int drafts_versions_json(drafts *d, const char *name, char **json, char *msg, size_t msglen)
 {
     *json = NULL;
-    if (!hr_draft_name_ok(name, strlen(name))) {
-        snprintf(msg, msglen, "%s", NOT_A_NAME);
-        return 400;
-    }
+    int bad = check_name(name, msg, msglen);
+    if (bad) return bad;
     pthread_mutex_lock(&d->lock);
     int status = 500;
     unsigned long *vers = NULL;
     size_t nv = 0;
     int dfd = open_existing(d, name, &status, msg, msglen);
     if (dfd < 0) goto done;
-    if (scan_versions(dfd, &vers, &nv, false) != 0) {
-        snprintf(msg, msglen, "草稿“%s”：无法列出各版本：%s", name, strerror(errno));
-        goto done;
-    }
+    if (list_versions(dfd, name, false, &vers, &nv, msg, msglen)) goto done;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "name", name);
     cJSON *arr = cJSON_AddArrayToObject(root, "versions");
